@@ -1,0 +1,140 @@
+//! 命令行参数：所有 clap 结构及其帮助文字。
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+用法：{usage}
+
+{all-args}{after-help}";
+
+/// 预算（yusuan）：把部门预算数据（TOML）生成“部门预算信息公开情况说明”PDF。
+#[derive(Debug, Parser)]
+#[command(
+    name = "yusuan",
+    version,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "示例：\n  yusuan build                      生成 data/ 下所有部门的 PDF 到 output/\n  yusuan build data/101001-2021.toml -o 公开\n  yusuan check data/                只核对数据，不生成 PDF\n\n各命令的说明：yusuan <命令> --help"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// 显示帮助
+    #[arg(short, long, action = ArgAction::Help, global = true, help_heading = "选项")]
+    pub help: Option<bool>,
+
+    /// 显示版本号
+    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "选项")]
+    pub version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 核对数据并生成 PDF（有错误时不生成，保留原有 PDF）
+    #[command(help_template = HELP_TEMPLATE)]
+    Build(BuildArgs),
+    /// 只核对数据，不生成 PDF；无错误时退出码为 0，有错误为 1
+    #[command(help_template = HELP_TEMPLATE)]
+    Check(CheckArgs),
+    /// 列出找到的字体
+    #[command(help_template = HELP_TEMPLATE)]
+    Fonts(FontsArgs),
+}
+
+/// `yusuan build` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct BuildArgs {
+    /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
+    #[arg(value_name = "路径")]
+    pub paths: Vec<PathBuf>,
+
+    /// PDF 输出目录，文件名为数据文件名加 .pdf
+    #[arg(short, long, value_name = "目录", default_value = "output")]
+    pub output: PathBuf,
+
+    /// 在每页加“草稿”水印
+    #[arg(long)]
+    pub draft: bool,
+
+    /// PDF 遵循的标准，可给多个
+    #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
+    pub pdf_standards: Vec<PdfStandardArg>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+/// `yusuan check` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct CheckArgs {
+    /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
+    #[arg(value_name = "路径")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `yusuan fonts` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct FontsArgs {
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// 排版环境：模板与字体。
+#[derive(Debug, Args, Clone)]
+pub struct EnvArgs {
+    /// 模板目录；缺省用当前目录下的 templates/，没有则用内置模板
+    #[arg(long, value_name = "目录")]
+    pub templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// 字体来源。
+#[derive(Debug, Args, Clone)]
+pub struct FontArgs {
+    /// 额外的字体目录（递归查找），可给多个；也可用环境变量 YUSUAN_FONT_PATHS
+    #[arg(long = "font-path", value_name = "目录", env = "YUSUAN_FONT_PATHS", value_delimiter = ':')]
+    pub font_paths: Vec<PathBuf>,
+
+    /// 不使用系统安装的字体，只用内置字体和 --font-path
+    #[arg(long)]
+    pub no_system_fonts: bool,
+}
+
+/// PDF 标准。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF 1.7
+    #[value(name = "1.7")]
+    V17,
+    /// PDF 2.0
+    #[value(name = "2.0")]
+    V20,
+    /// PDF/A-2b（缺省，长期归档）
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2u
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-2a
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/A-3b
+    #[value(name = "a-3b")]
+    A3b,
+    /// PDF/UA-1（无障碍）
+    #[value(name = "ua-1")]
+    Ua1,
+}

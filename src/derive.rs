@@ -1,0 +1,634 @@
+//! 派生数据：合计、增减、措辞与编号，全部由模型算出，交给模板作为数据。
+//!
+//! The templates never do arithmetic: every figure they print arrives here
+//! already computed with exact decimals and already formatted by the one
+//! display rule of `amount`. The templates only choose sentences.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::amount::Amount;
+use crate::model::{self, Budget, Holding, Indicator};
+
+/// An amount in the two forms the templates print.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Money {
+    /// 正文形式：`696.6`。
+    pub text: String,
+    /// 表格形式：`696.60`。
+    pub fixed: String,
+}
+
+impl From<Amount> for Money {
+    fn from(a: Amount) -> Money {
+        Money { text: a.text(), fixed: a.fixed() }
+    }
+}
+
+/// 与上年比较的方向。
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Direction {
+    #[serde(rename = "增加")]
+    Increase,
+    #[serde(rename = "减少")]
+    Decrease,
+    #[serde(rename = "持平")]
+    Flat,
+}
+
+/// 本年与上年的比较。
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// 增加、减少或持平。
+    pub direction: Direction,
+    /// 增减额（绝对值）。
+    pub amount: Money,
+    /// 本年数。
+    pub current: Money,
+    /// 上年数。
+    pub previous: Money,
+}
+
+impl Change {
+    /// Compares at display precision: a change that rounds to 0.00 万元 is
+    /// 持平, because the page could not show it anyway.
+    pub fn between(current: Amount, previous: Amount) -> Change {
+        let diff = current - previous;
+        let direction = if diff.rounded().is_zero() {
+            Direction::Flat
+        } else if diff.0.is_sign_positive() {
+            Direction::Increase
+        } else {
+            Direction::Decrease
+        };
+        Change {
+            direction,
+            amount: diff.abs().into(),
+            current: current.into(),
+            previous: previous.into(),
+        }
+    }
+}
+
+/// Everything the templates receive, serialized to `/data.json`.
+#[derive(Debug, Serialize)]
+pub struct View {
+    pub doc: DocView,
+    pub duties: model::Duties,
+    pub units: Vec<UnitView>,
+    pub income: IncomeView,
+    pub expenditure: ExpenditureView,
+    pub change: ChangeView,
+    pub operating: OperatingView,
+    pub sangong: SangongView,
+    pub performance: PerformanceView,
+    pub procurement: ProcurementView,
+    pub assets: AssetsView,
+    pub glossary: Vec<TermView>,
+    pub other_matters: Vec<String>,
+    /// 各字体角色可用的字体族，按优先顺序。
+    pub fonts: BTreeMap<String, Vec<String>>,
+}
+
+/// How the document is presented, independent of its data.
+#[derive(Debug, Clone, Default)]
+pub struct Presentation {
+    /// Diagonal 草稿 watermark on every page.
+    pub draft: bool,
+    /// Font families per role (see `fonts::ROLES`), resolved on this machine.
+    pub fonts: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocView {
+    pub year: i32,
+    pub previous_year: i32,
+    pub department: String,
+    pub short_name: String,
+    pub code: String,
+    pub legal_basis: Vec<String>,
+    pub unit: String,
+    /// 公开依据连成一句：《甲》《乙》和《丙》。
+    pub legal_basis_text: String,
+    /// 是否为草稿（加水印）。
+    pub draft: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitView {
+    pub name: String,
+    pub nature: String,
+    pub rank: String,
+    pub funding: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncomeView {
+    pub total: Money,
+    pub general_budget: Money,
+    pub government_fund: Money,
+    pub special_account: Money,
+    pub other: Money,
+    pub carryover: Money,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExpenditureView {
+    pub total: Money,
+    pub basic: Money,
+    pub personnel: Money,
+    pub public: Money,
+    pub projects_total: Money,
+    pub projects: Vec<NamedMoney>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NamedMoney {
+    pub name: String,
+    pub amount: Money,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    pub total: Change,
+    pub basic: Change,
+    pub projects: Change,
+    pub basic_reason: String,
+    pub projects_reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OperatingView {
+    pub amount: Money,
+    /// 用途，已用顿号连接。
+    pub uses: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SangongView {
+    pub total: Change,
+    pub overseas: SangongItem,
+    pub vehicle: SangongItem,
+    pub vehicle_purchase: Money,
+    pub vehicle_operation: Money,
+    pub reception: SangongItem,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SangongItem {
+    pub change: Change,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PerformanceView {
+    pub goal: Vec<String>,
+    pub targets: Vec<model::Target>,
+    pub measures: Vec<String>,
+    pub projects: Vec<ProjectTableView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProjectTableView {
+    /// 表名：“<项目>绩效目标表”。
+    pub title: String,
+    pub unit: String,
+    pub goals: Vec<String>,
+    pub rows: Vec<IndicatorRow>,
+}
+
+/// 一行指标；`span*` 为合并单元格的行数，0 表示该格被上方合并。
+#[derive(Debug, Serialize, PartialEq)]
+pub struct IndicatorRow {
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub description: String,
+    pub value: String,
+    pub basis: String,
+    pub span1: usize,
+    pub span2: usize,
+    pub span3: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProcurementView {
+    pub total: Money,
+    pub goods: Money,
+    pub works: Money,
+    pub services: Money,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssetsView {
+    /// 截止日期：“2020年12月31日”。
+    pub as_of: String,
+    pub as_of_year: i32,
+    pub total: Money,
+    pub rows: Vec<AssetRow>,
+    pub planned_purchase: Money,
+    pub planned_note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssetRow {
+    pub label: String,
+    /// 数量；不适用时为“——”。
+    pub quantity: String,
+    pub value: Money,
+    /// 是否为“其中”行（缩进）。
+    pub sub: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TermView {
+    pub term: String,
+    pub definition: String,
+}
+
+/// Builds the view. `derive` trusts data that has passed the checks, but stays
+/// total: odd data yields odd figures, never a panic.
+pub fn view(b: &Budget, how: &Presentation) -> View {
+    View {
+        doc: doc_view(b, how.draft),
+        duties: b.duties.clone(),
+        units: b.units.iter().map(unit_view).collect(),
+        income: income_view(&b.income),
+        expenditure: expenditure_view(&b.expenditure),
+        change: change_view(b),
+        operating: operating_view(b),
+        sangong: sangong_view(&b.sangong),
+        performance: performance_view(b),
+        procurement: procurement_view(&b.procurement),
+        assets: assets_view(&b.assets),
+        glossary: b
+            .glossary
+            .iter()
+            .map(|t| TermView { term: t.term.clone(), definition: t.definition.clone() })
+            .collect(),
+        other_matters: b.other_matters.clone(),
+        fonts: how.fonts.clone(),
+    }
+}
+
+fn doc_view(b: &Budget, draft: bool) -> DocView {
+    let d = &b.document;
+    DocView {
+        year: d.year,
+        previous_year: d.year - 1,
+        department: d.department.clone(),
+        short_name: d.short_name.clone().unwrap_or_else(|| d.department.clone()),
+        code: d.code.clone(),
+        legal_basis: d.legal_basis.clone(),
+        unit: d.unit.clone(),
+        legal_basis_text: join_titles(&d.legal_basis),
+        draft,
+    }
+}
+
+/// GB/T 15834-2011 4.5.3.5: parallel titles in 书名号 take no 顿号 between
+/// them; the last is joined with 和.
+pub fn join_titles(titles: &[String]) -> String {
+    let quoted: Vec<String> = titles.iter().map(|t| format!("《{}》", t.trim())).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}和{}", rest.concat(), last),
+    }
+}
+
+fn unit_view(u: &model::Unit) -> UnitView {
+    UnitView {
+        name: u.name.clone(),
+        nature: u.nature.clone(),
+        rank: u.rank.clone(),
+        funding: u.funding.clone(),
+    }
+}
+
+pub fn income_total(i: &model::Income) -> Amount {
+    i.general_budget + i.government_fund + i.special_account + i.other + i.carryover
+}
+
+fn income_view(i: &model::Income) -> IncomeView {
+    IncomeView {
+        total: income_total(i).into(),
+        general_budget: i.general_budget.into(),
+        government_fund: i.government_fund.into(),
+        special_account: i.special_account.into(),
+        other: i.other.into(),
+        carryover: i.carryover.into(),
+    }
+}
+
+pub fn basic_total(e: &model::Expenditure) -> Amount {
+    e.basic.personnel + e.basic.public
+}
+
+pub fn projects_total(e: &model::Expenditure) -> Amount {
+    e.projects.iter().map(|p| p.amount).sum()
+}
+
+pub fn expenditure_total(e: &model::Expenditure) -> Amount {
+    basic_total(e) + projects_total(e)
+}
+
+fn expenditure_view(e: &model::Expenditure) -> ExpenditureView {
+    ExpenditureView {
+        total: expenditure_total(e).into(),
+        basic: basic_total(e).into(),
+        personnel: e.basic.personnel.into(),
+        public: e.basic.public.into(),
+        projects_total: projects_total(e).into(),
+        projects: e
+            .projects
+            .iter()
+            .map(|p| NamedMoney { name: p.name.clone(), amount: p.amount.into() })
+            .collect(),
+    }
+}
+
+fn change_view(b: &Budget) -> ChangeView {
+    let e = &b.expenditure;
+    let p = &b.previous;
+    ChangeView {
+        total: Change::between(expenditure_total(e), p.basic + p.projects),
+        basic: Change::between(basic_total(e), p.basic),
+        projects: Change::between(projects_total(e), p.projects),
+        basic_reason: reason_clause(&p.basic_reason),
+        projects_reason: reason_clause(&p.projects_reason),
+    }
+}
+
+/// Clauses are spliced into template sentences that bring their own
+/// punctuation, so a trailing 。；， typed by the author is dropped.
+pub fn clean_clause(s: &str) -> String {
+    s.trim().trim_end_matches(['。', '；', '，', '、', ';', ',', '.']).trim_end().to_string()
+}
+
+/// A reason as the clause printed after a change: “原因是在职人员增加”.
+/// Reasons already phrased as a clause (主要是……, 原因是……) are kept.
+pub fn reason_clause(s: &str) -> String {
+    let r = clean_clause(s);
+    let phrased = ["主要", "原因", "是", "因", "由于"].iter().any(|p| r.starts_with(p));
+    if r.is_empty() || phrased { r } else { format!("原因是{r}") }
+}
+
+/// 机关运行经费: stated, or else equal to 日常公用经费.
+pub fn operating_amount(b: &Budget) -> Amount {
+    b.operating_costs.amount.unwrap_or(b.expenditure.basic.public)
+}
+
+fn operating_view(b: &Budget) -> OperatingView {
+    let uses: Vec<String> = b.operating_costs.uses.iter().map(|u| clean_clause(u)).collect();
+    OperatingView { amount: operating_amount(b).into(), uses: uses.join("、") }
+}
+
+pub fn sangong_total(f: &model::SangongFigures) -> Amount {
+    f.overseas + f.vehicle_purchase + f.vehicle_operation + f.reception
+}
+
+fn sangong_view(s: &model::Sangong) -> SangongView {
+    let (c, p) = (&s.current, &s.previous);
+    let item = |cur: Amount, prev: Amount, reason: &str| SangongItem {
+        change: Change::between(cur, prev),
+        reason: reason_clause(reason),
+    };
+    SangongView {
+        total: Change::between(sangong_total(c), sangong_total(p)),
+        overseas: item(c.overseas, p.overseas, &s.reasons.overseas),
+        vehicle: item(
+            c.vehicle_purchase + c.vehicle_operation,
+            p.vehicle_purchase + p.vehicle_operation,
+            &s.reasons.vehicle,
+        ),
+        vehicle_purchase: c.vehicle_purchase.into(),
+        vehicle_operation: c.vehicle_operation.into(),
+        reception: item(c.reception, p.reception, &s.reasons.reception),
+    }
+}
+
+fn performance_view(b: &Budget) -> PerformanceView {
+    let o = &b.performance.overall;
+    let default_unit = format!("{}{}本级", b.document.code, b.document.department);
+    PerformanceView {
+        goal: o.goal.clone(),
+        targets: o.targets.clone(),
+        measures: o.measures.clone(),
+        projects: b
+            .performance
+            .projects
+            .iter()
+            .map(|p| ProjectTableView {
+                title: format!("{}绩效目标表", p.name.trim()),
+                unit: p.unit.clone().unwrap_or_else(|| default_unit.clone()),
+                goals: p.goals.clone(),
+                rows: indicator_rows(&p.indicators),
+            })
+            .collect(),
+    }
+}
+
+/// The standard three-level framework: a 二级指标 belongs to one 一级指标.
+pub fn level1_of(level2: &str) -> Option<&'static str> {
+    match level2.trim() {
+        "数量指标" | "质量指标" | "时效指标" | "成本指标" => Some("产出指标"),
+        "经济效益指标" | "社会效益指标" | "生态效益指标" | "可持续影响指标" => {
+            Some("效果指标")
+        }
+        "服务对象满意度指标" | "满意度指标" => Some("满意度指标"),
+        _ => None,
+    }
+}
+
+/// The 一级指标 of a row: stated, or derived from its 二级指标.
+pub fn level1(ind: &Indicator) -> String {
+    match &ind.level1 {
+        Some(l) if !l.trim().is_empty() => l.trim().to_string(),
+        _ => level1_of(&ind.level2).unwrap_or("").to_string(),
+    }
+}
+
+/// Rows with merge spans: equal consecutive 一级 cells merge; 二级 merge
+/// within one 一级; 三级 within one 二级.
+pub fn indicator_rows(inds: &[Indicator]) -> Vec<IndicatorRow> {
+    let keys: Vec<[String; 3]> = inds
+        .iter()
+        .map(|i| [level1(i), i.level2.trim().to_string(), i.level3.trim().to_string()])
+        .collect();
+    let span = |row: usize, depth: usize| -> usize {
+        let same = |a: usize, b: usize| keys[a][..=depth] == keys[b][..=depth];
+        if row > 0 && same(row - 1, row) {
+            return 0;
+        }
+        (row..keys.len()).take_while(|&r| same(row, r)).count()
+    };
+    inds.iter()
+        .enumerate()
+        .map(|(r, i)| IndicatorRow {
+            level1: keys[r][0].clone(),
+            level2: keys[r][1].clone(),
+            level3: keys[r][2].clone(),
+            description: i.description.trim().to_string(),
+            value: i.value.trim().to_string(),
+            basis: i.basis.trim().to_string(),
+            span1: span(r, 0),
+            span2: span(r, 1),
+            span3: span(r, 2),
+        })
+        .collect()
+}
+
+fn procurement_view(p: &model::Procurement) -> ProcurementView {
+    ProcurementView {
+        total: (p.goods + p.works + p.services).into(),
+        goods: p.goods.into(),
+        works: p.works.into(),
+        services: p.services.into(),
+    }
+}
+
+/// Top-level holdings; 办公用房 is part of 房屋 and is not added again.
+pub fn assets_total(a: &model::Assets) -> Amount {
+    a.buildings.value + a.vehicles.value + a.major_equipment.value + a.other.value
+}
+
+fn asset_row(label: &str, h: &Holding, sub: bool) -> AssetRow {
+    AssetRow {
+        label: label.to_string(),
+        quantity: h.quantity.map(|q| q.to_string()).unwrap_or_else(|| "——".to_string()),
+        value: h.value.into(),
+        sub,
+    }
+}
+
+fn assets_view(a: &model::Assets) -> AssetsView {
+    let (year, date) = chinese_date(&a.as_of);
+    AssetsView {
+        as_of: date,
+        as_of_year: year,
+        total: assets_total(a).into(),
+        rows: vec![
+            asset_row("1．房屋（平方米）", &a.buildings, false),
+            asset_row("其中：办公用房（平方米）", &a.office_buildings, true),
+            asset_row("2．车辆（台、辆）", &a.vehicles, false),
+            asset_row("3．单价在20万元以上设备", &a.major_equipment, false),
+            asset_row("4．其他固定资产", &a.other, false),
+        ],
+        planned_purchase: a.planned_purchase.into(),
+        planned_note: clean_clause(&a.planned_note),
+    }
+}
+
+/// “2020年12月31日” from a TOML date.
+pub fn chinese_date(d: &toml::value::Datetime) -> (i32, String) {
+    match &d.date {
+        Some(date) => (
+            i32::from(date.year),
+            format!("{}年{}月{}日", date.year, date.month, date.day),
+        ),
+        None => (0, d.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amount::parse_amount;
+
+    fn a(s: &str) -> Amount {
+        parse_amount(s).unwrap()
+    }
+
+    #[test]
+    fn change_words() {
+        let up = Change::between(a("2220.42"), a("2084.77"));
+        assert_eq!(up.direction, Direction::Increase);
+        assert_eq!(up.amount.text, "135.65");
+        let down = Change::between(a("2.27"), a("2.67"));
+        assert_eq!(down.direction, Direction::Decrease);
+        assert_eq!(down.amount.text, "0.4");
+        let flat = Change::between(a("53.43"), a("53.430"));
+        assert_eq!(flat.direction, Direction::Flat);
+        assert_eq!(flat.amount.text, "0");
+        // Below display precision counts as 持平.
+        assert_eq!(Change::between(a("1.001"), a("1")).direction, Direction::Flat);
+        assert_eq!(Change::between(a("1.005"), a("1")).direction, Direction::Increase);
+    }
+
+    #[test]
+    fn titles_join_without_dun_hao() {
+        let t = |v: &[&str]| join_titles(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(t(&[]), "");
+        assert_eq!(t(&["预算法"]), "《预算法》");
+        assert_eq!(t(&["甲", "乙", "丙"]), "《甲》《乙》和《丙》");
+    }
+
+    #[test]
+    fn reasons_read_as_clauses() {
+        assert_eq!(reason_clause("在职人员增加。"), "原因是在职人员增加");
+        assert_eq!(reason_clause("主要是人员增加"), "主要是人员增加");
+        assert_eq!(reason_clause("由于车辆报废"), "由于车辆报废");
+        assert_eq!(reason_clause("  "), "");
+    }
+
+    #[test]
+    fn clauses_lose_trailing_punctuation() {
+        assert_eq!(clean_clause("在职人员增加。"), "在职人员增加");
+        assert_eq!(clean_clause(" 主要是人员增加； "), "主要是人员增加");
+        assert_eq!(clean_clause("无"), "无");
+    }
+
+    fn ind(l2: &str, l3: &str) -> Indicator {
+        Indicator {
+            level1: None,
+            level2: l2.into(),
+            level3: l3.into(),
+            description: String::new(),
+            value: "1".into(),
+            basis: String::new(),
+        }
+    }
+
+    #[test]
+    fn level1_follows_level2() {
+        assert_eq!(level1_of("成本指标"), Some("产出指标"));
+        assert_eq!(level1_of("社会效益指标"), Some("效果指标"));
+        assert_eq!(level1_of("服务对象满意度指标"), Some("满意度指标"));
+        assert_eq!(level1_of("自定义指标"), None);
+        let mut i = ind("自定义指标", "x");
+        i.level1 = Some("产出指标".into());
+        assert_eq!(level1(&i), "产出指标");
+    }
+
+    #[test]
+    fn merge_spans() {
+        let rows = indicator_rows(&[
+            ind("数量指标", "a"),
+            ind("数量指标", "b"),
+            ind("成本指标", "c"),
+            ind("成本指标", "c"),
+            ind("成本指标", "c"),
+            ind("社会效益指标", "c"),
+            ind("服务对象满意度指标", "d"),
+        ]);
+        let spans: Vec<_> = rows.iter().map(|r| (r.span1, r.span2, r.span3)).collect();
+        assert_eq!(
+            spans,
+            vec![(5, 2, 1), (0, 0, 1), (0, 3, 3), (0, 0, 0), (0, 0, 0), (1, 1, 1), (1, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn equal_level3_in_another_level2_does_not_merge() {
+        let rows = indicator_rows(&[ind("数量指标", "x"), ind("质量指标", "x")]);
+        assert_eq!((rows[1].span2, rows[1].span3), (1, 1));
+    }
+
+    #[test]
+    fn dates_read_in_chinese() {
+        let d: toml::value::Datetime = "2020-12-31".parse().unwrap();
+        assert_eq!(chinese_date(&d), (2020, "2020年12月31日".to_string()));
+    }
+}

@@ -1,0 +1,170 @@
+//! 数据文件的诊断信息：位置、字段、问题与期望值，以中文打印，格式仿 rustc/typst。
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use unicode_width::UnicodeWidthStr;
+
+/// 严重程度：错误阻止生成，警告只提示。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a data file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// 字段路径，例如 `expenditure.basic.personnel`；与整个文件有关时为空。
+    pub field: String,
+    /// 问题是什么。
+    pub message: String,
+    /// 期望什么（可选）。
+    pub expected: Option<String>,
+    /// 在文件文本中的字节范围；`None` 时由字段路径定位。
+    pub span: Option<Range<usize>>,
+}
+
+impl Problem {
+    pub fn error(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            field: field.into(),
+            message: message.into(),
+            expected: None,
+            span: None,
+        }
+    }
+
+    pub fn warning(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Warning, ..Problem::error(field, message) }
+    }
+
+    pub fn expected(mut self, expected: impl Into<String>) -> Problem {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    pub fn at(mut self, span: Range<usize>) -> Problem {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Renders one problem:
+///
+/// ```text
+/// 错误：基本支出的增减额与数据不符
+///   --> data/x.toml:12:9
+///    |
+/// 12 | basic = 136.65
+///    |         ^^^^^^
+///    = 字段：previous.stated.basic
+///    = 应为：135.65
+/// ```
+pub fn render(name: &str, text: &str, p: &Problem) -> String {
+    let mut out = String::new();
+    let kind = if p.is_error() { "错误" } else { "警告" };
+    let _ = writeln!(out, "{kind}：{}", p.message);
+    match &p.span {
+        Some(span) => render_snippet(&mut out, name, text, span.clone()),
+        None => {
+            let _ = writeln!(out, "  --> {name}");
+        }
+    }
+    if !p.field.is_empty() {
+        let _ = writeln!(out, "   = 字段：{}", p.field);
+    }
+    if let Some(e) = &p.expected {
+        let _ = writeln!(out, "   = 应为：{e}");
+    }
+    out
+}
+
+fn render_snippet(out: &mut String, name: &str, text: &str, span: Range<usize>) {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let (line, col) = line_col(text, start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let src = text[line_start..line_end].trim_end_matches('\r');
+    let end = floor_char_boundary(text, span.end.clamp(start, line_start + src.len()));
+    let gutter = line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let lead = text[line_start..start].width();
+    let mark = text[start..end].width().max(1);
+    let _ = writeln!(out, "{pad}--> {name}:{line}:{col}");
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{line} | {src}");
+    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(lead), "^".repeat(mark));
+}
+
+/// A one-line form for lists and JSON: `file:line:col: 错误：message（字段：path）`.
+pub fn short(name: &str, text: &str, p: &Problem) -> String {
+    let kind = if p.is_error() { "错误" } else { "警告" };
+    let place = match &p.span {
+        Some(s) => {
+            let (l, c) = line_col(text, s.start);
+            format!("{name}:{l}:{c}")
+        }
+        None => name.to_string(),
+    };
+    let field = if p.field.is_empty() { String::new() } else { format!("（字段：{}）", p.field) };
+    let expected = p.expected.as_ref().map(|e| format!("；应为：{e}")).unwrap_or_default();
+    format!("{place}: {kind}：{}{field}{expected}", p.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let t = "a = 1\n名称 = \"x\"\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        let off = t.find('=').unwrap();
+        assert_eq!(line_col(t, off), (1, 3));
+        let off = t.rfind('=').unwrap();
+        assert_eq!(line_col(t, off), (2, 4));
+    }
+
+    #[test]
+    fn caret_sits_under_the_value_with_wide_characters() {
+        let t = "名称 = 12x\n";
+        let start = t.find("12x").unwrap();
+        let p = Problem::error("名称", "不是金额").at(start..start + 3).expected("数字");
+        let r = render("f.toml", t, &p);
+        assert!(r.contains("--> f.toml:1:6"), "{r}");
+        // 名称 is four columns wide, then " = ".
+        assert!(r.contains("  |        ^^^"), "{r}");
+        assert!(r.contains("= 字段：名称"));
+        assert!(r.contains("= 应为：数字"));
+    }
+
+    #[test]
+    fn short_form_names_place_and_field() {
+        let t = "x = 1\n";
+        let p = Problem::warning("x", "可疑").at(4..5);
+        assert_eq!(short("f.toml", t, &p), "f.toml:1:5: 警告：可疑（字段：x）");
+    }
+}
