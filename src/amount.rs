@@ -30,8 +30,7 @@ impl Amount {
 
     /// The value rounded for display.
     pub fn rounded(self) -> Decimal {
-        self.0
-            .round_dp_with_strategy(SHOWN_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
+        self.0.round_dp_with_strategy(SHOWN_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
     }
 
     /// Text form: `696.6`, `0`, `2220.42`.

@@ -105,7 +105,12 @@ pub struct EnvArgs {
 #[derive(Debug, Args, Clone)]
 pub struct FontArgs {
     /// 额外的字体目录（递归查找），可给多个；也可用环境变量 YUSUAN_FONT_PATHS
-    #[arg(long = "font-path", value_name = "目录", env = "YUSUAN_FONT_PATHS", value_delimiter = ':')]
+    #[arg(
+        long = "font-path",
+        value_name = "目录",
+        env = "YUSUAN_FONT_PATHS",
+        value_delimiter = ':'
+    )]
     pub font_paths: Vec<PathBuf>,
 
     /// 不使用系统安装的字体，只用内置字体和 --font-path

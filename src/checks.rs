@@ -30,19 +30,31 @@ pub fn check(b: &Budget) -> Vec<Problem> {
 fn document(b: &Budget, out: &mut Vec<Problem>) {
     let d = &b.document;
     if !(1990..=2100).contains(&d.year) {
-        out.push(Problem::error("document.year", format!("预算年度 {} 不合理", d.year)).expected("四位年份，如 2021"));
+        out.push(
+            Problem::error("document.year", format!("预算年度 {} 不合理", d.year))
+                .expected("四位年份，如 2021"),
+        );
     }
     if d.department.trim().is_empty() {
         out.push(Problem::error("document.department", "部门名称为空"));
     }
     if d.code.trim().is_empty() || !d.code.trim().chars().all(|c| c.is_ascii_digit()) {
-        out.push(Problem::error("document.code", format!("部门编码“{}”应为数字", d.code)).expected("如 101001"));
+        out.push(
+            Problem::error("document.code", format!("部门编码“{}”应为数字", d.code))
+                .expected("如 101001"),
+        );
     }
     if d.unit != "万元" {
-        out.push(Problem::error("document.unit", format!("不支持的金额单位“{}”", d.unit)).expected("万元"));
+        out.push(
+            Problem::error("document.unit", format!("不支持的金额单位“{}”", d.unit))
+                .expected("万元"),
+        );
     }
     if b.units.is_empty() {
-        out.push(Problem::error("units", "机构设置表至少要有一个单位").expected("[[units]] name = … nature = … rank = … funding = …"));
+        out.push(
+            Problem::error("units", "机构设置表至少要有一个单位")
+                .expected("[[units]] name = … nature = … rank = … funding = …"),
+        );
     }
 }
 
@@ -97,10 +109,16 @@ fn amounts(b: &Budget, out: &mut Vec<Problem>) {
         if a.0.is_sign_negative() && !a.is_zero() {
             out.push(Problem::error(&path, format!("金额 {a} 为负数")).expected("0 或正数"));
         } else if a.0 > Decimal::from(ABSURD) {
-            out.push(Problem::error(&path, format!("金额 {a} 万元大得不合理，是否把元当成了万元？")).expected("以万元为单位的金额"));
+            out.push(
+                Problem::error(&path, format!("金额 {a} 万元大得不合理，是否把元当成了万元？"))
+                    .expected("以万元为单位的金额"),
+            );
         }
         if a.0.scale() > MAX_DECIMALS && a.0.normalize().scale() > MAX_DECIMALS {
-            out.push(Problem::error(&path, format!("金额 {a} 精确到了分以下")).expected("最多 6 位小数（0.000001 万元即 1 分）"));
+            out.push(
+                Problem::error(&path, format!("金额 {a} 精确到了分以下"))
+                    .expected("最多 6 位小数（0.000001 万元即 1 分）"),
+            );
         }
     }
 }
@@ -130,7 +148,13 @@ fn totals(b: &Budget, out: &mut Vec<Problem>) {
 
 /// A stated change must equal this year minus last year, at display
 /// precision (the page cannot show more).
-fn change_mismatch(field: &str, what: &str, stated: Amount, cur: Amount, prev: Amount) -> Option<Problem> {
+fn change_mismatch(
+    field: &str,
+    what: &str,
+    stated: Amount,
+    cur: Amount,
+    prev: Amount,
+) -> Option<Problem> {
     let diff = cur - prev;
     (Amount(stated.rounded()) != Amount(diff.rounded())).then(|| {
         Problem::error(
@@ -155,7 +179,13 @@ fn changes(b: &Budget, out: &mut Vec<Problem>) {
     let projects = Change::between(cur_projects, p.projects);
     let s = &p.stated;
     let pairs = [
-        ("previous.stated.total", "收支总额", s.total, cur_basic + cur_projects, p.basic + p.projects),
+        (
+            "previous.stated.total",
+            "收支总额",
+            s.total,
+            cur_basic + cur_projects,
+            p.basic + p.projects,
+        ),
         ("previous.stated.basic", "基本支出", s.basic, cur_basic, p.basic),
         ("previous.stated.projects", "项目支出", s.projects, cur_projects, p.projects),
     ];
@@ -170,16 +200,25 @@ fn changes(b: &Budget, out: &mut Vec<Problem>) {
         out.push(
             Problem::error(
                 "previous.stated.total",
-                format!("已公布的总额增减 {t} 万元不等于基本支出增减 {bs} 与项目支出增减 {pr} 之和 {}", bs + pr),
+                format!(
+                    "已公布的总额增减 {t} 万元不等于基本支出增减 {bs} 与项目支出增减 {pr} 之和 {}",
+                    bs + pr
+                ),
             )
             .expected(format!("{}", bs + pr)),
         );
     }
     if basic.direction != Direction::Flat && p.basic_reason.trim().is_empty() {
-        out.push(Problem::warning("previous.basic_reason", format!("基本支出{}{}万元，但没有写原因", derive_word(&basic), basic.amount.text)));
+        out.push(Problem::warning(
+            "previous.basic_reason",
+            format!("基本支出{}{}万元，但没有写原因", derive_word(&basic), basic.amount.text),
+        ));
     }
     if projects.direction != Direction::Flat && p.projects_reason.trim().is_empty() {
-        out.push(Problem::warning("previous.projects_reason", format!("项目支出{}{}万元，但没有写原因", derive_word(&projects), projects.amount.text)));
+        out.push(Problem::warning(
+            "previous.projects_reason",
+            format!("项目支出{}{}万元，但没有写原因", derive_word(&projects), projects.amount.text),
+        ));
     }
 }
 
@@ -208,8 +247,15 @@ fn sangong(b: &Budget, out: &mut Vec<Problem>) {
         let ch = Change::between(cur, prev);
         if ch.direction != Direction::Flat && reason.trim().is_empty() {
             out.push(
-                Problem::warning(field, format!("{what}较上年{}{}万元，但没有写增减原因", derive_word(&ch), ch.amount.text))
-                    .expected("如 reception = \"在职人员增加\""),
+                Problem::warning(
+                    field,
+                    format!(
+                        "{what}较上年{}{}万元，但没有写增减原因",
+                        derive_word(&ch),
+                        ch.amount.text
+                    ),
+                )
+                .expected("如 reception = \"在职人员增加\""),
             );
         }
     }
@@ -221,7 +267,10 @@ fn assets(b: &Budget, out: &mut Vec<Problem>) {
         out.push(
             Problem::error(
                 "assets.office_buildings.value",
-                format!("办公用房价值 {} 万元大于房屋总价值 {} 万元", a.office_buildings.value, a.buildings.value),
+                format!(
+                    "办公用房价值 {} 万元大于房屋总价值 {} 万元",
+                    a.office_buildings.value, a.buildings.value
+                ),
             )
             .expected("办公用房是房屋的一部分，不应大于房屋"),
         );
@@ -255,7 +304,10 @@ fn performance(b: &Budget, out: &mut Vec<Problem>) {
 
 fn project_table(base: &str, t: &ProjectTable, out: &mut Vec<Problem>) {
     if t.goals.iter().all(|g| g.trim().is_empty()) {
-        out.push(Problem::error(format!("{base}.goals"), format!("“{}”没有绩效目标", t.name)).expected("至少一条目标"));
+        out.push(
+            Problem::error(format!("{base}.goals"), format!("“{}”没有绩效目标", t.name))
+                .expected("至少一条目标"),
+        );
     }
     if t.indicators.is_empty() {
         out.push(Problem::error(format!("{base}.indicators"), format!("“{}”没有绩效指标", t.name)));
@@ -283,7 +335,10 @@ fn project_table(base: &str, t: &ProjectTable, out: &mut Vec<Problem>) {
     }
     for needed in ["产出指标", "效果指标", "满意度指标"] {
         if !t.indicators.iter().any(|i| derive::level1(i) == needed) {
-            out.push(Problem::warning(format!("{base}.indicators"), format!("“{}”缺少{needed}", t.name)));
+            out.push(Problem::warning(
+                format!("{base}.indicators"),
+                format!("“{}”缺少{needed}", t.name),
+            ));
         }
     }
 }
@@ -299,7 +354,10 @@ fn indicator(field: &str, ind: &Indicator, out: &mut Vec<Problem>) {
         );
     }
     if ind.level3.trim().is_empty() {
-        out.push(Problem::error(format!("{field}.level3"), "三级指标为空").expected("三级指标名称；与上一行相同则写相同的名称"));
+        out.push(
+            Problem::error(format!("{field}.level3"), "三级指标为空")
+                .expected("三级指标名称；与上一行相同则写相同的名称"),
+        );
     }
     if ind.value.trim().is_empty() {
         out.push(Problem::error(format!("{field}.value"), "指标值为空"));

@@ -7,7 +7,7 @@ use typst::foundations::Datetime;
 
 use crate::args::{BuildArgs, CheckArgs, Command, EnvArgs, FontArgs, FontsArgs, PdfStandardArg};
 use crate::diag::Problem;
-use crate::error::Error;
+use crate::error::{Error, Reported};
 use crate::fonts::{FontOptions, FontSet, Origin};
 use crate::load::{self, DataFile};
 use crate::model::Budget;
@@ -132,34 +132,35 @@ pub fn build_one(
     path: &Path,
     args: &BuildArgs,
     settings: &PdfSettings,
-) -> Result<PathBuf, ()> {
-    let (file, budget) = load_checked(path).ok_or(())?;
+) -> Result<PathBuf, Reported> {
+    let (file, budget) = load_checked(path).ok_or(Reported)?;
     let today = document_date(&budget);
     let view = derive::view(&budget, &presentation(engine, args.draft));
     let compiled = engine.compile(&view, today).map_err(|diags| {
         report::typst(engine.world(), &diags);
         eprintln!("{}：模板编译失败，未生成 PDF", file.name());
+        Reported
     })?;
     report::typst(engine.world(), &compiled.warnings);
     let ident = format!("yusuan/{}/{}", budget.document.code, budget.document.year);
     let pdf = engine.pdf(&compiled.document, &ident, today, settings).map_err(|diags| {
         report::typst(engine.world(), &diags);
         eprintln!("{}：PDF 导出失败", file.name());
+        Reported
     })?;
     let out = args.output.join(format!("{}.pdf", file.stem()));
-    output::write_atomic(&out, &pdf).map_err(|e| eprintln!("错误：{e}"))?;
+    output::write_atomic(&out, &pdf).map_err(|e| {
+        eprintln!("错误：{e}");
+        Reported
+    })?;
     eprintln!("已生成 {}（{} 页）", out.display(), compiled.document.pages().len());
     Ok(out)
 }
 
 /// Draft flag and the font families each role resolves to.
 pub fn presentation(engine: &Engine, draft: bool) -> derive::Presentation {
-    let fonts = engine
-        .fonts()
-        .roles()
-        .into_iter()
-        .map(|(k, r)| (k.to_string(), r.families))
-        .collect();
+    let fonts =
+        engine.fonts().roles().into_iter().map(|(k, r)| (k.to_string(), r.families)).collect();
     derive::Presentation { draft, fonts }
 }
 
@@ -183,9 +184,11 @@ pub fn pdf_settings(standards: &[PdfStandardArg]) -> PdfSettings {
 /// The document's date: stated in the data, else SOURCE_DATE_EPOCH, else
 /// 1 January of the budget year. Never the clock, so builds are repeatable.
 pub fn document_date(b: &Budget) -> Datetime {
-    let stated = b.document.date.and_then(|d| d.date).and_then(|d| {
-        Datetime::from_ymd(i32::from(d.year), d.month, d.day)
-    });
+    let stated = b
+        .document
+        .date
+        .and_then(|d| d.date)
+        .and_then(|d| Datetime::from_ymd(i32::from(d.year), d.month, d.day));
     let epoch = || {
         let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
         typst_kit::datetime::Time::fixed_timestamp(secs).ok()?.today(None)

@@ -524,10 +524,9 @@ fn assets_view(a: &model::Assets) -> AssetsView {
 /// “2020年12月31日” from a TOML date.
 pub fn chinese_date(d: &toml::value::Datetime) -> (i32, String) {
     match &d.date {
-        Some(date) => (
-            i32::from(date.year),
-            format!("{}年{}月{}日", date.year, date.month, date.day),
-        ),
+        Some(date) => {
+            (i32::from(date.year), format!("{}年{}月{}日", date.year, date.month, date.day))
+        }
         None => (0, d.to_string()),
     }
 }

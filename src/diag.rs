@@ -129,7 +129,8 @@ pub fn short(name: &str, text: &str, p: &Problem) -> String {
         }
         None => name.to_string(),
     };
-    let field = if p.field.is_empty() { String::new() } else { format!("（字段：{}）", p.field) };
+    let field =
+        if p.field.is_empty() { String::new() } else { format!("（字段：{}）", p.field) };
     let expected = p.expected.as_ref().map(|e| format!("；应为：{e}")).unwrap_or_default();
     format!("{place}: {kind}：{}{field}{expected}", p.message)
 }

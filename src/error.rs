@@ -19,3 +19,8 @@ pub enum Error {
     #[error("{failed} 个文件未通过（共 {total} 个）")]
     Failed { failed: usize, total: usize },
 }
+
+/// A failure that has already been printed where it happened (data
+/// problems, Typst diagnostics); the caller only counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;

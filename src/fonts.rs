@@ -95,7 +95,14 @@ pub const ROLES: [Role; 5] = [
     Role {
         key: "body",
         label: "正文、三级标题（仿宋）",
-        candidates: &["仿宋_GB2312", "仿宋", "FangSong", "FangSong_GB2312", "STFangsong", "FandolFang R"],
+        candidates: &[
+            "仿宋_GB2312",
+            "仿宋",
+            "FangSong",
+            "FangSong_GB2312",
+            "STFangsong",
+            "FandolFang R",
+        ],
     },
     Role {
         key: "hei",

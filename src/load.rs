@@ -38,7 +38,8 @@ pub fn read(path: &Path) -> Result<DataFile, Problem> {
     })?;
     let text = decode(&bytes)?;
     if text.trim().is_empty() {
-        return Err(Problem::error("", "文件是空的").expected("一个部门一个年度的预算数据，参见 docs/data-format.md"));
+        return Err(Problem::error("", "文件是空的")
+            .expected("一个部门一个年度的预算数据，参见 docs/data-format.md"));
     }
     Ok(DataFile { path: path.to_path_buf(), text })
 }

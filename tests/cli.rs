@@ -48,11 +48,14 @@ fn build_text(stem: &str, toml: &str) -> (tempfile::TempDir, Output, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("data")).unwrap();
     fs::write(dir.path().join(format!("data/{stem}.toml")), toml).unwrap();
-    let out = yusuan(dir.path(), &["build", "--no-system-fonts", "--templates"]
-        .iter()
-        .copied()
-        .chain([root().join("templates").to_str().unwrap()])
-        .collect::<Vec<_>>());
+    let out = yusuan(
+        dir.path(),
+        &["build", "--no-system-fonts", "--templates"]
+            .iter()
+            .copied()
+            .chain([root().join("templates").to_str().unwrap()])
+            .collect::<Vec<_>>(),
+    );
     let pdf = dir.path().join(format!("output/{stem}.pdf"));
     (dir, out, pdf)
 }
@@ -168,7 +171,8 @@ fn a_corrected_figure_moves_every_sentence_that_quotes_it() {
 
 #[test]
 fn markup_characters_in_text_print_as_themselves() {
-    let nasty = r#"#set text(red) *粗* _斜_ $x^2$ <标签> @引用 \\ `代码` [方括号] // 注释 /* 块 */ = 标题"#;
+    let nasty =
+        r#"#set text(red) *粗* _斜_ $x^2$ <标签> @引用 \\ `代码` [方括号] // 注释 /* 块 */ = 标题"#;
     let escaped = nasty.replace('\\', "\\\\").replace('"', "\\\"");
     let toml = sample()
         .replace("\"其它交通费用及其它商品和服务支出\"", &format!("\"{escaped}\""))
