@@ -47,6 +47,15 @@ pub enum Command {
     /// 列出找到的字体
     #[command(help_template = HELP_TEMPLATE)]
     Fonts(FontsArgs),
+    /// 由本年数据生成下一年度草稿：本年数转为上年数，须重填的部分加标记
+    #[command(help_template = HELP_TEMPLATE)]
+    New(NewArgs),
+    /// 对比两份数据文件，列出变化的每个字段（可输出更正说明表）
+    #[command(help_template = HELP_TEMPLATE)]
+    Diff(DiffArgs),
+    /// 在浏览器中实时预览：修改数据或模板并保存后自动重新排版（只在本机提供）
+    #[command(help_template = HELP_TEMPLATE)]
+    Preview(PreviewArgs),
 }
 
 /// `yusuan build` 的参数。
@@ -65,12 +74,71 @@ pub struct BuildArgs {
     #[arg(long)]
     pub draft: bool,
 
+    /// 同时处理的文件数，缺省为 CPU 核数
+    #[arg(short = 'j', long = "jobs", value_name = "数量")]
+    pub jobs: Option<usize>,
+
+    /// 同时把交给模板的数据写到 <输出目录>/<文件名>.json，供 typst 命令行直接编译模板
+    #[arg(long)]
+    pub emit_data: bool,
+
+    /// 同时在 PDF 旁写出附表的 Excel 文件（<文件名>.xlsx），每张附表一个工作表
+    #[arg(long)]
+    pub xlsx: bool,
+
     /// PDF 遵循的标准，可给多个
     #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
     pub pdf_standards: Vec<PdfStandardArg>,
 
     #[command(flatten)]
     pub env: EnvArgs,
+}
+
+/// `yusuan new` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct NewArgs {
+    /// 本年度的数据文件
+    #[arg(long, value_name = "文件")]
+    pub from: PathBuf,
+
+    /// 新的预算年度，例如 2022
+    #[arg(long, value_name = "年度")]
+    pub year: i32,
+
+    /// 草稿文件名；缺省把原文件名中的年度换成新年度
+    #[arg(short, long, value_name = "文件")]
+    pub output: Option<PathBuf>,
+
+    /// 目标文件已存在时覆盖
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `yusuan diff` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct DiffArgs {
+    /// 原数据文件（更正前）
+    #[arg(value_name = "原文件")]
+    pub old: PathBuf,
+
+    /// 新数据文件（更正后）
+    #[arg(value_name = "新文件")]
+    pub new: PathBuf,
+
+    /// 输出格式：text 为按部分分组的清单，markdown 为可随更正后 PDF 一同公布的更正说明表
+    #[arg(long, value_name = "格式", value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// `yusuan diff` 的输出格式。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// 纯文本清单
+    Text,
+    /// Markdown 更正说明表
+    Markdown,
 }
 
 /// `yusuan check` 的参数。
@@ -88,6 +156,30 @@ pub struct CheckArgs {
 pub struct FontsArgs {
     #[command(flatten)]
     pub fonts: FontArgs,
+}
+
+/// `yusuan preview` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct PreviewArgs {
+    /// 要预览的数据文件（.toml）
+    #[arg(value_name = "文件")]
+    pub file: PathBuf,
+
+    /// 预览服务的端口，只在本机 127.0.0.1 上监听；0 表示任选一个空闲端口
+    #[arg(short, long, value_name = "端口", default_value_t = crate::preview::DEFAULT_PORT)]
+    pub port: u16,
+
+    /// 启动后用默认浏览器打开预览页
+    #[arg(long)]
+    pub open: bool,
+
+    /// 基准测试：在数据文件的副本上自动改动一个数字 N 次，打印从保存到新版本就绪的用时
+    #[arg(long, value_name = "N", hide = true)]
+    pub bench_edits: Option<usize>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
 }
 
 /// 排版环境：模板与字体。

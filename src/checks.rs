@@ -17,12 +17,19 @@ const ABSURD: i64 = 100_000_000;
 pub fn check(b: &Budget) -> Vec<Problem> {
     let mut out = Vec::new();
     document(b, &mut out);
-    amounts(b, &mut out);
-    totals(b, &mut out);
-    changes(b, &mut out);
-    sangong(b, &mut out);
-    assets(b, &mut out);
+    // Sums of absurd amounts could overflow even exact decimals; once an
+    // amount is out of range the sums say nothing useful anyway.
+    if amounts(b, &mut out) {
+        totals(b, &mut out);
+        stated_totals(b, &mut out);
+        changes(b, &mut out);
+        operating(b, &mut out);
+        sangong(b, &mut out);
+        assets(b, &mut out);
+        cost_links(b, &mut out);
+    }
     performance(b, &mut out);
+    out.extend(crate::lineitems::check(b));
     out.sort_by_key(|p| p.severity);
     out
 }
@@ -35,14 +42,11 @@ fn document(b: &Budget, out: &mut Vec<Problem>) {
                 .expected("四位年份，如 2021"),
         );
     }
-    if d.department.trim().is_empty() {
-        out.push(Problem::error("document.department", "部门名称为空"));
-    }
-    if d.code.trim().is_empty() || !d.code.trim().chars().all(|c| c.is_ascii_digit()) {
-        out.push(
-            Problem::error("document.code", format!("部门编码“{}”应为数字", d.code))
-                .expected("如 101001"),
-        );
+    code("document.code", "部门编码", &d.code, out);
+    for (n, u) in b.units.iter().enumerate() {
+        if let Some(c) = &u.code {
+            code(&format!("units[{n}].code"), "单位编码", c, out);
+        }
     }
     if d.unit != "万元" {
         out.push(
@@ -54,6 +58,17 @@ fn document(b: &Budget, out: &mut Vec<Problem>) {
         out.push(
             Problem::error("units", "机构设置表至少要有一个单位")
                 .expected("[[units]] name = … nature = … rank = … funding = …"),
+        );
+    }
+}
+
+/// Budget codes are digits only; a letter is usually a typo (O for 0).
+fn code(field: &str, what: &str, code: &str, out: &mut Vec<Problem>) {
+    let c = code.trim();
+    if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit()) {
+        out.push(
+            Problem::error(field, format!("{what}“{code}”应只含数字"))
+                .expected("如 \"101001\"（写成带引号的数字）"),
         );
     }
 }
@@ -78,6 +93,9 @@ fn all_amounts(b: &Budget) -> Vec<(String, Amount)> {
     ];
     for (n, p) in b.expenditure.projects.iter().enumerate() {
         v.push((format!("expenditure.projects[{n}].amount"), p.amount));
+    }
+    for (path, stated, _) in stated_total_fields(b) {
+        v.extend(stated.map(|a| (path.to_string(), a)));
     }
     if let Some(a) = b.operating_costs.amount {
         v.push(("operating_costs.amount".into(), a));
@@ -104,15 +122,25 @@ fn all_amounts(b: &Budget) -> Vec<(String, Amount)> {
     v
 }
 
-fn amounts(b: &Budget, out: &mut Vec<Problem>) {
+/// Sign, size and precision of every amount. Returns whether all are in
+/// range, so that sums over them cannot overflow.
+fn amounts(b: &Budget, out: &mut Vec<Problem>) -> bool {
+    let mut sane = true;
+    let stated = &b.previous.stated;
+    let changes = [("total", stated.total), ("basic", stated.basic), ("projects", stated.projects)];
+    for (k, a) in changes {
+        // Stated changes may be negative (a decrease), but not absurd.
+        if let Some(a) = a.filter(|a| a.0.abs() > Decimal::from(ABSURD)) {
+            sane = false;
+            out.push(absurd(&format!("previous.stated.{k}"), a));
+        }
+    }
     for (path, a) in all_amounts(b) {
         if a.0.is_sign_negative() && !a.is_zero() {
             out.push(Problem::error(&path, format!("金额 {a} 为负数")).expected("0 或正数"));
         } else if a.0 > Decimal::from(ABSURD) {
-            out.push(
-                Problem::error(&path, format!("金额 {a} 万元大得不合理，是否把元当成了万元？"))
-                    .expected("以万元为单位的金额"),
-            );
+            sane = false;
+            out.push(absurd(&path, a));
         }
         if a.0.scale() > MAX_DECIMALS && a.0.normalize().scale() > MAX_DECIMALS {
             out.push(
@@ -121,6 +149,108 @@ fn amounts(b: &Budget, out: &mut Vec<Problem>) {
             );
         }
     }
+    sane
+}
+
+fn absurd(path: &str, a: Amount) -> Problem {
+    Problem::error(path, format!("金额 {a} 万元大得不合理，是否把元当成了万元？"))
+        .expected(format!("以万元为单位的金额，不超过 {ABSURD}"))
+}
+
+/// The stated (copied) totals with their paths and the sums of their parts.
+fn stated_total_fields(b: &Budget) -> Vec<(&'static str, Option<Amount>, Amount)> {
+    let (e, s, p) = (&b.expenditure, &b.sangong, &b.procurement);
+    let vehicle = |f: &crate::model::SangongFigures| f.vehicle_purchase + f.vehicle_operation;
+    vec![
+        ("income.stated_total", b.income.stated_total, derive::income_total(&b.income)),
+        ("expenditure.stated_total", e.stated_total, derive::expenditure_total(e)),
+        ("expenditure.stated_projects", e.stated_projects, derive::projects_total(e)),
+        ("expenditure.basic.stated_total", e.basic.stated_total, derive::basic_total(e)),
+        ("sangong.current.stated_total", s.current.stated_total, derive::sangong_total(&s.current)),
+        ("sangong.current.stated_vehicle", s.current.stated_vehicle, vehicle(&s.current)),
+        (
+            "sangong.previous.stated_total",
+            s.previous.stated_total,
+            derive::sangong_total(&s.previous),
+        ),
+        ("sangong.previous.stated_vehicle", s.previous.stated_vehicle, vehicle(&s.previous)),
+        ("assets.stated_total", b.assets.stated_total, derive::assets_total(&b.assets)),
+        ("procurement.stated_total", p.stated_total, p.goods + p.works + p.services),
+    ]
+}
+
+/// The name of a stated total, for the message.
+fn what_total(path: &str) -> &'static str {
+    match path {
+        "income.stated_total" => "收入合计",
+        "expenditure.stated_total" => "支出合计",
+        "expenditure.stated_projects" => "项目支出合计",
+        "expenditure.basic.stated_total" => "基本支出合计",
+        "sangong.current.stated_total" => "本年“三公”经费合计",
+        "sangong.previous.stated_total" => "上年“三公”经费合计",
+        "sangong.current.stated_vehicle" => "本年公务用车购置及运维费",
+        "sangong.previous.stated_vehicle" => "上年公务用车购置及运维费",
+        "assets.stated_total" => "资产总额",
+        _ => "政府采购预算合计",
+    }
+}
+
+/// What each stated total is the sum of, for the message.
+fn parts_of(path: &str) -> &'static str {
+    match path {
+        "income.stated_total" => "收入各项",
+        "expenditure.stated_total" => "基本支出与项目支出",
+        "expenditure.stated_projects" => "各项目支出",
+        "expenditure.basic.stated_total" => "人员经费与日常公用经费",
+        p if p.ends_with("stated_vehicle") => "公务用车购置费与运行维护费",
+        p if p.starts_with("sangong") => "“三公”经费四项",
+        "assets.stated_total" => "房屋、车辆、20 万元以上设备与其他固定资产",
+        _ => "货物、工程、服务三类",
+    }
+}
+
+/// A copied total must equal the sum of its parts at display precision
+/// (published totals are rounded to 0.01 万元).
+fn stated_totals(b: &Budget, out: &mut Vec<Problem>) {
+    for (path, stated, sum) in stated_total_fields(b) {
+        let Some(stated) = stated else { continue };
+        if stated.rounded() != sum.rounded() {
+            out.push(
+                Problem::error(
+                    path,
+                    format!(
+                        "{}写作 {} 万元，但{}之和为 {} 万元",
+                        what_total(path),
+                        stated.text(),
+                        parts_of(path),
+                        sum.text()
+                    ),
+                )
+                .expected(format!("{}（或删去此项，由程序推算）", sum.text())),
+            );
+        }
+    }
+}
+
+/// 机关运行经费 said to equal 日常公用经费 must do so.
+fn operating(b: &Budget, out: &mut Vec<Problem>) {
+    let o = &b.operating_costs;
+    let public = b.expenditure.basic.public;
+    let Some(amount) = o.amount.filter(|a| o.same_as_public && a.rounded() != public.rounded())
+    else {
+        return;
+    };
+    out.push(
+        Problem::error(
+            "operating_costs.amount",
+            format!(
+                "机关运行经费写作 {} 万元，但 same_as_public = true 说明它等于日常公用经费 {} 万元",
+                amount.text(),
+                public.text()
+            ),
+        )
+        .expected(format!("{}（或删去 amount，由程序取日常公用经费）", public.text())),
+    );
 }
 
 fn totals(b: &Budget, out: &mut Vec<Problem>) {
@@ -201,7 +331,8 @@ fn changes(b: &Budget, out: &mut Vec<Problem>) {
             Problem::error(
                 "previous.stated.total",
                 format!(
-                    "已公布的总额增减 {t} 万元不等于基本支出增减 {bs} 与项目支出增减 {pr} 之和 {}",
+                    "已公布的总额增减 {t} 万元不等于基本支出增减（previous.stated.basic）{bs} 万元\
+                     与项目支出增减（previous.stated.projects）{pr} 万元之和 {} 万元",
                     bs + pr
                 ),
             )
@@ -353,13 +484,86 @@ fn indicator(field: &str, ind: &Indicator, out: &mut Vec<Problem>) {
             .expected("标准二级指标（数量指标、质量指标、时效指标、成本指标、社会效益指标、服务对象满意度指标等），或写明 level1"),
         );
     }
-    if ind.level3.trim().is_empty() {
-        out.push(
-            Problem::error(format!("{field}.level3"), "三级指标为空")
-                .expected("三级指标名称；与上一行相同则写相同的名称"),
-        );
+}
+
+/// A cost indicator's value in 万元: “3万元”, “8万”, “350元”, “≤5万元”.
+/// Anything else (“≥6次”, “100%”, “约3万元”) is not an amount.
+pub fn cost_amount(value: &str) -> Option<Amount> {
+    let v = value.trim().trim_start_matches(['≤', '<', '＜', '≦']).trim();
+    let (number, yuan) = if let Some(n) = v.strip_suffix("万元").or_else(|| v.strip_suffix('万'))
+    {
+        (n, false)
+    } else {
+        (v.strip_suffix('元')?, true)
+    };
+    let n = number.trim();
+    if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '，')) {
+        return None;
     }
-    if ind.value.trim().is_empty() {
-        out.push(Problem::error(format!("{field}.value"), "指标值为空"));
+    let a = crate::amount::parse_amount(n).ok()?;
+    Some(if yuan { Amount(a.0.checked_div(Decimal::from(10_000))?) } else { a })
+}
+
+/// Sum of the cost indicators of one table; `None` if it overflows.
+/// Per-head rates (三级指标 containing 人均) are standards, not totals.
+fn cost_total(t: &ProjectTable) -> Option<Decimal> {
+    t.indicators
+        .iter()
+        .filter(|i| i.level2.trim() == "成本指标" && !i.level3.contains("人均"))
+        .filter_map(|i| cost_amount(&i.value))
+        .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a.0))
+}
+
+/// Project tables that name their budget line: the name must exist, and
+/// the cost indicators of all tables naming one line should add up to it.
+fn cost_links(b: &Budget, out: &mut Vec<Problem>) {
+    let names: Vec<&str> = b.expenditure.projects.iter().map(|p| p.name.trim()).collect();
+    let mut linked: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (n, t) in b.performance.projects.iter().enumerate() {
+        let Some(line) = &t.budget_line else { continue };
+        match names.iter().position(|x| *x == line.trim()) {
+            Some(i) => linked.entry(i).or_default().push(n),
+            None => out.push(unknown_line(n, line, &names)),
+        }
     }
+    for (line, tables) in linked {
+        let sum = tables.iter().try_fold(Decimal::ZERO, |s, &n| {
+            s.checked_add(cost_total(&b.performance.projects[n])?)
+        });
+        let amount = b.expenditure.projects[line].amount;
+        if let Some(sum) = sum.map(Amount).filter(|s| s.rounded() != amount.rounded()) {
+            out.push(cost_mismatch(b, &tables, names[line], sum, amount));
+        }
+    }
+}
+
+fn unknown_line(n: usize, line: &str, names: &[&str]) -> Problem {
+    let mut message = format!("项目支出中没有“{line}”");
+    if let Some(best) = crate::load::did_you_mean(line.trim(), names) {
+        message.push_str(&format!("，是否想写“{best}”？"));
+    }
+    Problem::error(format!("performance.projects[{n}].budget_line"), message)
+        .expected(format!("expenditure.projects 中的项目名称之一：{}", names.join("、")))
+}
+
+fn cost_mismatch(b: &Budget, tables: &[usize], line: &str, sum: Amount, amount: Amount) -> Problem {
+    let titles: Vec<String> =
+        tables.iter().map(|&n| format!("“{}”", b.performance.projects[n].name.trim())).collect();
+    let which = if tables.len() == 1 {
+        titles.concat()
+    } else {
+        format!("{}这 {} 张表", titles.concat(), tables.len())
+    };
+    Problem::warning(
+        format!("performance.projects[{}].budget_line", tables[0]),
+        format!(
+            "{which}的成本指标合计 {} 万元，与项目支出“{line}”的 {} 万元不符",
+            sum.text(),
+            amount.text()
+        ),
+    )
+    .expected(format!(
+        "成本指标之和等于 {} 万元（只计以“万元”“万”“元”为单位的成本指标，人均标准不计）",
+        amount.text()
+    ))
 }

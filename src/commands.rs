@@ -1,19 +1,22 @@
-//! 命令：build、check、fonts。每个命令由几个命名的小步骤组成。
+//! 命令：build、check、fonts、preview（见 `preview` 模块）。每个命令由几个命名的小步骤组成。
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use typst::foundations::Datetime;
 
-use crate::args::{BuildArgs, CheckArgs, Command, EnvArgs, FontArgs, FontsArgs, PdfStandardArg};
+use crate::args::{
+    BuildArgs, CheckArgs, Command, DiffArgs, DiffFormat, EnvArgs, FontArgs, FontsArgs, NewArgs,
+    PdfStandardArg,
+};
 use crate::diag::Problem;
-use crate::error::{Error, Reported};
+use crate::error::Error;
 use crate::fonts::{FontOptions, FontSet, Origin};
 use crate::load::{self, DataFile};
 use crate::model::Budget;
 use crate::render::{Engine, PdfSettings};
 use crate::templates::Templates;
-use crate::{checks, derive, output, report};
+use crate::{batch, derive, newyear, output, report};
 
 /// Runs one command.
 pub fn run(cli: crate::args::Cli) -> Result<(), Error> {
@@ -21,6 +24,9 @@ pub fn run(cli: crate::args::Cli) -> Result<(), Error> {
         Command::Build(a) => build(&a),
         Command::Check(a) => check(&a),
         Command::Fonts(a) => fonts(&a),
+        Command::New(a) => new_year(&a),
+        Command::Diff(a) => diff(&a),
+        Command::Preview(a) => crate::preview::run(&a),
     }
 }
 
@@ -62,25 +68,21 @@ fn walk_toml(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Reads, parses and checks one file, printing every problem found.
 /// Returns the budget when no error remains.
 pub fn load_checked(path: &Path) -> Option<(DataFile, Budget)> {
-    let name = path.display().to_string();
-    let file = match load::read(path) {
-        Ok(f) => f,
-        Err(p) => {
-            report::problems(&name, "", &[p]);
-            return None;
-        }
-    };
-    let (budget, mut problems) = match load::parse(&file) {
-        Ok(b) => {
-            let problems = checks::check(&b);
-            (Some(b), problems)
-        }
-        Err(p) => (None, vec![p]),
-    };
-    report::locate_all(&file, &mut problems);
+    let (budget, problems, file) = inspect(path);
     report::problems(&file.name(), &file.text, &problems);
+    if let Some(summary) = crate::diag::summary(&file.name(), &problems) {
+        eprintln!("{summary}");
+    }
     let blocked = problems.iter().any(Problem::is_error);
     budget.filter(|_| !blocked).map(|b| (file, b))
+}
+
+/// Reads, parses and checks one file and returns the problems, located but
+/// not printed (the preview shows them in the browser). An unreadable file
+/// comes back with empty text.
+pub fn inspect(path: &Path) -> (Option<Budget>, Vec<Problem>, DataFile) {
+    let loaded = load::load(path);
+    (loaded.budget, loaded.problems, loaded.file)
 }
 
 fn check(args: &CheckArgs) -> Result<(), Error> {
@@ -99,62 +101,93 @@ fn finish(failed: usize, total: usize, ok_word: &str) -> Result<(), Error> {
 
 /// Loads fonts and templates once for all documents of a run.
 pub fn environment(env: &EnvArgs) -> Result<(Arc<FontSet>, Arc<Templates>), Error> {
+    let templates = load_templates(env)?;
+    Ok((Arc::new(FontSet::load(&font_options(&env.fonts))), Arc::new(templates)))
+}
+
+/// The template set `env` names, refused when it has no main.typ.
+pub fn load_templates(env: &EnvArgs) -> Result<Templates, Error> {
     let templates = Templates::locate(env.templates.as_deref()).map_err(|source| {
         Error::Templates { path: env.templates.clone().unwrap_or("templates".into()), source }
     })?;
     if !templates.files.contains_key("main.typ") {
         return Err(Error::NoMainTemplate(templates.display_path("")));
     }
-    Ok((Arc::new(FontSet::load(&font_options(&env.fonts))), Arc::new(templates)))
+    Ok(templates)
 }
 
-fn font_options(f: &FontArgs) -> FontOptions {
+pub fn font_options(f: &FontArgs) -> FontOptions {
     FontOptions { font_paths: f.font_paths.clone(), no_system_fonts: f.no_system_fonts }
 }
 
 fn build(args: &BuildArgs) -> Result<(), Error> {
     let inputs = collect_inputs(&args.paths)?;
-    let (fonts, templates) = environment(&args.env)?;
-    let mut engine = Engine::new(fonts, templates);
+    let env = environment(&args.env)?;
     let settings = pdf_settings(&args.pdf_standards);
-    let mut failed = 0;
-    for path in &inputs {
-        if build_one(&mut engine, path, args, &settings).is_err() {
-            failed += 1;
-        }
+    let mut progress = batch::Progress::new(inputs.len());
+    let outcomes = batch::build_all(&inputs, args, env, &settings, |o| progress.record(o));
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    if inputs.len() > 1 {
+        progress.finish(&outcomes);
     }
     finish(failed, inputs.len(), "生成完毕")
 }
 
-/// Builds one document; every failure has been reported when this returns.
-pub fn build_one(
-    engine: &mut Engine,
-    path: &Path,
-    args: &BuildArgs,
-    settings: &PdfSettings,
-) -> Result<PathBuf, Reported> {
-    let (file, budget) = load_checked(path).ok_or(Reported)?;
-    let today = document_date(&budget);
-    let view = derive::view(&budget, &presentation(engine, args.draft));
-    let compiled = engine.compile(&view, today).map_err(|diags| {
-        report::typst(engine.world(), &diags);
-        eprintln!("{}：模板编译失败，未生成 PDF", file.name());
-        Reported
-    })?;
-    report::typst(engine.world(), &compiled.warnings);
-    let ident = format!("yusuan/{}/{}", budget.document.code, budget.document.year);
-    let pdf = engine.pdf(&compiled.document, &ident, today, settings).map_err(|diags| {
-        report::typst(engine.world(), &diags);
-        eprintln!("{}：PDF 导出失败", file.name());
-        Reported
-    })?;
-    let out = args.output.join(format!("{}.pdf", file.stem()));
-    output::write_atomic(&out, &pdf).map_err(|e| {
-        eprintln!("错误：{e}");
-        Reported
-    })?;
-    eprintln!("已生成 {}（{} 页）", out.display(), compiled.document.pages().len());
-    Ok(out)
+fn new_year(args: &NewArgs) -> Result<(), Error> {
+    let (file, budget) = load_checked(&args.from).ok_or(Error::Failed { failed: 1, total: 1 })?;
+    let draft = newyear::rollover(&file.text, &budget, args.year).map_err(Error::Usage)?;
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| next_year_path(&args.from, budget.document.year, args.year));
+    if out.exists() && !args.force {
+        return Err(Error::Exists(out));
+    }
+    output::write_atomic(&out, draft.text.as_bytes())?;
+    eprintln!("已生成 {} 年草稿：{}", args.year, out.display());
+    eprintln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
+    for m in &draft.mentions_old_year {
+        eprintln!("  提到“{}年”，请核对：{m}", budget.document.year);
+    }
+    Ok(())
+}
+
+/// `data/101001-2021.toml` → `data/101001-2022.toml`; a name without the old
+/// year gets the new one appended.
+fn next_year_path(from: &Path, old: i32, new: i32) -> PathBuf {
+    let stem = from.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = if stem.contains(&old.to_string()) {
+        stem.replace(&old.to_string(), &new.to_string())
+    } else {
+        format!("{stem}-{new}")
+    };
+    from.with_file_name(format!("{name}.toml"))
+}
+
+fn diff(args: &DiffArgs) -> Result<(), Error> {
+    // A diff needs readable data, not data that passes every check: a draft
+    // can be compared too. Unreadable files report why.
+    let load = |p: &Path| match inspect(p) {
+        (Some(b), _, file) => Ok((file, b)),
+        (None, problems, file) => {
+            report::problems(&file.name(), &file.text, &problems);
+            Err(Error::Failed { failed: 1, total: 2 })
+        }
+    };
+    let (old, new) = (load(&args.old)?, load(&args.new)?);
+    let changes = crate::diff::diff(&old.1, &new.1);
+    let text = match args.format {
+        DiffFormat::Text => crate::diff::to_text(&changes),
+        DiffFormat::Markdown => {
+            let title = format!(
+                "{}{}年部门预算信息公开情况说明",
+                new.1.document.department, new.1.document.year
+            );
+            crate::diff::to_markdown(&changes, &title)
+        }
+    };
+    print!("{text}");
+    Ok(())
 }
 
 /// Draft flag and the font families each role resolves to.

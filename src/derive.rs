@@ -89,6 +89,8 @@ pub struct View {
     pub other_matters: Vec<String>,
     /// 各字体角色可用的字体族，按优先顺序。
     pub fonts: BTreeMap<String, Vec<String>>,
+    /// 附表（由预算明细推算）；没有明细时为空。
+    pub tables: Option<crate::tables::TablesView>,
 }
 
 /// How the document is presented, independent of its data.
@@ -131,6 +133,10 @@ pub struct IncomeView {
     pub special_account: Money,
     pub other: Money,
     pub carryover: Money,
+    /// 国有资本经营预算收入、事业收入、事业单位经营收入：为 0 时不在正文中提及。
+    pub state_capital: Money,
+    pub institution: Money,
+    pub institution_business: Money,
 }
 
 #[derive(Debug, Serialize)]
@@ -269,6 +275,7 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
             .collect(),
         other_matters: b.other_matters.clone(),
         fonts: how.fonts.clone(),
+        tables: crate::tables::view(b),
     }
 }
 
@@ -307,8 +314,16 @@ fn unit_view(u: &model::Unit) -> UnitView {
     }
 }
 
+/// 收入合计：各来源之和（有预算明细时各来源已由明细推算）。
 pub fn income_total(i: &model::Income) -> Amount {
-    i.general_budget + i.government_fund + i.special_account + i.other + i.carryover
+    i.general_budget
+        + i.government_fund
+        + i.special_account
+        + i.other
+        + i.carryover
+        + i.state_capital
+        + i.institution
+        + i.institution_business
 }
 
 fn income_view(i: &model::Income) -> IncomeView {
@@ -319,6 +334,9 @@ fn income_view(i: &model::Income) -> IncomeView {
         special_account: i.special_account.into(),
         other: i.other.into(),
         carryover: i.carryover.into(),
+        state_capital: i.state_capital.into(),
+        institution: i.institution.into(),
+        institution_business: i.institution_business.into(),
     }
 }
 

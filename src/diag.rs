@@ -51,6 +51,14 @@ impl Problem {
         self
     }
 
+    /// Sets the span when one is known.
+    pub fn at_opt(mut self, span: Option<Range<usize>>) -> Problem {
+        if span.is_some() {
+            self.span = span;
+        }
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -87,36 +95,98 @@ pub fn render(name: &str, text: &str, p: &Problem) -> String {
     let mut out = String::new();
     let kind = if p.is_error() { "错误" } else { "警告" };
     let _ = writeln!(out, "{kind}：{}", p.message);
-    match &p.span {
-        Some(span) => render_snippet(&mut out, name, text, span.clone()),
-        None => {
-            let _ = writeln!(out, "  --> {name}");
-        }
-    }
+    // Every message names a line and column; a problem about the file as a
+    // whole (its encoding, its emptiness) points at its start.
+    let span = p.span.clone().unwrap_or(0..0);
+    let pad = render_snippet(&mut out, name, text, span);
     if !p.field.is_empty() {
-        let _ = writeln!(out, "   = 字段：{}", p.field);
+        let _ = writeln!(out, "{pad} = 字段：{}", p.field);
     }
     if let Some(e) = &p.expected {
-        let _ = writeln!(out, "   = 应为：{e}");
+        let _ = writeln!(out, "{pad} = 应为：{e}");
     }
     out
 }
 
-fn render_snippet(out: &mut String, name: &str, text: &str, span: Range<usize>) {
+/// Writes the location, the source line and the caret; returns the gutter
+/// padding so the notes below line up with it.
+fn render_snippet(out: &mut String, name: &str, text: &str, span: Range<usize>) -> String {
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let (line, col) = line_col(text, start);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let src = text[line_start..line_end].trim_end_matches('\r');
-    let end = floor_char_boundary(text, span.end.clamp(start, line_start + src.len()));
-    let gutter = line.to_string().len();
-    let pad = " ".repeat(gutter);
-    let lead = text[line_start..start].width();
-    let mark = text[start..end].width().max(1);
+    // A span may start on the line's CR or run past its end: clamp to what
+    // is shown.
+    let src_end = line_start + src.len();
+    let from = start.min(src_end);
+    let to = floor_char_boundary(text, span.end.clamp(from, src_end));
+    let (shown, lead, mark) = window(&text[line_start..from], &text[from..to], &text[to..src_end]);
+    let pad = " ".repeat(line.to_string().len());
     let _ = writeln!(out, "{pad}--> {name}:{line}:{col}");
+    // Nothing to show of a file that is empty or could not be decoded.
+    if text.trim().is_empty() {
+        return pad;
+    }
     let _ = writeln!(out, "{pad} |");
-    let _ = writeln!(out, "{line} | {src}");
+    let _ = writeln!(out, "{line} | {shown}");
     let _ = writeln!(out, "{pad} | {}{}", " ".repeat(lead), "^".repeat(mark));
+    pad
+}
+
+/// Columns of source shown around the caret; longer lines are cut with “…”.
+const WINDOW: usize = 100;
+
+/// The shown part of a line split as before/marked/after, with the caret's
+/// lead and length in columns. Tabs become four spaces so the caret lines up.
+fn window(before: &str, marked: &str, after: &str) -> (String, usize, usize) {
+    let clean = |s: &str| s.replace('\t', "    ").chars().filter(|c| !c.is_control()).collect();
+    let (mut before, mut marked, mut after): (String, String, String) =
+        (clean(before), clean(marked), clean(after));
+    if before.width() + marked.width() + after.width() > WINDOW {
+        if before.width() > WINDOW / 2 {
+            before = format!("…{}", tail(&before, WINDOW / 2));
+        }
+        if marked.width() > WINDOW / 2 {
+            marked = format!("{}…", head(&marked, WINDOW / 2));
+            after.clear();
+        }
+        let room = WINDOW.saturating_sub(before.width() + marked.width());
+        if after.width() > room {
+            after = format!("{}…", head(&after, room));
+        }
+    }
+    let mark = marked.width().max(1);
+    (format!("{before}{marked}{after}"), before.width(), mark)
+}
+
+/// The longest prefix of `s` at most `cols` columns wide.
+fn head(s: &str, cols: usize) -> String {
+    let mut w = 0;
+    s.chars()
+        .take_while(|c| {
+            w += c.to_string().width();
+            w <= cols
+        })
+        .collect()
+}
+
+/// The longest suffix of `s` at most `cols` columns wide.
+fn tail(s: &str, cols: usize) -> String {
+    let rev: String = s.chars().rev().collect();
+    head(&rev, cols).chars().rev().collect()
+}
+
+/// One line closing a file's report: how many errors and warnings it has.
+pub fn summary(name: &str, problems: &[Problem]) -> Option<String> {
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let warnings = problems.len() - errors;
+    match (errors, warnings) {
+        (0, 0) => None,
+        (e, 0) => Some(format!("{name}：共 {e} 个错误")),
+        (0, w) => Some(format!("{name}：共 {w} 个警告，没有错误")),
+        (e, w) => Some(format!("{name}：共 {e} 个错误、{w} 个警告")),
+    }
 }
 
 /// A one-line form for lists and JSON: `file:line:col: 错误：message（字段：path）`.

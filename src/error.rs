@@ -16,11 +16,12 @@ pub enum Error {
     Templates { path: PathBuf, source: std::io::Error },
     #[error("模板目录 {0} 中没有 main.typ")]
     NoMainTemplate(String),
+    #[error("预览：{0}")]
+    Preview(String),
+    #[error("{0} 已存在；如要覆盖，请加 --force")]
+    Exists(PathBuf),
+    #[error("{0}")]
+    Usage(String),
     #[error("{failed} 个文件未通过（共 {total} 个）")]
     Failed { failed: usize, total: usize },
 }
-
-/// A failure that has already been printed where it happened (data
-/// problems, Typst diagnostics); the caller only counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reported;

@@ -7,16 +7,25 @@
 
 pub mod amount;
 pub mod args;
+pub mod batch;
+pub mod catalogue;
 pub mod checks;
 pub mod commands;
 pub mod derive;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod fonts;
+pub mod lineitems;
 pub mod load;
 pub mod model;
+pub mod newyear;
 pub mod output;
+pub mod preview;
 pub mod render;
 pub mod report;
+pub mod schema;
+pub mod tables;
 pub mod templates;
 pub mod world;
+pub mod xlsx;

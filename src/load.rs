@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Problem;
 use crate::model::Budget;
+use crate::{checks, schema};
 
 /// A data file as read from disk.
 #[derive(Debug, Clone)]
@@ -26,50 +27,255 @@ impl DataFile {
     }
 }
 
-/// Reads a file, refusing what is not UTF-8 text.
-pub fn read(path: &Path) -> Result<DataFile, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let what = match e.kind() {
-            std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-            std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-            _ => format!("无法读取：{e}"),
-        };
-        Problem::error("", what)
-    })?;
-    let text = decode(&bytes)?;
-    if text.trim().is_empty() {
-        return Err(Problem::error("", "文件是空的")
-            .expected("一个部门一个年度的预算数据，参见 docs/data-format.md"));
-    }
-    Ok(DataFile { path: path.to_path_buf(), text })
+/// A file read, parsed and checked: every problem found, located and in
+/// the order they are reported (errors first, then by position).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The file; when it could not be decoded, a lossy text for display.
+    pub file: DataFile,
+    /// The model, when the file could be read into it.
+    pub budget: Option<Budget>,
+    pub problems: Vec<Problem>,
 }
 
-/// UTF-8 with or without BOM; anything else (typically GBK from a Windows
-/// editor) is refused with the fix spelled out.
-pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(Problem::error("", "文件是 UTF-16 编码")
-            .expected("UTF-8 编码：请在编辑器中“另存为”，编码选 UTF-8"));
+impl Loaded {
+    /// The budget, when no error blocks it.
+    pub fn usable(&self) -> bool {
+        self.budget.is_some() && !self.problems.iter().any(Problem::is_error)
     }
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok(t.to_string()),
+}
+
+/// Reads, parses and checks one file. Never fails: what goes wrong is in
+/// `problems`.
+pub fn load(path: &Path) -> Loaded {
+    match std::fs::read(path) {
+        Ok(bytes) => from_bytes(path, &bytes),
         Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            Err(Problem::error(
-                "",
-                format!("文件不是 UTF-8 编码（第 {line} 行起无法解码，可能是 GBK/GB2312）"),
-            )
-            .expected("UTF-8 编码：请在编辑器中“另存为”，编码选 UTF-8"))
+            let file = DataFile { path: path.to_path_buf(), text: String::new() };
+            Loaded { file, budget: None, problems: vec![io_problem(&e).at(0..0)] }
         }
     }
 }
 
+/// Decodes, parses and checks the bytes of a file named `path`.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    let (text, result) = match decode(bytes) {
+        Ok(text) => {
+            let result = analyse(&text);
+            (text, result)
+        }
+        Err(p) => (display_text(bytes), (None, vec![p])),
+    };
+    let (budget, problems) = result;
+    Loaded { file: DataFile { path: path.to_path_buf(), text }, budget, problems }
+}
+
+/// Reads a file, refusing what is not UTF-8 text.
+pub fn read(path: &Path) -> Result<DataFile, Problem> {
+    let bytes = std::fs::read(path).map_err(|e| io_problem(&e))?;
+    let text = decode(&bytes)?;
+    if text.trim().is_empty() {
+        return Err(empty_file());
+    }
+    Ok(DataFile { path: path.to_path_buf(), text })
+}
+
+fn io_problem(e: &std::io::Error) -> Problem {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录，不是数据文件".to_string(),
+        _ => format!("无法读取：{e}"),
+    };
+    Problem::error("", what)
+}
+
+fn empty_file() -> Problem {
+    Problem::error("", "文件是空的")
+        .expected("一个部门一个年度的预算数据，可复制样例 data/101001-2021.toml 修改，参见 docs/data-format.md")
+        .at(0..0)
+}
+
+const SAVE_AS_UTF8: &str =
+    "UTF-8 编码：请在编辑器中“另存为”，编码选 UTF-8（WPS/记事本中选“UTF-8”）";
+
+/// UTF-8 with or without BOM; anything else (typically GBK from a Windows
+/// editor) is refused with the fix spelled out. The error's span indexes
+/// [`display_text`] of the same bytes.
+pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Problem::error("", "文件是 UTF-16 编码").expected(SAVE_AS_UTF8).at(0..0));
+    }
+    // NUL is valid UTF-8 but never in a text file: UTF-16 without a BOM
+    // has one in every other byte.
+    if bytes.contains(&0) {
+        return Err(Problem::error("", "文件中有空字符（\\0），可能是 UTF-16 编码或不是文本文件")
+            .expected(SAVE_AS_UTF8)
+            .at(0..0));
+    }
+    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Problem::error(
+            "",
+            format!("文件不是 UTF-8 编码（第 {line} 行起无法解码，可能是 GBK/GB2312）"),
+        )
+        .expected(SAVE_AS_UTF8)
+        .at(at..at + 1)
+    })
+}
+
+/// What is shown of a file that could not be decoded: the valid part is
+/// exact, so the caret lands on the first bad byte.
+fn display_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return String::new();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Parses and checks a decoded text. Problems come back located and sorted.
+pub fn analyse(text: &str) -> (Option<Budget>, Vec<Problem>) {
+    let (budget, mut problems) = examine(text);
+    place(text, &mut problems);
+    (budget, problems)
+}
+
+/// Syntax first (one located error), then the schema walk (every unknown
+/// key, missing field and wrong type), and only on a well-formed file the
+/// model and its checks.
+fn examine(text: &str) -> (Option<Budget>, Vec<Problem>) {
+    if text.trim().is_empty() {
+        return (None, vec![empty_file()]);
+    }
+    let doc = match toml_edit::Document::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => return (None, vec![syntax(text, &e)]),
+    };
+    if doc.as_table().is_empty() {
+        return (
+            None,
+            vec![Problem {
+                message: "文件中没有数据（只有注释）".into(), ..empty_file()
+            }],
+        );
+    }
+    let found = schema::walk(&doc);
+    if !found.structure.is_empty() {
+        return (None, [found.structure, found.content].concat());
+    }
+    match parse_text(text) {
+        Ok(b) => {
+            let checked = checks::check(&b);
+            (Some(b), [found.content, checked].concat())
+        }
+        // The walk is meant to catch all that serde refuses; this is the
+        // safety net, so the user still gets a located message.
+        Err(p) => (None, [vec![p], found.content].concat()),
+    }
+}
+
+/// Gives every problem a span (from its field path, else the file's start)
+/// and puts them in reporting order.
+fn place(text: &str, problems: &mut [Problem]) {
+    let doc = toml_edit::Document::parse(text).ok();
+    for p in problems.iter_mut().filter(|p| p.span.is_none()) {
+        p.span = doc.as_ref().and_then(|d| locate_in(d.as_item(), &p.field)).or(Some(0..0));
+    }
+    problems.sort_by_key(|p| (p.severity, p.span.as_ref().map_or(0, |s| s.start)));
+}
+
 /// Parses the text into the model. Serde stops at the first problem, so this
-/// yields at most one; the checks then report everything else in one run.
+/// yields at most one; [`analyse`] reports them all.
 pub fn parse(file: &DataFile) -> Result<Budget, Problem> {
-    toml::from_str::<Budget>(&file.text).map_err(|e| translate(&file.text, &e))
+    parse_text(&file.text)
+}
+
+fn parse_text(text: &str) -> Result<Budget, Problem> {
+    toml::from_str::<Budget>(text)
+        .map(|b| crate::lineitems::resolve(b, text))
+        .map_err(|e| translate(text, &e))
+}
+
+/// A TOML syntax error, in Chinese, at its place.
+fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
+    let span = e.span().unwrap_or(0..0);
+    let msg = e.message().trim();
+    let (head, _) = msg.split_once(", expected").unwrap_or((msg, ""));
+    let token = text.get(span.clone()).unwrap_or("").trim();
+    let (message, expected) = syntax_words(head.trim(), token);
+    let mut p = Problem::error(path_at(text, span.start), message).at(span);
+    p.expected = expected.map(str::to_string);
+    p
+}
+
+/// The parser's English wording of the common mistakes, in Chinese.
+fn syntax_words(head: &str, token: &str) -> (String, Option<&'static str>) {
+    let (zh, expected): (&str, Option<&str>) = match head {
+        "duplicate key" => {
+            return (
+                format!("“{token}”重复：同一张表中已经写过"),
+                Some("每个键只写一次；若是另一项，用 [[…]] 另起一张表"),
+            );
+        }
+        "string values must be quoted" => {
+            ("文字没有加引号", Some("用双引号括起来，如 nature = \"行政\""))
+        }
+        "invalid basic string" | "invalid string" | "invalid literal string" => {
+            ("字符串没有结束：缺少右引号", Some("在同一行内用 \" 结束；多行文字用 \"\"\" … \"\"\""))
+        }
+        "invalid multi-line basic string" | "invalid multi-line literal string" => {
+            ("多行字符串没有结束", Some("用 \"\"\" 结束"))
+        }
+        "unclosed array" => ("数组没有结束：缺少 ]", Some("在最后一项后写 ]")),
+        "unclosed inline table" => ("表没有结束：缺少 }", Some("在最后一项后写 }")),
+        "unclosed table" => ("表头没有结束：缺少 ]", Some("如 [income]")),
+        "unclosed array table" => ("表头没有结束：缺少 ]]", Some("如 [[units]]")),
+        "missing comma between array elements" => {
+            ("数组各项之间缺少逗号", Some("各项之间用英文逗号 , 分隔"))
+        }
+        "missing comma between key-value pairs" => {
+            ("各字段之间缺少逗号", Some("{ } 中各字段之间用英文逗号 , 分隔"))
+        }
+        "extra comma in array" | "extra comma in inline table" => {
+            ("多了一个逗号", Some("删去多余的逗号"))
+        }
+        "missing assignment between key-value pairs"
+        | "key with no value"
+        | "missing value for key"
+        | "missing value" => ("缺少“= 值”", Some("键 = 值，如 amount = 0")),
+        "extra `=`" | "extra assignment between key-value pairs" => ("多了一个 =", Some("键 = 值")),
+        "unexpected `=` in array" => {
+            ("数组中不能写 =", Some("数组中只写值；键 = 值 要写在 { } 中"))
+        }
+        "unexpected leading zero" => {
+            ("数字不能以 0 开头", Some("编码等以 0 开头的写成字符串，如 code = \"010001\""))
+        }
+        "invalid unquoted key"
+        | "unquoted keys cannot be empty"
+        | "invalid key"
+        | "missing key for inline table element" => {
+            ("键名不合法", Some("键名只用英文字母、数字、- 和 _（见 docs/data-format.md）"))
+        }
+        "floating-point number overflowed" | "integer number overflowed" => {
+            ("数字太大，超出范围", Some("以万元为单位的金额"))
+        }
+        "`_` may only go between digits" => ("数字中的 _ 只能写在两个数字之间", None),
+        "invalid date-time" => ("日期写法不对", Some("如 2020-12-31")),
+        "missing escaped value" | "too few unicode value digits" | "invalid escape" => {
+            ("反斜杠 \\ 后的转义不对", Some("要写反斜杠本身请写 \\\\，或改用单引号字符串 '…'"))
+        }
+        "carriage return must be followed by newline" => {
+            ("出现了单独的回车符", Some("每行以换行结束"))
+        }
+        "invalid comment character" => ("注释中有不允许的控制字符", Some("删去该字符")),
+        "cannot recurse further; max recursion depth met" => ("嵌套层数过多", None),
+        _ if head.starts_with("invalid") => ("写法不对", None),
+        _ => ("这里的内容不合 TOML 格式", Some("键 = 值；文字加双引号；表头写成 [表名]")),
+    };
+    (format!("TOML 格式错误：{zh}"), expected)
 }
 
 /// Turns a toml/serde error into a Chinese message at the right place.
@@ -180,7 +386,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// nearest existing parent, so a missing field points at its table.
 pub fn locate(text: &str, path: &str) -> Option<Range<usize>> {
     let doc = toml_edit::Document::parse(text).ok()?;
-    let mut item = doc.as_item();
+    locate_in(doc.as_item(), path)
+}
+
+fn locate_in(root: &toml_edit::Item, path: &str) -> Option<Range<usize>> {
+    let mut item = root;
     let mut best = None;
     for seg in segments(path) {
         let next = match seg {
@@ -220,25 +430,68 @@ fn segments(path: &str) -> Vec<Seg<'_>> {
 }
 
 /// The dotted path of the table header or key that encloses a byte offset,
-/// for errors that come with a span but no field name.
+/// for syntax errors, which come with a span but no field name. A
+/// best-effort reading of the raw lines: the file does not parse.
 fn path_at(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or("");
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let header = before
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(['[', ']']).trim().to_string())
-        .unwrap_or_default();
-    let line = text[line_start..].lines().next().unwrap_or("");
-    let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.starts_with('['));
-    match (header.is_empty(), key) {
-        (true, Some(k)) => k.to_string(),
-        (false, Some(k)) => format!("{header}.{k}"),
-        (_, None) => header,
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let mut lines: Vec<&str> = text[..line_start].lines().map(str::trim).collect();
+    if line.starts_with('[') {
+        lines.push(line);
+        return lines
+            .iter()
+            .rposition(|l| l.starts_with('['))
+            .map_or(String::new(), |i| header_path(&lines[..=i]));
+    }
+    let header_at = lines.iter().rposition(|l| l.starts_with('['));
+    let header = header_at.map_or(String::new(), |i| header_path(&lines[..=i]));
+    let body = &lines[header_at.map_or(0, |i| i + 1)..];
+    match bare_key(line).or_else(|| open_array_key(body)) {
+        Some(k) if header.is_empty() => k.to_string(),
+        Some(k) => format!("{header}.{k}"),
+        None => header,
+    }
+}
+
+/// The path named by the last of `lines`, a header: `[a.b]` is `a.b`, the
+/// third `[[a]]` is `a[2]`.
+fn header_path(lines: &[&str]) -> String {
+    let name = |l: &str| -> (bool, String) {
+        let inner = l.trim_start_matches('[');
+        let inner = &inner[..inner.find(']').unwrap_or(inner.len())];
+        (l.starts_with("[["), inner.split('.').map(str::trim).collect::<Vec<_>>().join("."))
+    };
+    let Some(last) = lines.last().map(|l| name(l)) else { return String::new() };
+    if !last.0 {
+        return last.1;
+    }
+    let count = lines.iter().filter(|l| name(l) == last).count();
+    format!("{}[{}]", last.1, count.saturating_sub(1))
+}
+
+/// The key of a `key = value` line.
+fn bare_key(line: &str) -> Option<&str> {
+    let (k, _) = line.split_once('=')?;
+    let k = k.trim();
+    let quoted = k.len() >= 2 && k.starts_with('"') && k.ends_with('"');
+    let bare = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-. ".contains(c));
+    (quoted || bare).then_some(k)
+}
+
+/// Inside a multi-line array (`indicators = [` … ), the array's key.
+fn open_array_key<'a>(lines: &[&'a str]) -> Option<&'a str> {
+    let mut depth = 0i32;
+    for l in lines.iter().rev() {
+        depth += l.matches(']').count() as i32 - l.matches('[').count() as i32;
+        if depth < 0 {
+            return bare_key(l);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -81,6 +81,10 @@ impl Engine {
         })?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!(
+                "yusuan {} (Typst 0.15)",
+                env!("CARGO_PKG_VERSION")
+            ))),
             timestamp: Some(Timestamp::new_utc(today)),
             standards,
             tagged: settings.tagged,

@@ -1,4 +1,7 @@
-//! 向终端报告：数据问题与 Typst 诊断。
+//! 报告：数据问题与 Typst 诊断，写成文字。
+//!
+//! Messages are rendered into strings first, so a batch running files in
+//! parallel prints each file's messages together, never interleaved.
 
 use std::io::IsTerminal;
 
@@ -16,24 +19,34 @@ pub fn locate_all(file: &DataFile, problems: &mut [Problem]) {
     }
 }
 
-/// Prints data problems, rustc style, to stderr.
-pub fn problems(name: &str, text: &str, problems: &[Problem]) {
-    for p in problems {
-        eprintln!("{}", diag::render(name, text, p));
-    }
+/// Data problems, rustc style.
+pub fn problems_text(name: &str, text: &str, problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("{}\n", diag::render(name, text, p))).collect()
 }
 
-/// Prints Typst's diagnostics with their template file, line and column.
-pub fn typst(world: &BudgetWorld, diags: &[SourceDiagnostic]) {
-    let choice = if std::io::stderr().is_terminal() {
-        termcolor::ColorChoice::Auto
-    } else {
-        termcolor::ColorChoice::Never
-    };
-    let mut out = termcolor::StandardStream::stderr(choice);
-    if diagnostics::emit(&mut out, world, diags, DiagnosticFormat::Human).is_err() {
-        for d in diags {
-            eprintln!("模板错误：{}", d.message);
-        }
+/// Prints data problems to stderr.
+pub fn problems(name: &str, text: &str, problems: &[Problem]) {
+    eprint!("{}", problems_text(name, text, problems));
+}
+
+/// Typst's diagnostics with their template file, line and column and the
+/// source line, as typst itself prints them (coloured on a terminal).
+pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
+    if diags.is_empty() {
+        return String::new();
     }
+    let mut buf = if std::io::stderr().is_terminal() {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    if diagnostics::emit(&mut buf, world, diags, DiagnosticFormat::Human).is_err() {
+        return diags.iter().map(|d| format!("模板错误：{}\n", d.message)).collect();
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// Prints Typst's diagnostics to stderr.
+pub fn typst(world: &BudgetWorld, diags: &[SourceDiagnostic]) {
+    eprint!("{}", typst_text(world, diags));
 }

@@ -20,6 +20,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("procurement.typ", include_str!("../templates/procurement.typ")),
     ("assets.typ", include_str!("../templates/assets.typ")),
     ("glossary.typ", include_str!("../templates/glossary.typ")),
+    ("attached-tables.typ", include_str!("../templates/attached-tables.typ")),
 ];
 
 /// The template set a World compiles.

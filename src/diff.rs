@@ -1,0 +1,289 @@
+//! 更正对比：列出两份数据文件之间变化的每个字段。
+//!
+//! Both files are read into the model first, so the comparison is by
+//! meaning, not by text: amounts compare as decimals (1200 equals 1200.00),
+//! reordered keys or comments are no change. Lists of named things
+//! (projects, units, tables, terms) are matched by name, so inserting one
+//! project does not show every later one as changed.
+
+use serde_json::Value;
+
+use crate::model::Budget;
+
+/// One changed field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// 所在部分，例如“支出预算”。
+    pub section: String,
+    /// 字段的中文路径，例如“基本支出 › 人员经费”。
+    pub label: String,
+    /// 原值；新增的字段为 `None`。
+    pub old: Option<String>,
+    /// 新值；删除的字段为 `None`。
+    pub new: Option<String>,
+}
+
+/// Every field that differs between `old` and `new`, in document order.
+pub fn diff(old: &Budget, new: &Budget) -> Vec<Change> {
+    let a = serde_json::to_value(old).expect("the model serializes");
+    let b = serde_json::to_value(new).expect("the model serializes");
+    let mut out = Vec::new();
+    walk(&[], &a, &b, &mut out);
+    out
+}
+
+fn walk(path: &[String], a: &Value, b: &Value, out: &mut Vec<Change>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                let p = push(path, k);
+                walk(&p, va, y.get(k).unwrap_or(&Value::Null), out);
+            }
+            for (k, vb) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
+                walk(&push(path, k), &Value::Null, vb, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => walk_list(path, x, y, out),
+        _ if a == b => {}
+        _ => out.push(change(path, a, b)),
+    }
+}
+
+fn push(path: &[String], seg: &str) -> Vec<String> {
+    let mut p = path.to_vec();
+    p.push(seg.to_string());
+    p
+}
+
+/// The key that identifies an element of a list, when it has one.
+fn identity(v: &Value) -> Option<String> {
+    let o = v.as_object()?;
+    ["name", "term"].iter().find_map(|k| o.get(*k)?.as_str().map(str::to_string))
+}
+
+fn walk_list(path: &[String], x: &[Value], y: &[Value], out: &mut Vec<Change>) {
+    let named = x.iter().chain(y).all(|v| identity(v).is_some());
+    if !named {
+        for i in 0..x.len().max(y.len()) {
+            let p = push(path, &format!("第{}项", i + 1));
+            walk(&p, x.get(i).unwrap_or(&Value::Null), y.get(i).unwrap_or(&Value::Null), out);
+        }
+        return;
+    }
+    let find = |list: &[Value], id: &str| {
+        list.iter().find(|v| identity(v).as_deref() == Some(id)).cloned()
+    };
+    for va in x {
+        let id = identity(va).unwrap_or_default();
+        let vb = find(y, &id).unwrap_or(Value::Null);
+        walk(&push(path, &format!("“{id}”")), va, &vb, out);
+    }
+    for vb in y {
+        let id = identity(vb).unwrap_or_default();
+        if find(x, &id).is_none() {
+            walk(&push(path, &format!("“{id}”")), &Value::Null, vb, out);
+        }
+    }
+}
+
+fn change(path: &[String], a: &Value, b: &Value) -> Change {
+    let section = path.first().map(|s| label(s)).unwrap_or_default();
+    let in_indicators = path.iter().any(|s| s == "indicators");
+    let rest: Vec<String> = path
+        .iter()
+        .skip(1)
+        .map(|s| if in_indicators && s == "value" { "指标值".to_string() } else { label(s) })
+        .collect();
+    Change {
+        section,
+        label: if rest.is_empty() { "（整项）".to_string() } else { rest.join(" › ") },
+        old: show(a),
+        new: show(b),
+    }
+}
+
+/// A value as the reader sees it; `None` when absent.
+fn show(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(items.iter().filter_map(show).collect::<Vec<_>>().join("；")),
+        Value::Object(_) => Some(
+            v.as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| show(v).map(|s| format!("{}：{s}", label(k))))
+                .collect::<Vec<_>>()
+                .join("，"),
+        ),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Chinese names of the data keys; unknown keys are shown as they are.
+pub fn label(key: &str) -> String {
+    const LABELS: &[(&str, &str)] = &[
+        ("document", "文件身份"),
+        ("year", "年度"),
+        ("department", "部门名称"),
+        ("short_name", "部门简称"),
+        ("code", "编码"),
+        ("legal_basis", "公开依据"),
+        ("unit", "单位"),
+        ("date", "公开日期"),
+        ("duties", "部门职责"),
+        ("intro", "引言"),
+        ("items", "职责"),
+        ("units", "机构设置"),
+        ("nature", "单位性质"),
+        ("rank", "单位规格"),
+        ("funding", "经费保障形式"),
+        ("income", "收入预算"),
+        ("general_budget", "一般公共预算收入"),
+        ("government_fund", "政府性基金收入"),
+        ("special_account", "财政专户核拨收入"),
+        ("other", "其他"),
+        ("carryover", "上年结转"),
+        ("expenditure", "支出预算"),
+        ("basic", "基本支出"),
+        ("personnel", "人员经费"),
+        ("public", "日常公用经费"),
+        ("projects", "项目"),
+        ("amount", "金额"),
+        ("name", "名称"),
+        ("previous", "上年"),
+        ("basic_reason", "基本支出增减原因"),
+        ("projects_reason", "项目支出增减原因"),
+        ("stated", "已公布增减额"),
+        ("total", "合计"),
+        ("operating_costs", "机关运行经费"),
+        ("uses", "用途"),
+        ("sangong", "“三公”经费"),
+        ("current", "本年"),
+        ("overseas", "因公出国（境）费"),
+        ("vehicle_purchase", "公务用车购置费"),
+        ("vehicle_operation", "公务用车运行维护费"),
+        ("vehicle", "公务用车购置及运维费"),
+        ("reception", "公务接待费"),
+        ("reasons", "增减原因"),
+        ("performance", "预算绩效"),
+        ("overall", "部门整体绩效目标"),
+        ("goal", "总体绩效目标"),
+        ("targets", "分项绩效目标"),
+        ("measures", "工作保障措施"),
+        ("goals", "绩效目标"),
+        ("indicators", "绩效指标"),
+        ("level1", "一级指标"),
+        ("level2", "二级指标"),
+        ("level3", "三级指标"),
+        ("description", "指标描述"),
+        ("value", "价值"),
+        ("basis", "确定依据"),
+        ("procurement", "政府采购"),
+        ("goods", "货物"),
+        ("works", "工程"),
+        ("services", "服务"),
+        ("assets", "国有资产"),
+        ("as_of", "截止日期"),
+        ("buildings", "房屋"),
+        ("office_buildings", "其中：办公用房"),
+        ("vehicles", "车辆"),
+        ("major_equipment", "单价20万元以上设备"),
+        ("quantity", "数量"),
+        ("planned_purchase", "拟购置固定资产"),
+        ("planned_note", "拟购置说明"),
+        ("glossary", "名词解释"),
+        ("term", "名词"),
+        ("definition", "解释"),
+        ("other_matters", "其他需要说明的事项"),
+    ];
+    LABELS.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_string(), |(_, v)| v.to_string())
+}
+
+/// Plain text, grouped by section; “无变化” when nothing changed.
+pub fn to_text(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "无变化\n".to_string();
+    }
+    let mut out = String::new();
+    let mut section = "";
+    for c in changes {
+        if c.section != section {
+            section = &c.section;
+            out.push_str(&format!("{section}\n"));
+        }
+        let old = c.old.as_deref().unwrap_or("（无）");
+        let new = c.new.as_deref().unwrap_or("（删除）");
+        out.push_str(&format!("  {}：{old} → {new}\n", c.label));
+    }
+    out
+}
+
+/// A 更正说明 table in Markdown, fit to publish beside the corrected PDF.
+pub fn to_markdown(changes: &[Change], title: &str) -> String {
+    if changes.is_empty() {
+        return "无变化\n".to_string();
+    }
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "# {title}更正说明\n\n| 序号 | 部分 | 项目 | 更正前 | 更正后 |\n|---:|---|---|---|---|\n"
+    );
+    for (i, c) in changes.iter().enumerate() {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            i + 1,
+            cell(&c.section),
+            cell(&c.label),
+            cell(c.old.as_deref().unwrap_or("（无）")),
+            cell(c.new.as_deref().unwrap_or("（删除）")),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/101001-2021.toml"))
+            .unwrap()
+    }
+
+    fn budget(text: &str) -> Budget {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn equal_amounts_written_differently_are_no_change() {
+        let a = budget(&sample());
+        let b = budget(&sample().replace("amount = 117\n", "amount = \"117.00\"\n"));
+        assert_eq!(diff(&a, &b), vec![]);
+        assert_eq!(to_text(&[]), "无变化\n");
+    }
+
+    #[test]
+    fn a_corrected_figure_is_the_only_change() {
+        let a = budget(&sample());
+        let b = budget(&sample().replace("personnel = 1193.26", "personnel = 1200.26"));
+        let d = diff(&a, &b);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].section, "支出预算");
+        assert_eq!(d[0].label, "基本支出 › 人员经费");
+        assert_eq!((d[0].old.as_deref(), d[0].new.as_deref()), (Some("1193.26"), Some("1200.26")));
+    }
+
+    #[test]
+    fn named_lists_match_by_name() {
+        let a = budget(&sample());
+        let text = sample().replace(
+            "name = \"人大立法经费\"\namount = 117",
+            "name = \"人大立法经费\"\namount = 118",
+        );
+        let d = diff(&a, &budget(&text));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].label, "项目 › “人大立法经费” › 金额");
+        let md = to_markdown(&d, "x");
+        assert!(md.contains("| 1 | 支出预算 | 项目 › “人大立法经费” › 金额 | 117 | 118 |"), "{md}");
+    }
+}

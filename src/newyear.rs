@@ -1,0 +1,230 @@
+//! 下一年度草稿：本年数变为上年数，身份、职责、机构、名词解释沿用，
+//! 须重新填写的部分在文件中标明。
+//!
+//! The draft is produced by editing the TOML document itself (toml_edit), so
+//! the author's comments, order and layout survive. This year's figures stay
+//! in place as placeholders: the draft passes `check` and builds at once,
+//! showing every change as 持平 until the new figures are entered.
+
+use toml_edit::{DocumentMut, Item, Table, value};
+
+use crate::derive;
+use crate::model::Budget;
+
+/// The mark put on everything that must be entered again.
+pub const MARK: &str = "【待更新】";
+
+/// A draft and the list of what the author must revisit.
+pub struct Draft {
+    pub text: String,
+    /// Fields whose text names the old year, to be read again.
+    pub mentions_old_year: Vec<String>,
+}
+
+/// Builds next year's draft from this year's file.
+pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
+    let mut doc: DocumentMut = text.parse().map_err(|e| format!("无法解析原文件：{e}"))?;
+    let old = b.document.year;
+    set_identity(&mut doc, year);
+    set_previous(&mut doc, b);
+    set_sangong_previous(&mut doc);
+    set_assets_date(&mut doc, year);
+    for (path, what) in TO_UPDATE {
+        mark(&mut doc, path, what);
+    }
+    let mentions_old_year = old_year_mentions(doc.as_item(), "", old);
+    let header = header(old, year, &mentions_old_year);
+    Ok(Draft { text: format!("{header}{doc}"), mentions_old_year })
+}
+
+/// Sections to re-enter, with what to do there.
+const TO_UPDATE: &[(&str, &str)] = &[
+    ("income", "收入预算：以下为上年数，请填写本年预算"),
+    ("expenditure.basic", "基本支出：以下为上年数，请填写本年预算"),
+    ("expenditure.projects", "项目支出：以下为上年项目，请按本年项目重新填写"),
+    ("previous", "上年数已由程序填入；请在本年数填好后写明增减原因"),
+    ("operating_costs", "机关运行经费：请核对本年金额与用途"),
+    ("sangong.current", "“三公”经费：以下为上年数，请填写本年预算"),
+    ("sangong.reasons", "“三公”经费增减原因：请按本年情况填写"),
+    ("performance.overall", "部门整体绩效目标：请按本年工作重新填写"),
+    ("performance.projects", "项目绩效目标表：请按本年项目重新填写"),
+    ("procurement", "政府采购预算：请填写本年数"),
+    ("assets", "国有资产：截止日期已改为上年末，请更新数量与价值及拟购置情况"),
+];
+
+fn table_mut<'a>(doc: &'a mut DocumentMut, path: &str) -> Option<&'a mut Item> {
+    let mut item = doc.as_item_mut();
+    for key in path.split('.') {
+        item = item.get_mut(key)?;
+    }
+    Some(item)
+}
+
+fn set_identity(doc: &mut DocumentMut, year: i32) {
+    if let Some(d) = table_mut(doc, "document").and_then(Item::as_table_like_mut) {
+        d.insert("year", value(i64::from(year)));
+        d.remove("date");
+    }
+}
+
+/// Fills `[previous]` in place, so its comments and position stay.
+fn set_previous(doc: &mut DocumentMut, b: &Budget) {
+    let e = &b.expenditure;
+    if table_mut(doc, "previous").is_none() {
+        doc.insert("previous", Item::Table(Table::new()));
+    }
+    let Some(p) = table_mut(doc, "previous").and_then(Item::as_table_like_mut) else { return };
+    p.insert("basic", amount(derive::basic_total(e)));
+    p.insert("projects", amount(derive::projects_total(e)));
+    p.insert("basic_reason", value(""));
+    p.insert("projects_reason", value(""));
+    p.remove("stated");
+}
+
+fn amount(a: crate::amount::Amount) -> Item {
+    // Written as a string: it is the exact decimal, whatever its digits.
+    value(a.to_string())
+}
+
+/// Copies this year's 三公 figures over last year's, key by key, and
+/// empties the reasons.
+fn set_sangong_previous(doc: &mut DocumentMut) {
+    let Some(s) = table_mut(doc, "sangong").and_then(Item::as_table_like_mut) else { return };
+    let current: Vec<(String, Item)> = match s.get("current").and_then(Item::as_table_like) {
+        Some(c) => c.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        None => return,
+    };
+    if let Some(prev) = s.get_mut("previous").and_then(Item::as_table_like_mut) {
+        prev.clear();
+        for (k, v) in current {
+            prev.insert(&k, v);
+        }
+    }
+    if let Some(reasons) = s.get_mut("reasons").and_then(Item::as_table_like_mut) {
+        let keys: Vec<String> = reasons.iter().map(|(k, _)| k.to_string()).collect();
+        for k in keys {
+            reasons.insert(&k, value(""));
+        }
+    }
+}
+
+fn set_assets_date(doc: &mut DocumentMut, year: i32) {
+    let date = format!("{}-12-31", year - 1);
+    if let (Some(a), Ok(d)) = (
+        table_mut(doc, "assets").and_then(Item::as_table_like_mut),
+        date.parse::<toml_edit::Datetime>(),
+    ) {
+        a.insert("as_of", value(d));
+    }
+}
+
+/// Puts a `# 【待更新】…` comment line above a table or array of tables.
+fn mark(doc: &mut DocumentMut, path: &str, what: &str) {
+    let line = format!("# {MARK}{what}\n");
+    match table_mut(doc, path) {
+        Some(Item::Table(t)) => prepend(t, &line),
+        Some(Item::ArrayOfTables(a)) => {
+            if let Some(t) = a.get_mut(0) {
+                prepend(t, &line);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn prepend(t: &mut Table, line: &str) {
+    let old = t.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_string();
+    let (blank, rest) = match old.strip_prefix('\n') {
+        Some(r) => ("\n", r.to_string()),
+        None => ("", old),
+    };
+    t.decor_mut().set_prefix(format!("{blank}{line}{rest}"));
+}
+
+/// Dotted paths of string values that mention `{old}年`.
+fn old_year_mentions(item: &Item, path: &str, old: i32) -> Vec<String> {
+    let needle = format!("{old}年");
+    let mut out = Vec::new();
+    let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match item {
+        Item::Table(t) => {
+            for (k, v) in t.iter() {
+                out.extend(old_year_mentions(v, &join(k), old));
+            }
+        }
+        Item::ArrayOfTables(a) => {
+            for (i, t) in a.iter().enumerate() {
+                out.extend(old_year_mentions(
+                    &Item::Table(t.clone()),
+                    &format!("{path}[{i}]"),
+                    old,
+                ));
+            }
+        }
+        Item::Value(v) => scan_value(v, path, &needle, &mut out),
+        Item::None => {}
+    }
+    out
+}
+
+fn scan_value(v: &toml_edit::Value, path: &str, needle: &str, out: &mut Vec<String>) {
+    match v {
+        toml_edit::Value::String(s) if s.value().contains(needle) => out.push(path.to_string()),
+        toml_edit::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                scan_value(x, &format!("{path}[{i}]"), needle, out);
+            }
+        }
+        toml_edit::Value::InlineTable(t) => {
+            for (k, x) in t.iter() {
+                scan_value(x, &format!("{path}.{k}"), needle, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn header(old: i32, year: i32, mentions: &[String]) -> String {
+    let mut h = format!(
+        "# {year}年部门预算数据草稿，由 yusuan new 依据{old}年数据生成。\n\
+         # 标有“{MARK}”的部分仍是{old}年的内容，请逐项改为{year}年预算；\n\
+         # 部门身份、职责、机构设置与名词解释已沿用，请核对。\n\
+         # 上年数（[previous] 与 [sangong.previous]）已由程序填入，无需改动。\n"
+    );
+    if !mentions.is_empty() {
+        h.push_str(&format!("# 以下字段提到“{old}年”，请确认是否应改为{year}年：\n"));
+        for m in mentions {
+            h.push_str(&format!("#   {m}\n"));
+        }
+    }
+    h.push('\n');
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/101001-2021.toml"))
+            .unwrap()
+    }
+
+    #[test]
+    fn this_years_figures_become_last_years() {
+        let text = sample();
+        let b: Budget = toml::from_str(&text).unwrap();
+        let draft = rollover(&text, &b, 2022).unwrap();
+        let next: Budget = toml::from_str(&draft.text).unwrap();
+        assert_eq!(next.document.year, 2022);
+        assert_eq!(next.previous.basic, derive::basic_total(&b.expenditure));
+        assert_eq!(next.previous.projects, derive::projects_total(&b.expenditure));
+        assert_eq!(next.sangong.previous.reception, b.sangong.current.reception);
+        assert!(next.sangong.reasons.reception.is_empty());
+        assert_eq!(next.assets.as_of.to_string(), "2021-12-31");
+        assert_eq!(next.duties.items, b.duties.items);
+        assert!(draft.text.contains(&format!("# {MARK}收入预算")));
+        assert!(draft.mentions_old_year.iter().any(|m| m.starts_with("performance.overall.goal")));
+        assert!(crate::checks::check(&next).iter().all(|p| !p.is_error()));
+    }
+}

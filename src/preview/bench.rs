@@ -1,0 +1,140 @@
+//! `yusuan preview 文件 --bench-edits N`（隐藏选项）：预览延迟的基准测试。
+//!
+//! Runs a real preview session (server, watcher, Engine) on a copy of the
+//! file, so the original is never written. It then changes one number N
+//! times — 当年公务接待费 `sangong.current.reception`, which every check
+//! accepts and the text prints — saves the copy as an editor does (write a
+//! new file, rename it over the old), and measures from the save to the new
+//! revision being published, i.e. servable. Prints every figure and the
+//! median.
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use rust_decimal::Decimal;
+use toml_edit::{DocumentMut, Item, Value};
+
+use super::state::Snapshot;
+use super::{Session, Shared};
+use crate::args::{EnvArgs, PreviewArgs};
+use crate::error::Error;
+
+/// One edit: from save to published, and the rebuild's share of it.
+struct Sample {
+    latency: Duration,
+    rebuild: Duration,
+}
+
+pub fn run(args: &PreviewArgs, edits: usize) -> Result<(), Error> {
+    let dir = std::env::temp_dir().join(format!("yusuan-bench-{}", std::process::id()));
+    let name = args.file.file_name().unwrap_or("data.toml".as_ref());
+    let copy = dir.join(name);
+    let io = |e: std::io::Error| Error::Preview(format!("无法准备数据文件的副本：{e}"));
+    fs::create_dir_all(&dir).map_err(io)?;
+    fs::copy(&args.file, &copy).map_err(io)?;
+    let result = measure(&copy, &args.env, edits);
+    let _ = fs::remove_dir_all(&dir);
+    report(&result?);
+    Ok(())
+}
+
+/// Runs the watch loop on its own thread while this one edits.
+fn measure(copy: &Path, env: &EnvArgs, edits: usize) -> Result<Vec<Sample>, Error> {
+    // Any free port: the benchmark must not collide with a real preview.
+    let session = Session::start(copy, env, 0)?;
+    let first = session.shared.get();
+    println!("首次排版（含读字体）：{:.1} 毫秒", ms(first.took));
+    if !first.ok {
+        return Err(Error::Preview(format!("数据文件有错误：\n{}", first.errors.join("\n"))));
+    }
+    let shared = session.shared.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let watcher = std::thread::spawn(move || session.watch_until(&flag));
+    let result = edit_loop(copy, &shared, edits);
+    stop.store(true, Ordering::Relaxed);
+    let _ = watcher.join();
+    result
+}
+
+fn edit_loop(path: &Path, shared: &Shared, edits: usize) -> Result<Vec<Sample>, Error> {
+    let text = fs::read_to_string(path).map_err(|e| Error::Preview(e.to_string()))?;
+    let mut doc: DocumentMut = text.parse().map_err(|e| Error::Preview(format!("{e}")))?;
+    let base = reception(&mut doc)?.to_string().trim().parse::<Decimal>().map_err(|_| missing())?;
+    let mut samples = Vec::new();
+    for k in 1..=edits as i64 {
+        // Spread the saves over the poll interval, as a person's would be.
+        std::thread::sleep(Duration::from_millis(150 + (k as u64 * 37) % 50));
+        let value: Value =
+            (base + Decimal::new(k, 2)).to_string().parse().map_err(|_| missing())?;
+        *reception(&mut doc)? = Item::Value(value.decorated(" ", ""));
+        let seen = shared.get().revision;
+        save(path, &doc.to_string())?;
+        let saved = Instant::now();
+        let snap = next_revision(shared, seen, Duration::from_secs(30))
+            .ok_or_else(|| Error::Preview(format!("第 {k} 次改动后 30 秒内没有新版本")))?;
+        let latency = saved.elapsed();
+        if !snap.ok {
+            return Err(Error::Preview(format!(
+                "第 {k} 次改动后排版失败：\n{}",
+                snap.errors.join("\n")
+            )));
+        }
+        samples.push(Sample { latency, rebuild: snap.took });
+    }
+    Ok(samples)
+}
+
+/// Waits for the revision after `seen`; `None` after `timeout`.
+fn next_revision(shared: &Shared, seen: u64, timeout: Duration) -> Option<Arc<Snapshot>> {
+    let snap = shared.wait_newer(seen, timeout);
+    (snap.revision > seen).then_some(snap)
+}
+
+fn reception(doc: &mut DocumentMut) -> Result<&mut Item, Error> {
+    doc.get_mut("sangong")
+        .and_then(|t| t.get_mut("current"))
+        .and_then(|t| t.get_mut("reception"))
+        .filter(|i| i.is_value())
+        .ok_or_else(missing)
+}
+
+fn missing() -> Error {
+    Error::Preview("基准测试改动 sangong.current.reception，数据文件中没有这个数".to_string())
+}
+
+/// Writes a new file and renames it over the old one, as most editors save.
+fn save(path: &Path, text: &str) -> Result<(), Error> {
+    let tmp = path.with_extension("toml.saving");
+    fs::write(&tmp, text)
+        .and_then(|()| fs::rename(&tmp, path))
+        .map_err(|e| Error::Preview(format!("无法保存 {}：{e}", path.display())))
+}
+
+fn report(samples: &[Sample]) {
+    let latency: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
+    let rebuild: Vec<Duration> = samples.iter().map(|s| s.rebuild).collect();
+    let each: Vec<String> = latency.iter().map(|d| format!("{:.0}", ms(*d))).collect();
+    println!("每次改动（毫秒）：{}", each.join(" "));
+    println!(
+        "预览延迟（保存 → 新版本就绪），{} 次：中位数 {:.1} 毫秒，最小 {:.1}，最大 {:.1}；其中重新排版中位数 {:.1} 毫秒",
+        samples.len(),
+        ms(median(&latency)),
+        ms(latency.iter().copied().min().unwrap_or_default()),
+        ms(latency.iter().copied().max().unwrap_or_default()),
+        ms(median(&rebuild)),
+    );
+}
+
+fn median(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

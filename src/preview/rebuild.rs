@@ -1,0 +1,175 @@
+//! 重新排版：读取并核对数据，用常驻的 Engine 编译，导出 PDF 和每页的 SVG。
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::diag::SourceDiagnostic;
+use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
+use typst_layout::{Page, PagedDocument};
+use typst_svg::SvgOptions;
+
+use crate::args::EnvArgs;
+use crate::fonts::FontSet;
+use crate::model::Budget;
+use crate::preview::state::{Outcome, PageImage, Render};
+use crate::render::{Engine, PdfSettings};
+use crate::world::BudgetWorld;
+use crate::{commands, derive, diag};
+
+/// Rebuilds one data file, keeping the Engine (and with it Typst's caches)
+/// from one revision to the next.
+pub struct Builder {
+    path: PathBuf,
+    env: EnvArgs,
+    fonts: Arc<FontSet>,
+    /// The engine, or the message saying why the templates did not load.
+    engine: Result<Engine, String>,
+    /// The SVG of each current page by content hash: an edit usually
+    /// changes a few pages, and the others need not be drawn again.
+    svgs: HashMap<u128, Arc<PageImage>>,
+}
+
+impl Builder {
+    pub fn new(path: &Path, env: &EnvArgs) -> Builder {
+        let fonts = Arc::new(FontSet::load(&commands::font_options(&env.fonts)));
+        let mut builder = Builder {
+            path: path.to_path_buf(),
+            env: env.clone(),
+            fonts,
+            engine: Err(String::new()),
+            svgs: HashMap::new(),
+        };
+        builder.reload_templates();
+        builder
+    }
+
+    /// Rereads the templates into a new World: a World's sources are fixed
+    /// when it is made. Typst's cache is global, so unchanged work is kept.
+    pub fn reload_templates(&mut self) {
+        self.engine = commands::load_templates(&self.env)
+            .map(|t| Engine::new(self.fonts.clone(), Arc::new(t)))
+            .map_err(|e| format!("错误：{e}"));
+    }
+
+    /// Scans the fonts again; the World holds them, so it is remade too.
+    pub fn reload_fonts(&mut self) {
+        self.fonts = Arc::new(FontSet::load(&commands::font_options(&self.env.fonts)));
+        self.reload_templates();
+    }
+
+    /// One revision: the data's problems, then Typst's, then the output.
+    pub fn build(&mut self) -> Outcome {
+        let (budget, problems, file) = commands::inspect(&self.path);
+        let mut out = Outcome { errors: Vec::new(), warnings: Vec::new(), render: None };
+        for p in &problems {
+            let text = diag::render(&file.name(), &file.text, p).trim_end().to_string();
+            if p.is_error() { &mut out.errors } else { &mut out.warnings }.push(text);
+        }
+        let engine = match &mut self.engine {
+            Ok(engine) => engine,
+            Err(message) => {
+                out.errors.insert(0, message.clone());
+                return out;
+            }
+        };
+        let Some(budget) = budget.filter(|_| out.errors.is_empty()) else { return out };
+        match typeset(engine, &budget, &mut out.warnings) {
+            Ok(document) => match export(engine, &budget, &document, &mut self.svgs) {
+                Ok(render) => out.render = Some(render),
+                Err(errors) => out.errors = errors,
+            },
+            Err(errors) => out.errors = errors,
+        }
+        out
+    }
+}
+
+/// Compiles with the draft watermark.
+fn typeset(
+    engine: &mut Engine,
+    budget: &Budget,
+    warnings: &mut Vec<String>,
+) -> Result<PagedDocument, Vec<String>> {
+    let today = commands::document_date(budget);
+    let view = derive::view(budget, &commands::presentation(engine, true));
+    let compiled = engine.compile(&view, today).map_err(|d| typst_messages(engine.world(), &d))?;
+    warnings.extend(typst_messages(engine.world(), &compiled.warnings));
+    Ok(compiled.document)
+}
+
+/// Writes the PDF (as `yusuan build` does) while the changed pages are
+/// drawn: the two take about as long as the compile and share no state.
+fn export(
+    engine: &Engine,
+    budget: &Budget,
+    document: &PagedDocument,
+    svgs: &mut HashMap<u128, Arc<PageImage>>,
+) -> Result<Render, Vec<String>> {
+    let today = commands::document_date(budget);
+    let ident = format!("yusuan/{}/{}", budget.document.code, budget.document.year);
+    let (pdf, pages) = std::thread::scope(|s| {
+        let pdf = s.spawn(|| engine.pdf(document, &ident, today, &PdfSettings::default()));
+        let pages = page_images(svgs, document);
+        (pdf.join(), pages)
+    });
+    let pdf = pdf.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let pdf = pdf.map_err(|d| typst_messages(engine.world(), &d))?;
+    Ok(Render { revision: 0, pages, pdf: pdf.into() })
+}
+
+/// The SVG of every page, drawing only the pages not seen before.
+fn page_images(
+    cache: &mut HashMap<u128, Arc<PageImage>>,
+    document: &PagedDocument,
+) -> Vec<Arc<PageImage>> {
+    let hashes: Vec<u128> = document.pages().iter().map(typst::utils::hash128).collect();
+    let new: Vec<(u128, &Page)> = hashes
+        .iter()
+        .zip(document.pages())
+        .filter(|(h, _)| !cache.contains_key(*h))
+        .map(|(h, p)| (*h, p))
+        .collect();
+    cache.extend(draw_pages(&new));
+    let pages = hashes.iter().map(|h| cache[h].clone()).collect();
+    // Only the current pages stay cached, so memory does not grow.
+    cache.retain(|h, _| hashes.contains(h));
+    pages
+}
+
+/// Draws pages on all cores; an edit often changes a few pages at once.
+fn draw_pages(pages: &[(u128, &Page)]) -> Vec<(u128, Arc<PageImage>)> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = pages.len().div_ceil(cores).max(1);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = pages
+            .chunks(per_thread)
+            .map(|chunk| s.spawn(move || chunk.iter().map(|&(h, p)| (h, draw(h, p))).collect()))
+            .collect();
+        // A panic is passed on to the rebuild, which reports it.
+        let join = |w: std::thread::ScopedJoinHandle<'_, Vec<_>>| {
+            w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        workers.into_iter().flat_map(join).collect()
+    })
+}
+
+fn draw(hash: u128, page: &Page) -> Arc<PageImage> {
+    let svg = typst_svg::svg(page, &SvgOptions::default());
+    Arc::new(PageImage { key: format!("{:016x}", hash as u64), svg: svg.into_bytes().into() })
+}
+
+/// Typst's diagnostics as `yusuan build` prints them (file:line:column and
+/// the source line), one string each.
+fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut buf = termcolor::NoColor::new(Vec::new());
+            match diagnostics::emit(&mut buf, world, [d], DiagnosticFormat::Human) {
+                Ok(()) => String::from_utf8_lossy(buf.get_ref()).trim_end().to_string(),
+                Err(_) => format!("模板错误：{}", d.message),
+            }
+        })
+        .collect()
+}

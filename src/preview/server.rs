@@ -1,0 +1,147 @@
+//! HTTP 服务：只在 127.0.0.1 上监听，只提供预览自己的几个地址，从不按路径读盘。
+//!
+//! | 地址 | 内容 |
+//! |---|---|
+//! | `/` | 预览页（page.html） |
+//! | `/status` | 当前版本的 JSON：版本号、是否成功、错误与警告、各页的内容键 |
+//! | `/events` | server-sent events：每个新版本发一次版本号 |
+//! | `/document.pdf` | 最近一次成功排版的 PDF |
+//! | `/page/N.svg` | 最近一次成功排版的第 N 页 |
+
+use std::io::{self, Cursor, Write};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::error::Error;
+use crate::preview::state::{Shared, Snapshot};
+
+const PAGE: &str = include_str!("page.html");
+
+/// An event stream sends a comment this often when nothing happens, so a
+/// closed tab is noticed and its thread ends.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+type Reply = Response<Cursor<Arc<[u8]>>>;
+
+/// Listens on 127.0.0.1:`port` (0: any free port) and serves `shared`
+/// from a background thread. Returns the address actually bound.
+pub fn start(port: u16, shared: Arc<Shared>) -> Result<SocketAddr, Error> {
+    let server = Server::http((Ipv4Addr::LOCALHOST, port)).map_err(|e| {
+        Error::Preview(format!(
+            "无法在 127.0.0.1:{port} 上监听（{e}）；可用 --port 换一个端口，--port 0 表示任选空闲端口"
+        ))
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Error::Preview("监听地址不是 TCP 地址".to_string()))?;
+    std::thread::Builder::new()
+        .name("preview-http".into())
+        .spawn(move || {
+            for request in server.incoming_requests() {
+                respond(request, &shared, addr.port());
+            }
+        })
+        .map_err(|e| Error::Preview(format!("无法启动 HTTP 线程：{e}")))?;
+    Ok(addr)
+}
+
+fn respond(request: Request, shared: &Arc<Shared>, port: u16) {
+    let reply = if !host_allowed(&request, port) {
+        text(403, "只接受发往 127.0.0.1 或 localhost 的请求")
+    } else if !matches!(request.method(), Method::Get | Method::Head) {
+        text(405, "只支持 GET")
+    } else {
+        let path = request.url().split(['?', '#']).next().unwrap_or_default();
+        if path == "/events" {
+            let shared = shared.clone();
+            // Each stream blocks for as long as the tab is open.
+            std::thread::spawn(move || stream_events(request, &shared));
+            return;
+        }
+        route(path, &shared.get())
+    };
+    // The client may have gone away; there is no one to tell.
+    let _ = request.respond(reply);
+}
+
+/// Refuses requests addressed to another host name. A web page elsewhere
+/// could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read
+/// the budget through the victim's browser. Requests without a Host header
+/// (HTTP/1.0 tools) are not from a browser and are let through.
+fn host_allowed(request: &Request, port: u16) -> bool {
+    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
+        return true;
+    };
+    let host = host.value.as_str();
+    let name = host.strip_suffix(&format!(":{port}")).unwrap_or(if port == 80 { host } else { "" });
+    matches!(name, "127.0.0.1" | "localhost")
+}
+
+fn route(path: &str, snap: &Snapshot) -> Reply {
+    match path {
+        "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
+        "/status" => ok("application/json", snap.status_json()),
+        "/document.pdf" => match &snap.render {
+            Some(render) => ok("application/pdf", render.pdf.clone()),
+            None => text(503, "还没有排版成功的版本"),
+        },
+        _ => page(path, snap).unwrap_or_else(|| text(404, "没有这个地址")),
+    }
+}
+
+/// `/page/N.svg`, N counted from 1.
+fn page(path: &str, snap: &Snapshot) -> Option<Reply> {
+    let n: usize = path.strip_prefix("/page/")?.strip_suffix(".svg")?.parse().ok()?;
+    let image = snap.render.as_ref()?.pages.get(n.checked_sub(1)?)?;
+    Some(ok("image/svg+xml", image.svg.clone()))
+}
+
+fn ok(mime: &str, body: impl Into<Arc<[u8]>>) -> Reply {
+    reply(200, mime, body.into())
+}
+
+fn text(status: u16, message: &str) -> Reply {
+    reply(status, "text/plain; charset=utf-8", format!("{message}\n").into_bytes().into())
+}
+
+/// Every answer describes the current revision, so none may be cached.
+fn reply(status: u16, mime: &str, body: Arc<[u8]>) -> Reply {
+    let len = body.len();
+    let headers = [
+        ("Content-Type", mime),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    let headers = headers
+        .iter()
+        .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
+        .collect();
+    Response::new(StatusCode(status), headers, Cursor::new(body), Some(len), None)
+}
+
+/// Sends the current revision at once, then each new one.
+fn stream_events(request: Request, shared: &Shared) -> io::Result<()> {
+    let mut out = request.into_writer();
+    // Written by hand: tiny_http would answer with chunked encoding and
+    // hold the small events back in its chunk buffer.
+    out.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n",
+    )?;
+    out.flush()?;
+    let mut seen = 0;
+    loop {
+        let snap = shared.wait_newer(seen, KEEPALIVE);
+        if snap.revision > seen {
+            seen = snap.revision;
+            write!(out, "data: {seen}\n\n")?;
+        } else {
+            // Writing to a closed tab fails, which ends this thread.
+            out.write_all(b": keep-alive\n\n")?;
+        }
+        out.flush()?;
+    }
+}

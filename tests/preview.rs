@@ -1,0 +1,286 @@
+//! `yusuan preview` end to end: the real binary serving on a free port,
+//! driven by editing its input files and read over plain HTTP (std::net),
+//! as a browser would. Every wait is a bounded poll of `/status`; nothing
+//! asserts on time.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long any one expected change may take before the test gives up.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running `yusuan preview`, killed when dropped (also when a test fails).
+struct Preview {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the preview of `data.toml` in a temp folder holding the sample,
+/// on a port the system picks, with no system fonts.
+fn start(setup: impl FnOnce(&Path), args: &[&str]) -> Preview {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(root().join("data/101001-2021.toml"), dir.path().join("data.toml")).unwrap();
+    setup(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(["preview", "data.toml", "--port", "0", "--no-system-fonts"])
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("YUSUAN_FONT_PATHS")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("yusuan runs");
+    let lines = drain(child.stderr.take().unwrap());
+    let mut preview = Preview { child, port: 0, dir };
+    preview.port = announced_port(&lines);
+    preview
+}
+
+/// Reads the child's stderr on a thread, so it never blocks on a full pipe.
+fn drain(stderr: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("[preview] {line}");
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// The port in the `预览地址：http://127.0.0.1:PORT/` line.
+fn announced_port(lines: &Receiver<String>) -> u16 {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        let Ok(line) = lines.recv_timeout(Duration::from_secs(1)) else { continue };
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            return rest.split('/').next().unwrap().parse().unwrap();
+        }
+    }
+    panic!("the preview never announced its address");
+}
+
+impl Preview {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        self.request(&format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n", self.port))
+    }
+
+    /// Sends one request (head lines without the final blank line) and
+    /// returns the status code and body.
+    fn request(&self, head: &str) -> (u16, Vec<u8>) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(s, "{head}Connection: close\r\n\r\n").unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("a full response");
+        let head = String::from_utf8_lossy(&buf[..split]);
+        let code = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (code, buf[split + 4..].to_vec())
+    }
+
+    fn status(&self) -> Value {
+        let (code, body) = self.get("/status");
+        assert_eq!(code, 200);
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// Polls `/status` until `done` holds; panics with the last status
+    /// after `PATIENCE`.
+    fn wait_for(&self, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let status = self.status();
+            if done(&status) {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "gave up waiting for {what}; last status: {status:#}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The served PDF's text without white space (lines break anywhere in CJK).
+    fn pdf_text(&self) -> String {
+        let (code, pdf) = self.get("/document.pdf");
+        assert_eq!(code, 200);
+        let file = self.path("fetched.pdf");
+        fs::write(&file, pdf).unwrap();
+        let out = Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(&file)
+            .arg("-")
+            .output()
+            .expect("pdftotext is installed (poppler-utils)");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+    }
+}
+
+fn revision(s: &Value) -> u64 {
+    s["revision"].as_u64().unwrap()
+}
+
+fn ok(s: &Value) -> bool {
+    s["ok"].as_bool().unwrap()
+}
+
+fn messages(s: &Value, kind: &str) -> String {
+    let list = s[kind].as_array().unwrap();
+    list.iter().map(|m| m.as_str().unwrap()).collect::<Vec<_>>().join("\n")
+}
+
+/// The sample with 当年公务接待费 (`sangong.current.reception`) written
+/// as `value`, and the 1-based line it is on.
+fn with_reception(text: &str, value: &str) -> (String, usize) {
+    let table = text.find("[sangong.current]").expect("the sample has [sangong.current]");
+    let start = table + text[table..].find("\nreception = ").unwrap() + 1;
+    let end = start + text[start..].find('\n').unwrap();
+    let line = text[..start].matches('\n').count() + 1;
+    (format!("{}reception = {value}{}", &text[..start], &text[end..]), line)
+}
+
+#[test]
+fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
+    let p = start(|_| {}, &["--templates", root().join("templates").to_str().unwrap()]);
+    let first = p.wait_for("the first build", |s| revision(s) >= 1);
+    assert!(ok(&first), "the sample builds: {first:#}");
+    assert!(!p.pdf_text().contains("公务接待费9.87万元"));
+    let sample = fs::read_to_string(p.path("data.toml")).unwrap();
+    let mut events = EventStream::open(p.port);
+
+    let (edited, line) = with_reception(&sample, "9.87");
+    fs::write(p.path("data.toml"), &edited).unwrap();
+    let edit = p.wait_for("the edit", |s| revision(s) > revision(&first) && ok(s));
+    assert!(p.pdf_text().contains("公务接待费9.87万元"), "the PDF shows the new number");
+    assert!(events.next_revision_after(revision(&first)) > revision(&first));
+
+    let (broken, _) = with_reception(&sample, "\"abc\"");
+    fs::write(p.path("data.toml"), broken).unwrap();
+    let bad = p.wait_for("the error", |s| !ok(s) && revision(s) > revision(&edit));
+    let errors = messages(&bad, "errors");
+    assert!(errors.contains(&format!("data.toml:{line}:")), "error names file and line: {errors}");
+    assert!(errors.contains("sangong.current.reception"), "{errors}");
+    // The last good render stays on show meanwhile.
+    assert!(p.pdf_text().contains("公务接待费9.87万元"));
+    assert_eq!(bad["rendered"], edit["revision"]);
+    let (code, page) = p.get("/page/1.svg");
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&page).contains("<svg"));
+
+    let (fixed, _) = with_reception(&sample, "5.55");
+    fs::write(p.path("data.toml"), fixed).unwrap();
+    let back = p.wait_for("recovery", |s| ok(s) && revision(s) > revision(&bad));
+    assert!(messages(&back, "errors").is_empty());
+    assert!(p.pdf_text().contains("公务接待费5.55万元"));
+}
+
+#[test]
+fn template_errors_are_reported_with_their_line_and_the_preview_recovers() {
+    let templates = |dir: &Path| {
+        fs::create_dir(dir.join("tpl")).unwrap();
+        for entry in fs::read_dir(root().join("templates")).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), dir.join("tpl").join(entry.file_name())).unwrap();
+        }
+    };
+    let p = start(templates, &["--templates", "tpl"]);
+    let first = p.wait_for("the first build", |s| revision(s) >= 1);
+    assert!(ok(&first), "{first:#}");
+
+    let main = p.path("tpl/main.typ");
+    let good = fs::read_to_string(&main).unwrap();
+    let broken = format!("{good}\n#no-such-function-here()\n");
+    let line = broken.lines().position(|l| l.starts_with("#no-such")).unwrap() + 1;
+    fs::write(&main, broken).unwrap();
+    let bad = p.wait_for("the template error", |s| !ok(s));
+    let errors = messages(&bad, "errors");
+    assert!(errors.contains(&format!("main.typ:{line}:")), "error names file and line: {errors}");
+    assert!(errors.contains("no-such-function-here"), "{errors}");
+
+    fs::write(&main, good).unwrap();
+    p.wait_for("recovery", |s| ok(s) && revision(s) > revision(&bad));
+}
+
+#[test]
+fn serves_only_its_own_resources_and_only_to_local_names() {
+    let p = start(|_| {}, &[]);
+    p.wait_for("the first build", |s| revision(s) >= 1);
+    let (code, page) = p.get("/");
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&page).contains("EventSource"));
+    for path in [
+        "/data.toml",
+        "/../data.toml",
+        "/%2e%2e/data.toml",
+        "/templates/main.typ",
+        "/page/0.svg",
+        "/page/999.svg",
+    ] {
+        assert_eq!(p.get(path).0, 404, "{path}");
+    }
+    let port = p.port;
+    let foreign = p.request(&format!("GET /status HTTP/1.1\r\nHost: attacker.example:{port}\r\n"));
+    assert_eq!(foreign.0, 403, "a rebinding host name is refused");
+    let local = p.request(&format!("GET /status HTTP/1.1\r\nHost: localhost:{port}\r\n"));
+    assert_eq!(local.0, 200);
+    let post = p.request(&format!(
+        "POST /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n"
+    ));
+    assert_eq!(post.0, 405);
+}
+
+/// A client of `/events`, reading revisions as the page's EventSource does.
+struct EventStream {
+    reader: BufReader<TcpStream>,
+}
+
+impl EventStream {
+    fn open(port: u16) -> EventStream {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(s, "GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+        EventStream { reader: BufReader::new(s) }
+    }
+
+    /// Reads events until one names a revision after `seen`.
+    fn next_revision_after(&mut self, seen: u64) -> u64 {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(self.reader.read_line(&mut line).unwrap() > 0, "event stream closed");
+            if let Some(n) = line.trim().strip_prefix("data: ") {
+                let n: u64 = n.parse().unwrap();
+                if n > seen {
+                    return n;
+                }
+            }
+        }
+    }
+}
