@@ -27,9 +27,10 @@ pub fn check(b: &Budget) -> Vec<Problem> {
         sangong(b, &mut out);
         assets(b, &mut out);
         cost_links(b, &mut out);
+        // The line-item tables add up the narrative's figures too.
+        out.extend(crate::lineitems::check(b));
     }
     performance(b, &mut out);
-    out.extend(crate::lineitems::check(b));
     out.sort_by_key(|p| p.severity);
     out
 }
@@ -82,6 +83,9 @@ fn all_amounts(b: &Budget) -> Vec<(String, Amount)> {
         ("income.special_account".into(), i.special_account),
         ("income.other".into(), i.other),
         ("income.carryover".into(), i.carryover),
+        ("income.state_capital".into(), i.state_capital),
+        ("income.institution".into(), i.institution),
+        ("income.institution_business".into(), i.institution_business),
         ("expenditure.basic.personnel".into(), b.expenditure.basic.personnel),
         ("expenditure.basic.public".into(), b.expenditure.basic.public),
         ("previous.basic".into(), b.previous.basic),
@@ -136,10 +140,12 @@ fn amounts(b: &Budget, out: &mut Vec<Problem>) -> bool {
         }
     }
     for (path, a) in all_amounts(b) {
+        // A huge negative amount is reported as negative, but stops the
+        // sums all the same.
+        sane &= a.0.abs() <= Decimal::from(ABSURD);
         if a.0.is_sign_negative() && !a.is_zero() {
             out.push(Problem::error(&path, format!("金额 {a} 为负数")).expected("0 或正数"));
         } else if a.0 > Decimal::from(ABSURD) {
-            sane = false;
             out.push(absurd(&path, a));
         }
         if a.0.scale() > MAX_DECIMALS && a.0.normalize().scale() > MAX_DECIMALS {
@@ -157,25 +163,39 @@ fn absurd(path: &str, a: Amount) -> Problem {
         .expected(format!("以万元为单位的金额，不超过 {ABSURD}"))
 }
 
-/// The stated (copied) totals with their paths and the sums of their parts.
-fn stated_total_fields(b: &Budget) -> Vec<(&'static str, Option<Amount>, Amount)> {
-    let (e, s, p) = (&b.expenditure, &b.sangong, &b.procurement);
-    let vehicle = |f: &crate::model::SangongFigures| f.vehicle_purchase + f.vehicle_operation;
-    vec![
-        ("income.stated_total", b.income.stated_total, derive::income_total(&b.income)),
-        ("expenditure.stated_total", e.stated_total, derive::expenditure_total(e)),
-        ("expenditure.stated_projects", e.stated_projects, derive::projects_total(e)),
-        ("expenditure.basic.stated_total", e.basic.stated_total, derive::basic_total(e)),
-        ("sangong.current.stated_total", s.current.stated_total, derive::sangong_total(&s.current)),
-        ("sangong.current.stated_vehicle", s.current.stated_vehicle, vehicle(&s.current)),
-        (
-            "sangong.previous.stated_total",
-            s.previous.stated_total,
-            derive::sangong_total(&s.previous),
-        ),
-        ("sangong.previous.stated_vehicle", s.previous.stated_vehicle, vehicle(&s.previous)),
-        ("assets.stated_total", b.assets.stated_total, derive::assets_total(&b.assets)),
-        ("procurement.stated_total", p.stated_total, p.goods + p.works + p.services),
+/// The sum a stated total is checked against.
+type PartsSum = fn(&Budget) -> Amount;
+
+/// The stated (copied) totals with their paths, and how to add up their
+/// parts. The sums are computed only once every amount is known to be in
+/// range (see `check`), so they are functions here, not values.
+fn stated_total_fields(b: &Budget) -> [(&'static str, Option<Amount>, PartsSum); 10] {
+    let (e, s) = (&b.expenditure, &b.sangong);
+    [
+        ("income.stated_total", b.income.stated_total, |b| derive::income_total(&b.income)),
+        ("expenditure.stated_total", e.stated_total, |b| derive::expenditure_total(&b.expenditure)),
+        ("expenditure.stated_projects", e.stated_projects, |b| {
+            derive::projects_total(&b.expenditure)
+        }),
+        ("expenditure.basic.stated_total", e.basic.stated_total, |b| {
+            derive::basic_total(&b.expenditure)
+        }),
+        ("sangong.current.stated_total", s.current.stated_total, |b| {
+            derive::sangong_total(&b.sangong.current)
+        }),
+        ("sangong.current.stated_vehicle", s.current.stated_vehicle, |b| {
+            b.sangong.current.vehicle_purchase + b.sangong.current.vehicle_operation
+        }),
+        ("sangong.previous.stated_total", s.previous.stated_total, |b| {
+            derive::sangong_total(&b.sangong.previous)
+        }),
+        ("sangong.previous.stated_vehicle", s.previous.stated_vehicle, |b| {
+            b.sangong.previous.vehicle_purchase + b.sangong.previous.vehicle_operation
+        }),
+        ("assets.stated_total", b.assets.stated_total, |b| derive::assets_total(&b.assets)),
+        ("procurement.stated_total", b.procurement.stated_total, |b| {
+            b.procurement.goods + b.procurement.works + b.procurement.services
+        }),
     ]
 }
 
@@ -212,8 +232,9 @@ fn parts_of(path: &str) -> &'static str {
 /// A copied total must equal the sum of its parts at display precision
 /// (published totals are rounded to 0.01 万元).
 fn stated_totals(b: &Budget, out: &mut Vec<Problem>) {
-    for (path, stated, sum) in stated_total_fields(b) {
+    for (path, stated, parts) in stated_total_fields(b) {
         let Some(stated) = stated else { continue };
+        let sum = parts(b);
         if stated.rounded() != sum.rounded() {
             out.push(
                 Problem::error(
@@ -566,4 +587,173 @@ fn cost_mismatch(b: &Budget, tables: &[usize], line: &str, sum: Amount, amount: 
         "成本指标之和等于 {} 万元（只计以“万元”“万”“元”为单位的成本指标，人均标准不计）",
         amount.text()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amount::parse_amount;
+
+    fn a(s: &str) -> Amount {
+        parse_amount(s).unwrap()
+    }
+
+    fn sample() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/101001-2021.toml"))
+            .unwrap()
+    }
+
+    fn problems(text: &str) -> Vec<Problem> {
+        let b: Budget = toml::from_str(text).unwrap();
+        check(&crate::lineitems::resolve(b, text))
+    }
+
+    #[test]
+    fn cost_values_read_as_amounts_in_wan_yuan() {
+        assert_eq!(cost_amount("3万元"), Some(a("3")));
+        assert_eq!(cost_amount("8.58万"), Some(a("8.58")));
+        assert_eq!(cost_amount("350元"), Some(a("0.035")));
+        assert_eq!(cost_amount("1,000元"), Some(a("0.1")));
+        assert_eq!(cost_amount("≤5万元"), Some(a("5")));
+        for not in ["≥6次", "100%", "约3万元", "万元", "三万元", "1e400元"] {
+            assert_eq!(cost_amount(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn the_sample_has_no_problems() {
+        assert_eq!(problems(&sample()), vec![]);
+    }
+
+    #[test]
+    fn linked_cost_indicators_are_compared_with_their_line() {
+        let link = |table: &str, line: &str| {
+            sample().replace(
+                &format!("name = \"{table}\"\n"),
+                &format!("name = \"{table}\"\nbudget_line = \"{line}\"\n"),
+            )
+        };
+        // 5 + 57 + 15 + 25 + 9.4 + 5.6 = 117 = 人大立法经费.
+        assert_eq!(problems(&link("人大立法调研审查工作经费", "人大立法经费")), vec![]);
+        let p = problems(&link("选举、任免工作经费", "人大会议经费"));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(!p[0].is_error());
+        assert!(p[0].message.contains("成本指标合计 18 万元"), "{}", p[0].message);
+        let p = problems(&link("选举、任免工作经费", "人大会议"));
+        assert!(p[0].is_error() && p[0].message.contains("是否想写“人大会议经费”"), "{p:?}");
+    }
+
+    #[test]
+    fn several_tables_on_one_line_are_summed_together() {
+        let t = sample()
+            .replace(
+                "name = \"人大立法调研审查工作经费\"\n",
+                "name = \"人大立法调研审查工作经费\"\nbudget_line = \"人大监督经费\"\n",
+            )
+            .replace(
+                "name = \"人大代表执法检查工作经费\"\n",
+                "name = \"人大代表执法检查工作经费\"\nbudget_line = \"人大监督经费\"\n",
+            );
+        // 117 + 135 = 252, against 270.
+        let p = problems(&t);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("这 2 张表的成本指标合计 252 万元"), "{}", p[0].message);
+    }
+
+    #[test]
+    fn operating_costs_said_to_match_must_match() {
+        let t =
+            sample().replace("[operating_costs]\n", "[operating_costs]\nsame_as_public = true\n");
+        assert_eq!(problems(&t), vec![], "no amount: it is 日常公用经费 by default");
+        let t = sample().replace(
+            "[operating_costs]\n",
+            "[operating_costs]\nsame_as_public = true\namount = 1\n",
+        );
+        let p = problems(&t);
+        assert_eq!(p[0].field, "operating_costs.amount");
+        let t = sample().replace("[operating_costs]\n", "[operating_costs]\namount = 1\n");
+        assert_eq!(problems(&t), vec![], "without same_as_public any amount is allowed");
+    }
+
+    #[test]
+    fn stated_totals_are_checked_at_display_precision() {
+        let t = sample().replace("reception = 2.67\n", "reception = 2.67\nstated_total = 56.1\n");
+        assert_eq!(problems(&t), vec![]);
+        let t = sample().replace("reception = 2.67\n", "reception = 2.67\nstated_total = 56.11\n");
+        let p = problems(&t);
+        assert_eq!(p[0].field, "sangong.current.stated_total");
+        assert!(p[0].message.contains("之和为 56.1 万元"), "{}", p[0].message);
+    }
+
+    /// Every amount field of the schema (line items have their own check),
+    /// as a path with `[0]` for arrays.
+    fn money_paths(fields: &[crate::schema::Field], path: &str, out: &mut Vec<String>) {
+        use crate::schema::Kind;
+        for f in fields {
+            let here =
+                if path.is_empty() { f.key.to_string() } else { format!("{path}.{}", f.key) };
+            match f.kind {
+                Kind::Amount => out.push(here),
+                Kind::Table(inner) => money_paths(inner, &here, out),
+                Kind::List(Kind::Table(inner)) if f.key != "line_items" => {
+                    money_paths(inner, &format!("{here}[0]"), out)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn set(v: &mut toml::Value, path: &str, to: toml::Value) {
+        let (parents, leaf) = path.rsplit_once('.').unwrap();
+        let mut cur = v;
+        for seg in parents.split('.') {
+            let (key, first) = seg.strip_suffix("[0]").map_or((seg, false), |k| (k, true));
+            cur = cur
+                .as_table_mut()
+                .unwrap()
+                .entry(key)
+                .or_insert(toml::Value::Table(Default::default()));
+            if first {
+                cur = &mut cur.as_array_mut().unwrap()[0];
+            }
+        }
+        cur.as_table_mut().unwrap().insert(leaf.to_string(), to);
+    }
+
+    /// A field added to the model but not to `all_amounts` would escape the
+    /// range check, and its sums could overflow: every amount of the schema,
+    /// set to the largest decimal either way round, must give an error on
+    /// that field and no panic.
+    #[test]
+    fn every_amount_field_is_range_checked() {
+        let mut paths = Vec::new();
+        money_paths(crate::schema::BUDGET, "", &mut paths);
+        assert!(paths.len() > 40, "{paths:?}");
+        // Without line items, so that no figure is derived over the one set.
+        let mut base: toml::Value = toml::from_str(&sample()).unwrap();
+        base.as_table_mut().unwrap().remove("line_items");
+        assert_eq!(problems(&toml::to_string(&base).unwrap()), vec![]);
+        for path in paths {
+            for huge in ["79228162514264337593543950335", "-79228162514264337593543950335"] {
+                let mut v = base.clone();
+                set(&mut v, &path, toml::Value::String(huge.into()));
+                let text = toml::to_string(&v).unwrap();
+                let p = std::panic::catch_unwind(|| problems(&text));
+                let p = p.unwrap_or_else(|_| panic!("{path} = {huge} panicked"));
+                assert!(
+                    p.iter().any(|p| p.is_error() && p.field == path),
+                    "{path} = {huge}: {p:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_amounts_stop_the_sums_instead_of_overflowing() {
+        let t =
+            sample().replace("reception = 2.67", "reception = \"79228162514264337593543950335\"");
+        let p = problems(&t);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("大得不合理"));
+    }
 }

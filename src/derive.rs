@@ -297,7 +297,11 @@ fn doc_view(b: &Budget, draft: bool) -> DocView {
 /// GB/T 15834-2011 4.5.3.5: parallel titles in 书名号 take no 顿号 between
 /// them; the last is joined with 和.
 pub fn join_titles(titles: &[String]) -> String {
-    let quoted: Vec<String> = titles.iter().map(|t| format!("《{}》", t.trim())).collect();
+    // A title typed with its own 书名号 gets them once, not twice.
+    let quoted: Vec<String> = titles
+        .iter()
+        .map(|t| format!("《{}》", t.trim().trim_start_matches('《').trim_end_matches('》')))
+        .collect();
     match quoted.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
@@ -389,7 +393,8 @@ pub fn clean_clause(s: &str) -> String {
 /// Reasons already phrased as a clause (主要是……, 原因是……) are kept.
 pub fn reason_clause(s: &str) -> String {
     let r = clean_clause(s);
-    let phrased = ["主要", "原因", "是", "因", "由于"].iter().any(|p| r.starts_with(p));
+    // Not 因 or 是 alone: 因公出国…, 是…… begin ordinary reasons too.
+    let phrased = ["主要", "原因", "由于"].iter().any(|p| r.starts_with(p));
     if r.is_empty() || phrased { r } else { format!("原因是{r}") }
 }
 
@@ -580,6 +585,7 @@ mod tests {
         assert_eq!(t(&[]), "");
         assert_eq!(t(&["预算法"]), "《预算法》");
         assert_eq!(t(&["甲", "乙", "丙"]), "《甲》《乙》和《丙》");
+        assert_eq!(t(&["《预算法》", "乙"]), "《预算法》和《乙》");
     }
 
     #[test]
@@ -587,6 +593,7 @@ mod tests {
         assert_eq!(reason_clause("在职人员增加。"), "原因是在职人员增加");
         assert_eq!(reason_clause("主要是人员增加"), "主要是人员增加");
         assert_eq!(reason_clause("由于车辆报废"), "由于车辆报废");
+        assert_eq!(reason_clause("因公出国任务调整"), "原因是因公出国任务调整");
         assert_eq!(reason_clause("  "), "");
     }
 

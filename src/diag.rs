@@ -233,6 +233,41 @@ mod tests {
     }
 
     #[test]
+    fn spans_on_a_carriage_return_or_past_the_end_do_not_panic() {
+        let t = "a = 1\r\nb = 2\r\n";
+        for span in [5..6, 5..100, 6..7, 100..200, 3..1, 13..14] {
+            let r = render("f.toml", t, &Problem::error("a", "x").at(span.clone()));
+            assert!(r.contains("--> f.toml:"), "{span:?}: {r}");
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let t = format!("description = \"{}\" # 尾\n", "长".repeat(3000));
+        let start = t.find('#').unwrap();
+        let r = render("f.toml", &t, &Problem::error("d", "x").at(start..start + 1));
+        let shown = r.lines().nth(3).unwrap();
+        assert!(shown.starts_with("1 | …") && shown.ends_with("# 尾"), "{shown}");
+        assert!(shown.width() < 120, "{shown}");
+        let caret = r.lines().nth(4).unwrap();
+        assert_eq!(caret.width(), shown.width() - "尾".width() - 1, "{shown}\n{caret}");
+    }
+
+    #[test]
+    fn tabs_keep_the_caret_aligned() {
+        let t = "\tx = 12x\n";
+        let start = t.find("12x").unwrap();
+        let r = render("f.toml", t, &Problem::error("x", "y").at(start..start + 3));
+        assert!(r.contains("1 |     x = 12x\n  |         ^^^\n"), "{r}");
+    }
+
+    #[test]
+    fn a_problem_without_a_span_points_at_the_start() {
+        let r = render("f.toml", "", &Problem::error("", "文件是空的"));
+        assert_eq!(r, "错误：文件是空的\n --> f.toml:1:1\n");
+    }
+
+    #[test]
     fn short_form_names_place_and_field() {
         let t = "x = 1\n";
         let p = Problem::warning("x", "可疑").at(4..5);

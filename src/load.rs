@@ -211,69 +211,90 @@ fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
     p
 }
 
-/// The parser's English wording of the common mistakes, in Chinese.
+/// The parser's English wording of the common mistakes, the Chinese
+/// message for it and the fix ("" when there is nothing to add).
+const SYNTAX: &[(&[&str], &str, &str)] = &[
+    (&["string values must be quoted"], "文字没有加引号", "用双引号括起来，如 nature = \"行政\""),
+    (
+        &["invalid basic string", "invalid string", "invalid literal string"],
+        "字符串没有结束：缺少右引号",
+        "在同一行内用 \" 结束；多行文字用 \"\"\" … \"\"\"",
+    ),
+    (
+        &["invalid multi-line basic string", "invalid multi-line literal string"],
+        "多行字符串没有结束",
+        "用 \"\"\" 结束",
+    ),
+    (&["unclosed array"], "数组没有结束：缺少 ]", "在最后一项后写 ]"),
+    (&["unclosed inline table"], "表没有结束：缺少 }", "在最后一项后写 }"),
+    (&["unclosed table"], "表头没有结束：缺少 ]", "如 [income]"),
+    (&["unclosed array table"], "表头没有结束：缺少 ]]", "如 [[units]]"),
+    (
+        &["missing comma between array elements"],
+        "数组各项之间缺少逗号",
+        "各项之间用英文逗号 , 分隔",
+    ),
+    (
+        &["missing comma between key-value pairs"],
+        "各字段之间缺少逗号",
+        "{ } 中各字段之间用英文逗号 , 分隔",
+    ),
+    (&["extra comma in array", "extra comma in inline table"], "多了一个逗号", "删去多余的逗号"),
+    (
+        &[
+            "missing assignment between key-value pairs",
+            "key with no value",
+            "missing value for key",
+            "missing value",
+        ],
+        "缺少“= 值”",
+        "键 = 值，如 amount = 0",
+    ),
+    (&["extra `=`", "extra assignment between key-value pairs"], "多了一个 =", "键 = 值"),
+    (&["unexpected `=` in array"], "数组中不能写 =", "数组中只写值；键 = 值 要写在 { } 中"),
+    (
+        &["unexpected leading zero"],
+        "数字不能以 0 开头",
+        "编码等以 0 开头的写成字符串，如 code = \"010001\"",
+    ),
+    (
+        &[
+            "invalid unquoted key",
+            "unquoted keys cannot be empty",
+            "invalid key",
+            "missing key for inline table element",
+        ],
+        "键名不合法",
+        "键名只用英文字母、数字、- 和 _（见 docs/data-format.md）",
+    ),
+    (
+        &["floating-point number overflowed", "integer number overflowed"],
+        "数字太大，超出范围",
+        "以万元为单位的金额",
+    ),
+    (&["`_` may only go between digits"], "数字中的 _ 只能写在两个数字之间", ""),
+    (&["invalid date-time"], "日期写法不对", "如 2020-12-31"),
+    (
+        &["missing escaped value", "too few unicode value digits", "invalid escape"],
+        "反斜杠 \\ 后的转义不对",
+        "要写反斜杠本身请写 \\\\，或改用单引号字符串 '…'",
+    ),
+    (&["carriage return must be followed by newline"], "出现了单独的回车符", "每行以换行结束"),
+    (&["invalid comment character"], "注释中有不允许的控制字符", "删去该字符"),
+    (&["cannot recurse further; max recursion depth met"], "嵌套层数过多", ""),
+];
+
+/// A syntax error's message and fix in Chinese; `token` is the text at the
+/// error, which names the key of a duplicate.
 fn syntax_words(head: &str, token: &str) -> (String, Option<&'static str>) {
-    let (zh, expected): (&str, Option<&str>) = match head {
-        "duplicate key" => {
-            return (
-                format!("“{token}”重复：同一张表中已经写过"),
-                Some("每个键只写一次；若是另一项，用 [[…]] 另起一张表"),
-            );
-        }
-        "string values must be quoted" => {
-            ("文字没有加引号", Some("用双引号括起来，如 nature = \"行政\""))
-        }
-        "invalid basic string" | "invalid string" | "invalid literal string" => {
-            ("字符串没有结束：缺少右引号", Some("在同一行内用 \" 结束；多行文字用 \"\"\" … \"\"\""))
-        }
-        "invalid multi-line basic string" | "invalid multi-line literal string" => {
-            ("多行字符串没有结束", Some("用 \"\"\" 结束"))
-        }
-        "unclosed array" => ("数组没有结束：缺少 ]", Some("在最后一项后写 ]")),
-        "unclosed inline table" => ("表没有结束：缺少 }", Some("在最后一项后写 }")),
-        "unclosed table" => ("表头没有结束：缺少 ]", Some("如 [income]")),
-        "unclosed array table" => ("表头没有结束：缺少 ]]", Some("如 [[units]]")),
-        "missing comma between array elements" => {
-            ("数组各项之间缺少逗号", Some("各项之间用英文逗号 , 分隔"))
-        }
-        "missing comma between key-value pairs" => {
-            ("各字段之间缺少逗号", Some("{ } 中各字段之间用英文逗号 , 分隔"))
-        }
-        "extra comma in array" | "extra comma in inline table" => {
-            ("多了一个逗号", Some("删去多余的逗号"))
-        }
-        "missing assignment between key-value pairs"
-        | "key with no value"
-        | "missing value for key"
-        | "missing value" => ("缺少“= 值”", Some("键 = 值，如 amount = 0")),
-        "extra `=`" | "extra assignment between key-value pairs" => ("多了一个 =", Some("键 = 值")),
-        "unexpected `=` in array" => {
-            ("数组中不能写 =", Some("数组中只写值；键 = 值 要写在 { } 中"))
-        }
-        "unexpected leading zero" => {
-            ("数字不能以 0 开头", Some("编码等以 0 开头的写成字符串，如 code = \"010001\""))
-        }
-        "invalid unquoted key"
-        | "unquoted keys cannot be empty"
-        | "invalid key"
-        | "missing key for inline table element" => {
-            ("键名不合法", Some("键名只用英文字母、数字、- 和 _（见 docs/data-format.md）"))
-        }
-        "floating-point number overflowed" | "integer number overflowed" => {
-            ("数字太大，超出范围", Some("以万元为单位的金额"))
-        }
-        "`_` may only go between digits" => ("数字中的 _ 只能写在两个数字之间", None),
-        "invalid date-time" => ("日期写法不对", Some("如 2020-12-31")),
-        "missing escaped value" | "too few unicode value digits" | "invalid escape" => {
-            ("反斜杠 \\ 后的转义不对", Some("要写反斜杠本身请写 \\\\，或改用单引号字符串 '…'"))
-        }
-        "carriage return must be followed by newline" => {
-            ("出现了单独的回车符", Some("每行以换行结束"))
-        }
-        "invalid comment character" => ("注释中有不允许的控制字符", Some("删去该字符")),
-        "cannot recurse further; max recursion depth met" => ("嵌套层数过多", None),
-        _ if head.starts_with("invalid") => ("写法不对", None),
-        _ => ("这里的内容不合 TOML 格式", Some("键 = 值；文字加双引号；表头写成 [表名]")),
+    if head == "duplicate key" {
+        let fix = "每个键只写一次；若是另一项，用 [[…]] 另起一张表";
+        return (format!("“{token}”重复：同一张表中已经写过"), Some(fix));
+    }
+    let (zh, expected) = match SYNTAX.iter().find(|(heads, ..)| heads.contains(&head)) {
+        Some((_, zh, fix)) => (*zh, Some(*fix).filter(|f| !f.is_empty())),
+        None if head.starts_with("invalid") => ("写法不对", None),
+        None => ("这里的内容不合 TOML 格式", Some("键 = 值；文字加双引号；表头写成 [表名]")),
     };
     (format!("TOML 格式错误：{zh}"), expected)
 }
@@ -510,6 +531,51 @@ mod tests {
         let p = decode(b"name = \"\xD4\xA4\xCB\xE3\"\n").unwrap_err();
         assert!(p.message.contains("不是 UTF-8"), "{}", p.message);
         assert!(p.expected.unwrap().contains("另存为"));
+    }
+
+    #[test]
+    fn utf16_and_binary_are_refused() {
+        let p = decode(b"\xFF\xFEa\0").unwrap_err();
+        assert!(p.message.contains("UTF-16"), "{}", p.message);
+        let p = decode(b"a\0=\01").unwrap_err();
+        assert!(p.message.contains("空字符"), "{}", p.message);
+    }
+
+    #[test]
+    fn undecodable_bytes_are_pointed_at() {
+        let bytes = b"a = 1\nname = \"\xC4\xE3\"\n"; // “你” in GBK
+        let l = from_bytes(Path::new("g.toml"), bytes);
+        let p = &l.problems[0];
+        assert!(p.message.contains("第 2 行"), "{}", p.message);
+        let shown = crate::diag::render("g.toml", &l.file.text, p);
+        assert!(shown.contains("--> g.toml:2:9"), "{shown}");
+    }
+
+    #[test]
+    fn syntax_errors_read_in_chinese_and_name_the_field() {
+        let (_, p) = analyse("[document]\nyear = 2021\n\n[[units]]\nname = 行政\n");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].message, "TOML 格式错误：文字没有加引号");
+        assert_eq!(p[0].field, "units[0].name");
+        let (_, p) = analyse("[a]\nx = 1\nx = 2\n");
+        assert_eq!(p[0].message, "“x”重复：同一张表中已经写过");
+        assert_eq!(p[0].field, "a.x");
+    }
+
+    #[test]
+    fn paths_at_offsets_follow_headers_and_arrays() {
+        let t = "[[units]]\nname = \"a\"\n[[units]]\nname = \"b\"\n[p]\nlist = [\n  { x = 1 },\n";
+        assert_eq!(path_at(t, t.find("\"b\"").unwrap()), "units[1].name");
+        assert_eq!(path_at(t, t.find("x = 1").unwrap()), "p.list");
+        assert_eq!(path_at(t, t.find("[p]").unwrap()), "p");
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_say_so() {
+        for text in ["", "  \n\t\n"] {
+            assert_eq!(analyse(text).1[0].message, "文件是空的");
+        }
+        assert_eq!(analyse("# 只有注释\n").1[0].message, "文件中没有数据（只有注释）");
     }
 
     #[test]

@@ -83,29 +83,48 @@ impl Session {
         } else if changes.templates {
             self.builder.reload_templates();
         }
-        let outcome = self.build_guarded();
-        let snap = self.shared.publish(outcome, started.elapsed());
+        let mut outcome = self.guarded(Builder::build).unwrap_or_else(|| internal_error());
+        outcome.timings.total = started.elapsed();
+        let snap = self.shared.publish(outcome);
         log(&snap);
+        if snap.ok {
+            self.write_pdf(&snap);
+        }
     }
 
-    /// A panic in Typst (a bug, but input can trigger it) becomes an error
-    /// revision instead of ending the preview; the next edit tries again.
-    fn build_guarded(&mut self) -> Outcome {
-        let builder = &mut self.builder;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build())).unwrap_or_else(
-            |_| Outcome {
-                errors: vec!["错误：排版时程序内部出错（详见终端）；修改输入后会重试".to_string()],
-                warnings: Vec::new(),
-                render: None,
-            },
-        )
+    /// Writes the PDF of a revision whose pages are on show. If the export
+    /// fails, its errors become the next revision.
+    fn write_pdf(&mut self, snap: &Snapshot) {
+        let Some(render) = snap.render.as_ref() else { return };
+        let errors = match self.guarded(Builder::pdf).flatten() {
+            Some(Ok(pdf)) => {
+                render.pdf.fill(Some(pdf.into()));
+                return;
+            }
+            Some(Err(errors)) => errors,
+            None => internal_error().errors,
+        };
+        render.pdf.fill(None);
+        log(&self.shared.publish(Outcome { errors, ..Outcome::default() }));
     }
+
+    /// Runs a step of the build; a panic in Typst (a bug, but input can
+    /// trigger it) gives `None` instead of ending the preview.
+    fn guarded<T>(&mut self, step: impl FnOnce(&mut Builder) -> T) -> Option<T> {
+        let builder = &mut self.builder;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(builder))).ok()
+    }
+}
+
+fn internal_error() -> Outcome {
+    let message = "错误：排版时程序内部出错（详见终端）；修改输入后会重试";
+    Outcome { errors: vec![message.to_string()], ..Outcome::default() }
 }
 
 /// One line per revision on the terminal, with the errors in full as
 /// `yusuan check` prints them.
 fn log(snap: &Snapshot) {
-    let ms = snap.took.as_secs_f64() * 1000.0;
+    let ms = snap.timings.total.as_secs_f64() * 1000.0;
     let warnings = match snap.warnings.len() {
         0 => String::new(),
         n => format!("，{n} 个警告"),

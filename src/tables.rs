@@ -616,7 +616,7 @@ pub fn view(b: &Budget) -> Option<TablesView> {
             2,
             "部门收入总表",
             true,
-            vec![3, 8, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+            vec![5, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6],
             vec![head1, head2],
             &d.income,
             &u,

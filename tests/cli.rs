@@ -48,7 +48,14 @@ fn pdf_text(pdf: &Path) -> String {
         .output()
         .expect("pdftotext is installed (poppler-utils)");
     assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+    // Folios (“— 4 —”) interrupt sentences that run across a page break.
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines().filter(|l| !is_folio(l)).flat_map(str::split_whitespace).collect()
+}
+
+fn is_folio(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('—') && t.ends_with('—') && t.trim_matches(['—', ' ']).parse::<u32>().is_ok()
 }
 
 /// Writes `toml` as data/<stem>.toml in a fresh temp folder and builds it.

@@ -183,7 +183,8 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
 
     let (broken, _) = with_reception(&sample, "\"abc\"");
     fs::write(p.path("data.toml"), broken).unwrap();
-    let bad = p.wait_for("the error", |s| !ok(s) && revision(s) > revision(&edit));
+    // Saving in place can briefly show an empty file: wait for the real error.
+    let bad = p.wait_for("the error", |s| messages(s, "errors").contains("\"abc\""));
     let errors = messages(&bad, "errors");
     assert!(errors.contains(&format!("data.toml:{line}:")), "error names file and line: {errors}");
     assert!(errors.contains("sangong.current.reception"), "{errors}");
@@ -219,13 +220,32 @@ fn template_errors_are_reported_with_their_line_and_the_preview_recovers() {
     let broken = format!("{good}\n#no-such-function-here()\n");
     let line = broken.lines().position(|l| l.starts_with("#no-such")).unwrap() + 1;
     fs::write(&main, broken).unwrap();
-    let bad = p.wait_for("the template error", |s| !ok(s));
+    let bad = p.wait_for("the template error", |s| messages(s, "errors").contains("no-such"));
     let errors = messages(&bad, "errors");
     assert!(errors.contains(&format!("main.typ:{line}:")), "error names file and line: {errors}");
     assert!(errors.contains("no-such-function-here"), "{errors}");
 
     fs::write(&main, good).unwrap();
     p.wait_for("recovery", |s| ok(s) && revision(s) > revision(&bad));
+}
+
+/// A character no font has still shows (as a box) on the pages, but stops
+/// the PDF/A export, as it would stop `yusuan build`: the preview says so.
+#[test]
+fn pdf_export_errors_are_reported() {
+    let p = start(|_| {}, &[]);
+    p.wait_for("the first build", |s| revision(s) >= 1 && ok(s));
+    let sample = fs::read_to_string(p.path("data.toml")).unwrap();
+    let rare = sample.replacen("basic_reason = \"", "basic_reason = \"\u{20000}", 1);
+    assert_ne!(rare, sample, "the sample has a basic_reason");
+    fs::write(p.path("data.toml"), rare).unwrap();
+    let bad = p.wait_for("the PDF error", |s| messages(s, "errors").contains("PDF/A"));
+    assert!(messages(&bad, "errors").contains("PDF/A"), "{bad:#}");
+    assert_eq!(p.get("/document.pdf").0, 503, "no PDF for that revision");
+
+    fs::write(p.path("data.toml"), sample).unwrap();
+    p.wait_for("recovery", |s| ok(s) && revision(s) > revision(&bad));
+    assert_eq!(p.get("/document.pdf").0, 200);
 }
 
 #[test]

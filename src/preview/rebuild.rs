@@ -1,10 +1,12 @@
-//! 重新排版：读取并核对数据，用常驻的 Engine 编译，导出 PDF 和每页的 SVG。
+//! 重新排版：读取并核对数据，用常驻的 Engine 编译，画出各页的 SVG，再导出 PDF。
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use typst::diag::SourceDiagnostic;
+use typst::foundations::Datetime;
 use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
 use typst_layout::{Page, PagedDocument};
 use typst_svg::SvgOptions;
@@ -28,6 +30,15 @@ pub struct Builder {
     /// The SVG of each current page by content hash: an edit usually
     /// changes a few pages, and the others need not be drawn again.
     svgs: HashMap<u128, Arc<PageImage>>,
+    /// The document just built, until its PDF is written.
+    pending: Option<Pending>,
+}
+
+/// What the PDF export needs from a build.
+struct Pending {
+    document: PagedDocument,
+    ident: String,
+    today: Datetime,
 }
 
 impl Builder {
@@ -39,6 +50,7 @@ impl Builder {
             fonts,
             engine: Err(String::new()),
             svgs: HashMap::new(),
+            pending: None,
         };
         builder.reload_templates();
         builder
@@ -58,14 +70,18 @@ impl Builder {
         self.reload_templates();
     }
 
-    /// One revision: the data's problems, then Typst's, then the output.
+    /// One revision: the data's problems, then Typst's, then the pages.
+    /// The PDF is left for `pdf`, so the pages can go on show first.
     pub fn build(&mut self) -> Outcome {
+        let started = Instant::now();
+        self.pending = None;
         let (budget, problems, file) = commands::inspect(&self.path);
-        let mut out = Outcome { errors: Vec::new(), warnings: Vec::new(), render: None };
+        let mut out = Outcome::default();
         for p in &problems {
             let text = diag::render(&file.name(), &file.text, p).trim_end().to_string();
             if p.is_error() { &mut out.errors } else { &mut out.warnings }.push(text);
         }
+        out.timings.check = started.elapsed();
         let engine = match &mut self.engine {
             Ok(engine) => engine,
             Err(message) => {
@@ -74,14 +90,27 @@ impl Builder {
             }
         };
         let Some(budget) = budget.filter(|_| out.errors.is_empty()) else { return out };
-        match typeset(engine, &budget, &mut out.warnings) {
-            Ok(document) => match export(engine, &budget, &document, &mut self.svgs) {
-                Ok(render) => out.render = Some(render),
-                Err(errors) => out.errors = errors,
-            },
+        match typeset(engine, &budget, &mut out) {
+            Ok(pending) => {
+                let started = Instant::now();
+                let pages = page_images(&mut self.svgs, &pending.document);
+                out.timings.pages = started.elapsed();
+                out.render = Some(Render { revision: 0, pages, pdf: Default::default() });
+                self.pending = Some(pending);
+            }
             Err(errors) => out.errors = errors,
         }
         out
+    }
+
+    /// The PDF of the last successful build, as `yusuan build` writes it
+    /// (PDF/A-2b), so the preview reports what would stop `build`, such as
+    /// a character no font has. `None` when there is nothing to export.
+    pub fn pdf(&mut self) -> Option<Result<Vec<u8>, Vec<String>>> {
+        let Pending { document, ident, today } = self.pending.take()?;
+        let engine = self.engine.as_ref().ok()?;
+        let pdf = engine.pdf(&document, &ident, today, &PdfSettings::default());
+        Some(pdf.map_err(|d| typst_messages(engine.world(), &d)))
     }
 }
 
@@ -89,33 +118,17 @@ impl Builder {
 fn typeset(
     engine: &mut Engine,
     budget: &Budget,
-    warnings: &mut Vec<String>,
-) -> Result<PagedDocument, Vec<String>> {
+    out: &mut Outcome,
+) -> Result<Pending, Vec<String>> {
+    let started = Instant::now();
     let today = commands::document_date(budget);
     let view = derive::view(budget, &commands::presentation(engine, true));
     let compiled = engine.compile(&view, today).map_err(|d| typst_messages(engine.world(), &d))?;
-    warnings.extend(typst_messages(engine.world(), &compiled.warnings));
-    Ok(compiled.document)
-}
-
-/// Writes the PDF (as `yusuan build` does) while the changed pages are
-/// drawn: the two take about as long as the compile and share no state.
-fn export(
-    engine: &Engine,
-    budget: &Budget,
-    document: &PagedDocument,
-    svgs: &mut HashMap<u128, Arc<PageImage>>,
-) -> Result<Render, Vec<String>> {
-    let today = commands::document_date(budget);
+    out.warnings.extend(typst_messages(engine.world(), &compiled.warnings));
+    out.timings.compile = started.elapsed();
+    // The same identifier as `yusuan build` gives the document.
     let ident = format!("yusuan/{}/{}", budget.document.code, budget.document.year);
-    let (pdf, pages) = std::thread::scope(|s| {
-        let pdf = s.spawn(|| engine.pdf(document, &ident, today, &PdfSettings::default()));
-        let pages = page_images(svgs, document);
-        (pdf.join(), pages)
-    });
-    let pdf = pdf.unwrap_or_else(|e| std::panic::resume_unwind(e));
-    let pdf = pdf.map_err(|d| typst_messages(engine.world(), &d))?;
-    Ok(Render { revision: 0, pages, pdf: pdf.into() })
+    Ok(Pending { document: compiled.document, ident, today })
 }
 
 /// The SVG of every page, drawing only the pages not seen before.

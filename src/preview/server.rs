@@ -5,7 +5,7 @@
 //! | `/` | 预览页（page.html） |
 //! | `/status` | 当前版本的 JSON：版本号、是否成功、错误与警告、各页的内容键 |
 //! | `/events` | server-sent events：每个新版本发一次版本号 |
-//! | `/document.pdf` | 最近一次成功排版的 PDF |
+//! | `/document.pdf` | 最近一次成功排版的 PDF（页面先显示，PDF 随后写出，请求会等它） |
 //! | `/page/N.svg` | 最近一次成功排版的第 N 页 |
 
 use std::io::{self, Cursor, Write};
@@ -23,6 +23,9 @@ const PAGE: &str = include_str!("page.html");
 /// An event stream sends a comment this often when nothing happens, so a
 /// closed tab is noticed and its thread ends.
 const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// Longer than any PDF export; only a stuck export would reach it.
+const PDF_WAIT: Duration = Duration::from_secs(60);
 
 type Reply = Response<Cursor<Arc<[u8]>>>;
 
@@ -50,22 +53,34 @@ pub fn start(port: u16, shared: Arc<Shared>) -> Result<SocketAddr, Error> {
 }
 
 fn respond(request: Request, shared: &Arc<Shared>, port: u16) {
-    let reply = if !host_allowed(&request, port) {
-        text(403, "只接受发往 127.0.0.1 或 localhost 的请求")
+    let refusal = if !host_allowed(&request, port) {
+        Some(text(403, "只接受发往 127.0.0.1 或 localhost 的请求"))
     } else if !matches!(request.method(), Method::Get | Method::Head) {
-        text(405, "只支持 GET")
+        Some(text(405, "只支持 GET"))
     } else {
-        let path = request.url().split(['?', '#']).next().unwrap_or_default();
-        if path == "/events" {
-            let shared = shared.clone();
-            // Each stream blocks for as long as the tab is open.
-            std::thread::spawn(move || stream_events(request, &shared));
-            return;
-        }
-        route(path, &shared.get())
+        None
     };
-    // The client may have gone away; there is no one to tell.
-    let _ = request.respond(reply);
+    // Send errors mean the client went away; there is no one to tell.
+    if let Some(reply) = refusal {
+        let _ = request.respond(reply);
+        return;
+    }
+    let path = request.url().split(['?', '#']).next().unwrap_or_default().to_string();
+    match path.as_str() {
+        // Each stream blocks for as long as the tab is open.
+        "/events" => {
+            let shared = shared.clone();
+            std::thread::spawn(move || stream_events(request, &shared));
+        }
+        // The PDF may still be being written; other requests need not wait.
+        "/document.pdf" => {
+            let snap = shared.get();
+            std::thread::spawn(move || request.respond(pdf(&snap)));
+        }
+        _ => {
+            let _ = request.respond(route(&path, &shared.get()));
+        }
+    }
 }
 
 /// Refuses requests addressed to another host name. A web page elsewhere
@@ -85,11 +100,18 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
     match path {
         "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
         "/status" => ok("application/json", snap.status_json()),
-        "/document.pdf" => match &snap.render {
-            Some(render) => ok("application/pdf", render.pdf.clone()),
-            None => text(503, "还没有排版成功的版本"),
-        },
         _ => page(path, snap).unwrap_or_else(|| text(404, "没有这个地址")),
+    }
+}
+
+/// The PDF of the render on show, once written.
+fn pdf(snap: &Snapshot) -> Reply {
+    let Some(render) = &snap.render else {
+        return text(503, "还没有排版成功的版本");
+    };
+    match render.pdf.wait(PDF_WAIT) {
+        Some(pdf) => ok("application/pdf", pdf),
+        None => text(503, &format!("第 {} 版的 PDF 未能导出，错误见预览页", render.revision)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! 预览的当前状态：每次重新排版得到一个新版本，HTTP 线程只读它的快照。
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -18,14 +18,57 @@ pub struct Render {
     /// The revision that produced it.
     pub revision: u64,
     pub pages: Vec<Arc<PageImage>>,
-    pub pdf: Arc<[u8]>,
+    pub pdf: PdfSlot,
+}
+
+/// The PDF of a render. The pages go on show first and the PDF follows,
+/// written by the same thread right after: it takes about as long as the
+/// compile, and the reader is looking at the pages. A request for the PDF
+/// waits for it.
+#[derive(Default)]
+pub struct PdfSlot {
+    /// `None` until written; then the PDF, or `None` if the export failed.
+    state: Mutex<Option<Option<Arc<[u8]>>>>,
+    written: Condvar,
+}
+
+impl PdfSlot {
+    pub fn fill(&self, pdf: Option<Arc<[u8]>>) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Some(pdf);
+        self.written.notify_all();
+    }
+
+    /// The PDF; `None` if its export failed or did not end within `timeout`.
+    pub fn wait(&self, timeout: Duration) -> Option<Arc<[u8]>> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (state, _) = self
+            .written
+            .wait_timeout_while(state, timeout, |s| s.is_none())
+            .unwrap_or_else(|e| e.into_inner());
+        state.clone().flatten()
+    }
 }
 
 /// What one rebuild found: its messages and, when it succeeded, its output.
+#[derive(Default)]
 pub struct Outcome {
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
     pub render: Option<Render>,
+    pub timings: Timings,
+}
+
+/// Where a rebuild's time went; the benchmark prints it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    /// Reading, parsing and checking the data.
+    pub check: Duration,
+    /// Typst's compile.
+    pub compile: Duration,
+    /// Drawing the changed pages (SVG).
+    pub pages: Duration,
+    /// From noticing the change to publishing, reloads included.
+    pub total: Duration,
 }
 
 /// A published revision. `render` is the last good render, which may be
@@ -37,8 +80,7 @@ pub struct Snapshot {
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
     pub render: Option<Arc<Render>>,
-    /// How long the rebuild took, from noticing the change to publishing.
-    pub took: Duration,
+    pub timings: Timings,
 }
 
 /// The body of `/status`.
@@ -88,7 +130,7 @@ impl Shared {
             errors: Vec::new(),
             warnings: Vec::new(),
             render: None,
-            took: Duration::ZERO,
+            timings: Timings::default(),
         };
         Shared { current: Mutex::new(Arc::new(empty)), changed: Condvar::new() }
     }
@@ -104,7 +146,7 @@ impl Shared {
     }
 
     /// Publishes the next revision; a failed build keeps the last render.
-    pub fn publish(&self, outcome: Outcome, took: Duration) -> Arc<Snapshot> {
+    pub fn publish(&self, outcome: Outcome) -> Arc<Snapshot> {
         let mut current = self.lock();
         let revision = current.revision + 1;
         let ok = outcome.render.is_some();
@@ -119,7 +161,7 @@ impl Shared {
             errors: outcome.errors,
             warnings: outcome.warnings,
             render,
-            took,
+            timings: outcome.timings,
         });
         *current = next.clone();
         self.changed.notify_all();
@@ -129,15 +171,11 @@ impl Shared {
     /// Waits until a revision newer than `seen` is published, at most
     /// `timeout`; returns the current snapshot either way.
     pub fn wait_newer(&self, seen: u64, timeout: Duration) -> Arc<Snapshot> {
-        let deadline = Instant::now() + timeout;
-        let mut current = self.lock();
-        while current.revision <= seen {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            current = self.changed.wait_timeout(current, left).unwrap_or_else(|e| e.into_inner()).0;
-        }
+        let current = self.lock();
+        let (current, _) = self
+            .changed
+            .wait_timeout_while(current, timeout, |c| c.revision <= seen)
+            .unwrap_or_else(|e| e.into_inner());
         current.clone()
     }
 }

@@ -1,0 +1,45 @@
+//! Times the phases of one document, repeated with a changing figure:
+//! `cargo run --release --example phases [N]`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use yusuan::commands::{document_date, inspect, pdf_settings, presentation};
+use yusuan::derive;
+use yusuan::fonts::{FontOptions, FontSet};
+use yusuan::render::Engine;
+use yusuan::templates::Templates;
+
+fn main() {
+    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let t = Instant::now();
+    let fonts = Arc::new(FontSet::load(&FontOptions { font_paths: vec![], no_system_fonts: true }));
+    let templates = Arc::new(Templates::locate(None).expect("templates load"));
+    let mut engine = Engine::new(fonts, templates);
+    println!("环境（字体、模板）：{:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let (budget, _, _) = inspect(std::path::Path::new("data/101001-2021.toml"));
+    let mut budget = budget.expect("the sample loads");
+    let settings = pdf_settings(&[yusuan::args::PdfStandardArg::A2b]);
+    let (mut compile, mut pdf) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        budget.document.department = format!("第{i}局");
+        let view = derive::view(&budget, &presentation(&engine, false));
+        let t = Instant::now();
+        let doc = engine.compile(&view, document_date(&budget)).ok().expect("compiles");
+        compile.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let bytes = engine.pdf(&doc.document, "x", document_date(&budget), &settings).ok().unwrap();
+        pdf.push(t.elapsed().as_secs_f64() * 1e3);
+        assert!(!bytes.is_empty());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!("首次排版 {:.1} ms，首次 PDF {:.1} ms", compile[0], pdf[0]);
+    println!(
+        "排版中位数 {:.1} ms，PDF 导出中位数 {:.1} ms（{n} 次）",
+        median(&mut compile),
+        median(&mut pdf)
+    );
+}
