@@ -24,11 +24,21 @@ fn main() {
     for i in 0..n {
         budget.document.department = format!("第{i}局");
         let view = derive::view(&budget, &presentation(&engine, false));
+        let trace = i == n - 1 && std::env::var_os("YUSUAN_TRACE").is_some();
+        if trace {
+            typst_timing::enable();
+        }
         let t = Instant::now();
-        let doc = engine.compile(&view, document_date(&budget)).ok().expect("compiles");
+        let doc = engine.compile(&view, document_date(&budget)).expect("compiles");
+        if trace {
+            let f = std::fs::File::create("/tmp/yusuan-trace.json").unwrap();
+            typst_timing::export_json(f, |_| (String::new(), 0)).unwrap();
+            typst_timing::disable();
+        }
         compile.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let bytes = engine.pdf(&doc.document, "x", document_date(&budget), &settings).ok().unwrap();
+        let bytes =
+            engine.pdf(&doc.document, "x", document_date(&budget), &settings).expect("exports");
         pdf.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(!bytes.is_empty());
     }

@@ -51,12 +51,7 @@ pub fn build_all(
             });
         }
         drop(tx);
-        rx.iter()
-            .map(|o| {
-                on_done(&o);
-                o
-            })
-            .collect()
+        rx.iter().inspect(|o| on_done(o)).collect()
     })
 }
 

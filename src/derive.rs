@@ -197,6 +197,8 @@ pub struct PerformanceView {
 
 #[derive(Debug, Serialize)]
 pub struct ProjectTableView {
+    /// 表号：全文表格连续编号，机构设置表为表1。
+    pub number: usize,
     /// 表名：“<项目>绩效目标表”。
     pub title: String,
     pub unit: String,
@@ -228,6 +230,8 @@ pub struct ProcurementView {
 
 #[derive(Debug, Serialize)]
 pub struct AssetsView {
+    /// 表号：排在各项目绩效目标表之后。
+    pub table_number: usize,
     /// 截止日期：“2020年12月31日”。
     pub as_of: String,
     pub as_of_year: i32,
@@ -267,7 +271,7 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
         sangong: sangong_view(&b.sangong),
         performance: performance_view(b),
         procurement: procurement_view(&b.procurement),
-        assets: assets_view(&b.assets),
+        assets: assets_view(&b.assets, FIRST_PROJECT_TABLE + b.performance.projects.len()),
         glossary: b
             .glossary
             .iter()
@@ -432,6 +436,11 @@ fn sangong_view(s: &model::Sangong) -> SangongView {
     }
 }
 
+/// Tables are numbered in the order they appear: 表1 is the units table,
+/// then one per project, then the assets table. Numbering here rather than
+/// with a Typst counter spares the layout a round of introspection.
+pub const FIRST_PROJECT_TABLE: usize = 2;
+
 fn performance_view(b: &Budget) -> PerformanceView {
     let o = &b.performance.overall;
     let default_unit = format!("{}{}本级", b.document.code, b.document.department);
@@ -443,7 +452,9 @@ fn performance_view(b: &Budget) -> PerformanceView {
             .performance
             .projects
             .iter()
-            .map(|p| ProjectTableView {
+            .enumerate()
+            .map(|(i, p)| ProjectTableView {
+                number: FIRST_PROJECT_TABLE + i,
                 title: format!("{}绩效目标表", p.name.trim()),
                 unit: p.unit.clone().unwrap_or_else(|| default_unit.clone()),
                 goals: p.goals.clone(),
@@ -526,9 +537,10 @@ fn asset_row(label: &str, h: &Holding, sub: bool) -> AssetRow {
     }
 }
 
-fn assets_view(a: &model::Assets) -> AssetsView {
+fn assets_view(a: &model::Assets, table_number: usize) -> AssetsView {
     let (year, date) = chinese_date(&a.as_of);
     AssetsView {
+        table_number,
         as_of: date,
         as_of_year: year,
         total: assets_total(a).into(),

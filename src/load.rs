@@ -39,7 +39,7 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The budget, when no error blocks it.
+    /// Whether the file was read into the model and no error blocks it.
     pub fn usable(&self) -> bool {
         self.budget.is_some() && !self.problems.iter().any(Problem::is_error)
     }
@@ -59,14 +59,13 @@ pub fn load(path: &Path) -> Loaded {
 
 /// Decodes, parses and checks the bytes of a file named `path`.
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
-    let (text, result) = match decode(bytes) {
+    let (text, budget, problems) = match decode(bytes) {
         Ok(text) => {
-            let result = analyse(&text);
-            (text, result)
+            let (budget, problems) = analyse(&text);
+            (text, budget, problems)
         }
-        Err(p) => (display_text(bytes), (None, vec![p])),
+        Err(p) => (display_text(bytes), None, vec![p]),
     };
-    let (budget, problems) = result;
     Loaded { file: DataFile { path: path.to_path_buf(), text }, budget, problems }
 }
 
@@ -537,7 +536,7 @@ mod tests {
     fn utf16_and_binary_are_refused() {
         let p = decode(b"\xFF\xFEa\0").unwrap_err();
         assert!(p.message.contains("UTF-16"), "{}", p.message);
-        let p = decode(b"a\0=\01").unwrap_err();
+        let p = decode(b"a\0=\x001").unwrap_err();
         assert!(p.message.contains("空字符"), "{}", p.message);
     }
 

@@ -32,6 +32,10 @@ pub fn run(args: &PreviewArgs) -> Result<(), Error> {
     if let Some(edits) = args.bench_edits {
         return bench::run(args, edits);
     }
+    if args.file.is_dir() {
+        let dir = args.file.display();
+        return Err(Error::Preview(format!("{dir} 是目录；预览一次只看一个数据文件（.toml）")));
+    }
     if !args.file.is_file() {
         return Err(Error::MissingPath(args.file.clone()));
     }
@@ -83,7 +87,7 @@ impl Session {
         } else if changes.templates {
             self.builder.reload_templates();
         }
-        let mut outcome = self.guarded(Builder::build).unwrap_or_else(|| internal_error());
+        let mut outcome = self.guarded(Builder::build).unwrap_or_else(internal_error);
         outcome.timings.total = started.elapsed();
         let snap = self.shared.publish(outcome);
         log(&snap);

@@ -1,10 +1,11 @@
 //! 监视输入文件：定时比较数据文件、模板目录和字体目录的指纹。
 //!
-//! Polling a handful of small files is cheap, works the same on every
-//! system and filesystem, and sees editors that save by writing a new file
-//! and renaming it. Data and templates are fingerprinted by content, so a
-//! save that changes nothing does not make a new revision, and coarse file
-//! times cannot hide an edit.
+//! Polling a handful of files works the same on every system and
+//! filesystem, and sees editors that save by writing a new file and
+//! renaming it. Each poll only compares file sizes and times; when they
+//! move, the contents decide, so a save that changes nothing makes no new
+//! revision. Contents are also compared once a second regardless, because
+//! some filesystems (FAT) keep times too coarse to see a quick second save.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,14 +15,14 @@ use typst::utils::hash128;
 
 use crate::args::EnvArgs;
 
-/// How often the inputs are compared. Half of it is the mean delay before
-/// a rebuild starts; reading a dozen small files 40 times a second costs
-/// well under 1 % of a core.
+/// How often the inputs are compared; half of it is the mean delay before
+/// a rebuild starts. A poll is a dozen `stat` calls.
 pub const POLL: Duration = Duration::from_millis(25);
 
-/// Font folders can be large and change rarely: they are looked at every
-/// 40th poll (once a second), by file size and time only.
-const FONT_EVERY: u32 = 40;
+/// Every 40th poll (once a second) compares contents even if sizes and
+/// times did not move, and looks at the font folders, which can be large
+/// and change rarely (by size and time only).
+const SLOW_EVERY: u32 = 40;
 
 /// Symbolic links could make a folder contain itself.
 const MAX_DEPTH: usize = 16;
@@ -41,11 +42,10 @@ impl Changes {
 }
 
 pub struct Watch {
-    data: PathBuf,
+    data: Inputs,
     /// `--templates`, else `./templates`, which is used when it appears.
-    templates: PathBuf,
-    fonts: Vec<PathBuf>,
-    last: [u128; 3],
+    templates: Inputs,
+    fonts: Inputs,
     polls: u32,
 }
 
@@ -53,42 +53,54 @@ impl Watch {
     /// Takes the first fingerprints; call it before the first build, so an
     /// edit saved during that build is seen by the next poll.
     pub fn new(data: &Path, env: &EnvArgs) -> Watch {
-        let mut watch = Watch {
-            data: data.to_path_buf(),
-            templates: env.templates.clone().unwrap_or_else(|| PathBuf::from("templates")),
-            fonts: env.fonts.font_paths.clone(),
-            last: [0; 3],
+        let templates = env.templates.clone().unwrap_or_else(|| PathBuf::from("templates"));
+        Watch {
+            data: Inputs::new(vec![data.to_path_buf()], true),
+            templates: Inputs::new(vec![templates], true),
+            fonts: Inputs::new(env.fonts.font_paths.clone(), false),
             polls: 0,
-        };
-        watch.last = [watch.print_data(), watch.print_templates(), watch.print_fonts()];
-        watch
+        }
     }
 
     pub fn poll(&mut self) -> Changes {
         self.polls = self.polls.wrapping_add(1);
-        let data = self.print_data();
-        let templates = self.print_templates();
-        let fonts =
-            if self.polls.is_multiple_of(FONT_EVERY) { self.print_fonts() } else { self.last[2] };
-        let changes = Changes {
-            data: data != self.last[0],
-            templates: templates != self.last[1],
-            fonts: fonts != self.last[2],
-        };
-        self.last = [data, templates, fonts];
-        changes
+        let slow = self.polls.is_multiple_of(SLOW_EVERY);
+        Changes {
+            data: self.data.changed(slow),
+            templates: self.templates.changed(slow),
+            fonts: slow && self.fonts.changed(true),
+        }
+    }
+}
+
+/// Files watched together, and their last fingerprints.
+struct Inputs {
+    roots: Vec<PathBuf>,
+    /// Compare contents, not only sizes and times.
+    by_content: bool,
+    meta: u128,
+    content: u128,
+}
+
+impl Inputs {
+    fn new(roots: Vec<PathBuf>, by_content: bool) -> Inputs {
+        let mut inputs = Inputs { roots, by_content, meta: 0, content: 0 };
+        inputs.changed(true);
+        inputs
     }
 
-    fn print_data(&self) -> u128 {
-        fingerprint(std::slice::from_ref(&self.data), true)
-    }
-
-    fn print_templates(&self) -> u128 {
-        fingerprint(std::slice::from_ref(&self.templates), true)
-    }
-
-    fn print_fonts(&self) -> u128 {
-        fingerprint(&self.fonts, false)
+    /// Whether the files changed; contents are read only when sizes or
+    /// times moved, or when `thorough`.
+    fn changed(&mut self, thorough: bool) -> bool {
+        let meta = fingerprint(&self.roots, false);
+        if meta == self.meta && !thorough {
+            return false;
+        }
+        self.meta = meta;
+        let content = if self.by_content { fingerprint(&self.roots, true) } else { meta };
+        let changed = content != self.content;
+        self.content = content;
+        changed
     }
 }
 
@@ -143,7 +155,8 @@ mod tests {
         assert!(!watch.poll().any());
         fs::write(&data, "x = 1\n").unwrap();
         assert!(!watch.poll().any());
-        fs::write(&data, "x = 2\n").unwrap();
+        // A new length: file times may not move between two quick writes.
+        fs::write(&data, "x = 22\n").unwrap();
         let c = watch.poll();
         assert!(c.data && !c.templates);
         fs::create_dir(dir.path().join("tpl")).unwrap();
