@@ -21,8 +21,16 @@ fn main() {
     let mut budget = budget.expect("the sample loads");
     let settings = pdf_settings(&[yusuan::args::PdfStandardArg::A2b]);
     let (mut compile, mut pdf) = (Vec::new(), Vec::new());
+    // With YUSUAN_DIR, cycle through the data files of a folder (a batch);
+    // otherwise vary the department name of the sample.
+    let files: Vec<std::path::PathBuf> = std::env::var_os("YUSUAN_DIR")
+        .map(|d| yusuan::commands::collect_inputs(&[d.into()]).expect("data files"))
+        .unwrap_or_default();
     for i in 0..n {
-        budget.document.department = format!("第{i}局");
+        match files.get(i % files.len().max(1)) {
+            Some(f) => budget = inspect(f).0.expect("loads"),
+            None => budget.document.department = format!("第{i}局"),
+        }
         let view = derive::view(&budget, &presentation(&engine, false));
         let trace = i == n - 1 && std::env::var_os("YUSUAN_TRACE").is_some();
         if trace {

@@ -33,6 +33,22 @@ pub struct Compiled {
     pub warnings: Vec<SourceDiagnostic>,
 }
 
+/// Title, author (the department), subject and keywords of the PDF. Set
+/// here rather than by `set document` in the templates, which would make
+/// every element's styles differ between departments (see main.typ).
+fn set_metadata(doc: &mut PagedDocument, view: &View) {
+    let d = &view.doc;
+    let subject = format!("{}年部门预算信息公开情况说明", d.year);
+    let info = doc.info_mut();
+    info.title = Some(format!("{}{subject}", d.department).into());
+    info.author = vec![d.department.clone().into()];
+    info.description = Some(subject.into());
+    info.keywords = ["部门预算", "预算公开", &d.department, &d.year.to_string()]
+        .iter()
+        .map(|k| (*k).into())
+        .collect();
+}
+
 /// Compiles documents with one long-lived World, so the second and later
 /// documents reuse the parsed templates, the fonts and Typst's caches.
 pub struct Engine {
@@ -62,7 +78,10 @@ impl Engine {
         let json = serde_json::to_vec(view).expect("the view serializes");
         self.world.set_input(json, today);
         let Warned { output, warnings } = typst::compile::<PagedDocument>(&self.world);
-        let result = output.map(|document| Compiled { document, warnings: warnings.to_vec() });
+        let result = output.map(|mut document| {
+            set_metadata(&mut document, view);
+            Compiled { document, warnings: warnings.to_vec() }
+        });
         // Keep memory flat over long batches and preview sessions.
         typst::comemo::evict(10);
         result.map_err(|errors| errors.to_vec())

@@ -44,6 +44,8 @@ impl BudgetWorld {
     pub fn new(fonts: Arc<FontSet>, templates: Arc<Templates>) -> BudgetWorld {
         let mut inputs = Dict::new();
         inputs.insert("data".into(), DATA_PATH.into_value());
+        // Tells the templates that yusuan sets the PDF metadata itself.
+        inputs.insert("yusuan".into(), env!("CARGO_PKG_VERSION").into_value());
         let library = Library::builder().with_inputs(inputs).build();
         let sources = templates
             .files

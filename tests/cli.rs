@@ -191,7 +191,8 @@ fn markup_characters_in_text_print_as_themselves() {
     let escaped = nasty.replace('\\', "\\\\").replace('"', "\\\"");
     let toml = narrative_sample()
         .replace("\"其它交通费用及其它商品和服务支出\"", &format!("\"{escaped}\""))
-        .replace("name = \"人大会议经费\"", &format!("name = \"{escaped}\""));
+        // The project's name, and the performance tables linked to it.
+        .replace("\"人大会议经费\"", &format!("\"{escaped}\""));
     let (_dir, out, pdf) = build_text("x", &toml);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = pdf_text(&pdf);
