@@ -19,8 +19,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+mod common;
+use common::{Order, root};
+
+fn pdf_text(pdf: &Path) -> String {
+    common::pdf_text(pdf, Order::Raw)
 }
 
 fn corpus() -> PathBuf {
@@ -163,19 +166,6 @@ fn every_data_message_names_its_place() {
             assert!(parts.next().unwrap().parse::<u32>().is_ok(), "{name}: {line_col}");
         }
     }
-}
-
-/// Text of a PDF in content order with all white space removed: table
-/// cells wrap, so a phrase is searched for without its line breaks.
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed (poppler-utils)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
 }
 
 /// The markup case puts the same run of Typst markup characters in front of

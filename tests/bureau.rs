@@ -2,36 +2,13 @@
 //! one run, next year's draft, and the corrections diff.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sample() -> String {
-    fs::read_to_string(root().join("data/101001-2021.toml")).unwrap()
-}
-
-fn yusuan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("YUSUAN_FONT_PATHS")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("yusuan runs")
-}
+mod common;
+use common::{Order, sample, stderr, yusuan};
 
 fn text_of(pdf: &Path) -> String {
-    let out =
-        Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output();
-    let out = out.expect("pdftotext is installed (poppler-utils)");
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::pdf_text(pdf, Order::Layout)
 }
 
 #[test]

@@ -6,12 +6,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{Order, root, sample, stderr, yusuan};
 
-fn sample() -> String {
-    fs::read_to_string(root().join("data/101001-2021.toml")).unwrap()
+fn pdf_text(pdf: &Path) -> String {
+    common::pdf_text(pdf, Order::Layout)
 }
 
 /// The sample without its line items (they come last): the narrative's
@@ -20,42 +19,6 @@ fn narrative_sample() -> String {
     let s = sample();
     let cut = s.find("[[line_items]]").unwrap_or(s.len());
     s[..cut].to_string()
-}
-
-/// Runs yusuan in `dir` with the shipped templates and no system fonts, so
-/// the result does not depend on the machine.
-fn yusuan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("YUSUAN_FONT_PATHS")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("yusuan runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Text of a PDF with all white space removed: line breaks fall anywhere in
-/// justified CJK text, so phrases are searched without them.
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed (poppler-utils)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    // Folios (“— 4 —”) interrupt sentences that run across a page break.
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.lines().filter(|l| !is_folio(l)).flat_map(str::split_whitespace).collect()
-}
-
-fn is_folio(line: &str) -> bool {
-    let t = line.trim();
-    t.starts_with('—') && t.ends_with('—') && t.trim_matches(['—', ' ']).parse::<u32>().is_ok()
 }
 
 /// Writes `toml` as data/<stem>.toml in a fresh temp folder and builds it.

@@ -4,13 +4,16 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+mod common;
+use common::{Order, root, stderr, yusuan};
+
+fn pdf_text(pdf: &Path) -> String {
+    common::pdf_text(pdf, Order::Layout)
 }
 
 fn sample(name: &str) -> String {
@@ -35,31 +38,10 @@ fn build(stem: &str, toml: &str) -> (tempfile::TempDir, Output) {
     fs::create_dir(dir.path().join("data")).unwrap();
     fs::write(dir.path().join(format!("data/{stem}.toml")), toml).unwrap();
     let templates = root().join("templates");
-    let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .args(["build", "--no-system-fonts", "--xlsx", "--templates"])
-        .arg(&templates)
-        .current_dir(dir.path())
-        .env_remove("YUSUAN_FONT_PATHS")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("yusuan runs");
+    let templates = templates.to_str().unwrap();
+    let out =
+        yusuan(dir.path(), &["build", "--no-system-fonts", "--xlsx", "--templates", templates]);
     (dir, out)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The PDF's text without white space (CJK lines break anywhere).
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed (poppler-utils)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
 }
 
 type Sheets = BTreeMap<String, Vec<Vec<Data>>>;

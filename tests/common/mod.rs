@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests: running the built binary and
+//! reading a PDF's text.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed sample as committed.
+pub fn sample() -> String {
+    fs::read_to_string(root().join("data/101001-2021.toml")).unwrap()
+}
+
+/// Runs yusuan in `dir`, independent of the caller's font path and clock
+/// settings.
+pub fn yusuan(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("YUSUAN_FONT_PATHS")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("yusuan runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// How pdftotext orders the text.
+#[derive(Clone, Copy)]
+pub enum Order {
+    /// As laid out on the page: table rows stay together.
+    Layout,
+    /// In content order: a wrapped cell stays together.
+    Raw,
+}
+
+/// Text of a PDF with all white space removed: lines break anywhere in
+/// justified CJK text and in table cells, so phrases are searched without
+/// them. Folios (“— 4 —”) are dropped, since they interrupt sentences that
+/// run across a page break.
+pub fn pdf_text(pdf: &Path, order: Order) -> String {
+    let flag = match order {
+        Order::Layout => "-layout",
+        Order::Raw => "-raw",
+    };
+    let out = Command::new("pdftotext")
+        .args([flag, "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines().filter(|l| !is_folio(l)).flat_map(str::split_whitespace).collect()
+}
+
+fn is_folio(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('—') && t.ends_with('—') && t.trim_matches(['—', ' ']).parse::<u32>().is_ok()
+}
