@@ -21,6 +21,12 @@ const BUNDLED: [(&str, &[u8]); 6] = [
     ("FandolKai-Regular.otf", include_bytes!("../fonts/fandol/FandolKai-Regular.otf")),
 ];
 
+/// The bytes of a bundled face, by file name (the preview page uses one for
+/// its own Chinese text, so it reads on a machine without CJK fonts).
+pub fn bundled(name: &str) -> Option<&'static [u8]> {
+    BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, data)| *data)
+}
+
 /// Where fonts are looked for.
 #[derive(Debug, Clone, Default)]
 pub struct FontOptions {

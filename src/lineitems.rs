@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::amount::{Amount, MAX_DECIMALS};
 use crate::catalogue;
 use crate::diag::Problem;
-use crate::model::{Budget, LineItem, ProjectLine};
+use crate::model::{Basic, Budget, Income, LineItem, ProjectLine};
 use crate::tables;
 
 /// Amounts above this (in 万元) are taken as typos, as in `checks`.
@@ -273,6 +273,33 @@ fn present(doc: Option<&toml_edit::Document<String>>, path: &str) -> bool {
     !item.is_none()
 }
 
+/// The income figures line items determine: field path, Chinese label and
+/// the source they sum.
+const INCOME_FIGURES: [(&str, &str, Source); 8] = [
+    ("income.general_budget", "一般公共预算收入", Source::General),
+    ("income.government_fund", "政府性基金预算收入", Source::Fund),
+    ("income.state_capital", "国有资本经营预算收入", Source::Capital),
+    ("income.special_account", "财政专户核拨收入", Source::SpecialAccount),
+    ("income.institution", "事业收入", Source::Institution),
+    ("income.institution_business", "事业单位经营收入", Source::InstitutionBusiness),
+    ("income.other", "其他来源收入", Source::Other),
+    ("income.carryover", "上年结转", Source::Carryover),
+];
+
+/// The income field that holds the figure for `s`.
+fn income_figure(i: &mut Income, s: Source) -> &mut Amount {
+    match s {
+        Source::General => &mut i.general_budget,
+        Source::Fund => &mut i.government_fund,
+        Source::Capital => &mut i.state_capital,
+        Source::SpecialAccount => &mut i.special_account,
+        Source::Institution => &mut i.institution,
+        Source::InstitutionBusiness => &mut i.institution_business,
+        Source::Other => &mut i.other,
+        Source::Carryover => &mut i.carryover,
+    }
+}
+
 /// Fills the narrative's figures from the line items (when there are any),
 /// remembering what the author wrote. `text` is the file the budget was
 /// parsed from; it tells a figure written as 0 from one left out.
@@ -281,60 +308,65 @@ pub fn resolve(mut b: Budget, text: &str) -> Budget {
     let doc = doc.as_ref();
     let mut r = Resolution { ran: true, ..Resolution::default() };
     if b.line_items.is_empty() {
-        let mut required = vec![
-            ("income".to_string(), "收入预算".to_string()),
-            ("expenditure.basic.personnel".into(), "人员经费".into()),
-            ("expenditure.basic.public".into(), "日常公用经费".into()),
-        ];
-        for n in 0..b.expenditure.projects.len() {
-            required.push((format!("expenditure.projects[{n}].amount"), "项目金额".into()));
+        r.missing = missing_required(&b, doc);
+    } else if !absurd(&b) {
+        // When absurd, sums could overflow; `check` reports the amount and
+        // nothing is derived.
+        let sums = Sums::of(&b);
+        for (path, label, source) in INCOME_FIGURES {
+            let field = income_figure(&mut b.income, source);
+            settle(&mut r, doc, path, label, field, sums.source(source));
         }
-        r.missing = required.into_iter().filter(|(p, _)| !present(doc, p)).collect();
-        b.resolution = r;
-        return b;
+        let basic = &mut b.expenditure.basic;
+        settle(
+            &mut r,
+            doc,
+            "expenditure.basic.personnel",
+            "人员经费",
+            &mut basic.personnel,
+            sums.personnel,
+        );
+        settle(
+            &mut r,
+            doc,
+            "expenditure.basic.public",
+            "日常公用经费",
+            &mut basic.public,
+            sums.public,
+        );
+        settle_projects(&mut r, doc, &mut b.expenditure.projects, &sums);
     }
-    if absurd(&b) {
-        // Sums could overflow; `check` reports the amount, nothing is derived.
-        b.resolution = r;
-        return b;
-    }
-    let sums = Sums::of(&b);
-    let i = &mut b.income;
-    let income: [(&str, &str, &mut Amount, Source); 8] = [
-        ("income.general_budget", "一般公共预算收入", &mut i.general_budget, Source::General),
-        ("income.government_fund", "政府性基金预算收入", &mut i.government_fund, Source::Fund),
-        ("income.state_capital", "国有资本经营预算收入", &mut i.state_capital, Source::Capital),
-        (
-            "income.special_account",
-            "财政专户核拨收入",
-            &mut i.special_account,
-            Source::SpecialAccount,
-        ),
-        ("income.institution", "事业收入", &mut i.institution, Source::Institution),
-        (
-            "income.institution_business",
-            "事业单位经营收入",
-            &mut i.institution_business,
-            Source::InstitutionBusiness,
-        ),
-        ("income.other", "其他来源收入", &mut i.other, Source::Other),
-        ("income.carryover", "上年结转", &mut i.carryover, Source::Carryover),
-    ];
-    for (path, label, field, source) in income {
-        settle(&mut r, doc, path, label, field, sums.source(source));
-    }
-    let basic = &mut b.expenditure.basic;
-    settle(
-        &mut r,
-        doc,
-        "expenditure.basic.personnel",
-        "人员经费",
-        &mut basic.personnel,
-        sums.personnel,
-    );
-    settle(&mut r, doc, "expenditure.basic.public", "日常公用经费", &mut basic.public, sums.public);
+    b.resolution = r;
+    b
+}
 
-    let stated_list = std::mem::take(&mut b.expenditure.projects);
+/// Without line items, the figures the old model required and the file
+/// leaves out: field path and Chinese name.
+fn missing_required(
+    b: &Budget,
+    doc: Option<&toml_edit::Document<String>>,
+) -> Vec<(String, String)> {
+    let mut required = vec![
+        ("income".to_string(), "收入预算".to_string()),
+        ("expenditure.basic.personnel".into(), "人员经费".into()),
+        ("expenditure.basic.public".into(), "日常公用经费".into()),
+    ];
+    for n in 0..b.expenditure.projects.len() {
+        required.push((format!("expenditure.projects[{n}].amount"), "项目金额".into()));
+    }
+    required.into_iter().filter(|(p, _)| !present(doc, p)).collect()
+}
+
+/// Each listed project takes its line items' sum; projects only the line
+/// items name are appended. A written list that disagrees with the line
+/// items is noted for `check`.
+fn settle_projects(
+    r: &mut Resolution,
+    doc: Option<&toml_edit::Document<String>>,
+    listed: &mut Vec<ProjectLine>,
+    sums: &Sums,
+) {
+    let stated_list = std::mem::take(listed);
     let mut projects = Vec::new();
     if present(doc, "expenditure.projects") {
         for (n, p) in stated_list.into_iter().enumerate() {
@@ -343,7 +375,7 @@ pub fn resolve(mut b: Budget, text: &str) -> Budget {
                 Some(derived) => {
                     let path = format!("expenditure.projects[{n}].amount");
                     let label = format!("项目“{}”的金额", line.name.trim());
-                    settle(&mut r, doc, &path, &label, &mut line.amount, derived);
+                    settle(r, doc, &path, &label, &mut line.amount, derived);
                 }
                 None => r.unknown_projects.push((n, line.name.trim().to_string())),
             }
@@ -358,9 +390,7 @@ pub fn resolve(mut b: Budget, text: &str) -> Budget {
             projects.push(ProjectLine { name: name.clone(), amount: *amount });
         }
     }
-    b.expenditure.projects = projects;
-    b.resolution = r;
-    b
+    *listed = projects;
 }
 
 /// Some line item's amount is too large to be summed safely.
@@ -438,117 +468,19 @@ const SOURCES: &str = "一般公共预算、政府性基金、国有资本经营
 
 /// Each line item on its own.
 fn lines(b: &Budget, out: &mut Vec<Problem>) {
-    let cat = catalogue::get();
-    let units: Vec<String> = b
-        .units
-        .iter()
-        .map(|u| match &u.code {
-            Some(c) => format!("“{}”或“{}”", u.name.trim(), c.trim()),
-            None => format!("“{}”", u.name.trim()),
-        })
-        .collect();
-    // 项 code → (name, first line that named it)
-    let mut names: HashMap<&str, (&str, usize)> = HashMap::new();
-    for (n, li) in b.line_items.iter().enumerate() {
-        if let Some(name) = li.function_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            names.entry(li.function.trim()).or_insert((name, n));
-        }
-    }
+    let units = unit_labels(b);
+    let names = first_names(b);
     let mut used_units = vec![false; b.units.len()];
     for (n, li) in b.line_items.iter().enumerate() {
-        let at = |k: &str| format!("line_items[{n}].{k}");
         match unit_index(b, li.unit.as_deref()) {
             Some(u) => used_units[u] = true,
-            None => out.push(
-                Problem::error(
-                    at("unit"),
-                    format!("单位“{}”不在机构设置中", li.unit.as_deref().unwrap_or("").trim()),
-                )
-                .expected(format!("单位名称或编码：{}", units.join("、"))),
-            ),
+            None => out.push(unknown_unit(n, li, &units)),
         }
-        let f = li.function.trim();
-        if let Some(m) = catalogue::function_problem(f) {
-            out.push(
-                Problem::error(at("function"), m)
-                    .expected("2021 年支出功能分类科目的项级编码，如 2010101"),
-            );
-        } else {
-            match (li.function_name.as_deref().map(str::trim).filter(|s| !s.is_empty()), names.get(f)) {
-                (_, None) => out.push(
-                    Problem::error(at("function"), format!("功能分类科目 {f} 没有写项级名称"))
-                        .expected(format!("在这一条（或同一科目的第一条）写 function_name = \"…\"（{} 下的项名称）", cat.function_name(&f[..5]).unwrap_or(""))),
-                ),
-                (Some(name), Some((first, line))) if name != *first => out.push(
-                    Problem::error(
-                        at("function_name"),
-                        format!("功能分类科目 {f} 的名称写作“{name}”，第 {} 条写作“{first}”", line + 1),
-                    )
-                    .expected(format!("同一科目用同一名称：“{first}”")),
-                ),
-                _ => {}
-            }
-        }
-        let kind = (li.basic.as_deref().map(str::trim), li.project.as_deref().map(str::trim));
-        match kind {
-            (Some(_), Some(_)) => out.push(
-                Problem::error(at("project"), "同一条明细不能既是基本支出（basic）又是项目支出（project）")
-                    .expected("基本支出写 basic = \"人员经费\" 或 \"公用经费\"；项目支出写 project = \"项目名称\""),
-            ),
-            (None, None) => out.push(
-                Problem::error(format!("line_items[{n}]"), "没有说明是基本支出还是项目支出")
-                    .expected("写 basic = \"人员经费\" 或 \"公用经费\"，或 project = \"项目名称\""),
-            ),
-            (Some(k), None) if k != "人员经费" && k != "公用经费" => out.push(
-                Problem::error(at("basic"), format!("基本支出类别“{k}”无法识别"))
-                    .expected("“人员经费”或“公用经费”"),
-            ),
-            (None, Some("")) => out.push(Problem::error(at("project"), "项目名称为空")),
-            _ => {}
-        }
+        line_function(n, li, &names, out);
+        line_kind(n, li, out);
         economic(b, n, li, out);
-        match li.source.as_deref().map(|s| (s, Source::parse(s))) {
-            Some((s, None)) => out.push(
-                Problem::error(at("source"), format!("资金来源“{}”无法识别", s.trim()))
-                    .expected(SOURCES),
-            ),
-            Some((_, Some(Source::Carryover))) => {
-                if let Some(c) = li.carried_from.as_deref() {
-                    match Source::parse(c) {
-                        None | Some(Source::Carryover) => out.push(
-                            Problem::error(at("carried_from"), format!("上年结转资金的来源“{}”无法识别", c.trim()))
-                                .expected("一般公共预算、政府性基金、国有资本经营、财政专户、事业收入、事业单位经营收入、其他收入"),
-                        ),
-                        _ => {}
-                    }
-                }
-            }
-            _ if li.carried_from.is_some() => out.push(
-                Problem::error(at("carried_from"), "只有上年结转的明细才填写 carried_from")
-                    .expected("source = \"上年结转\"，或删去 carried_from"),
-            ),
-            _ => {}
-        }
-        let a = li.amount;
-        if a.0.is_sign_negative() && !a.is_zero() {
-            out.push(Problem::error(at("amount"), format!("金额 {a} 为负数")).expected("正数"));
-        } else if a.is_zero() {
-            out.push(Problem::warning(at("amount"), "金额为 0 的明细不影响任何数字，可以删去"));
-        } else if a.0 > rust_decimal::Decimal::from(ABSURD) {
-            out.push(
-                Problem::error(
-                    at("amount"),
-                    format!("金额 {a} 万元大得不合理，是否把元当成了万元？"),
-                )
-                .expected("以万元为单位的金额"),
-            );
-        }
-        if a.0.normalize().scale() > MAX_DECIMALS {
-            out.push(
-                Problem::error(at("amount"), format!("金额 {a} 精确到了分以下"))
-                    .expected("最多 6 位小数（0.000001 万元即 1 分）"),
-            );
-        }
+        line_source(n, li, out);
+        line_amount(n, li.amount, out);
     }
     for (u, used) in used_units.iter().enumerate() {
         if !used {
@@ -567,10 +499,151 @@ fn lines(b: &Budget, out: &mut Vec<Problem>) {
     }
 }
 
+/// The path of field `k` of line item `n`.
+fn at(n: usize, k: &str) -> String {
+    format!("line_items[{n}].{k}")
+}
+
+/// Each unit as a line item may name it: “name” or “name”或“code”.
+fn unit_labels(b: &Budget) -> Vec<String> {
+    b.units
+        .iter()
+        .map(|u| match &u.code {
+            Some(c) => format!("“{}”或“{}”", u.name.trim(), c.trim()),
+            None => format!("“{}”", u.name.trim()),
+        })
+        .collect()
+}
+
+/// 项 code → (name, first line that named it).
+fn first_names(b: &Budget) -> HashMap<&str, (&str, usize)> {
+    let mut names: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (n, li) in b.line_items.iter().enumerate() {
+        if let Some(name) = li.function_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            names.entry(li.function.trim()).or_insert((name, n));
+        }
+    }
+    names
+}
+
+fn unknown_unit(n: usize, li: &LineItem, units: &[String]) -> Problem {
+    Problem::error(
+        at(n, "unit"),
+        format!("单位“{}”不在机构设置中", li.unit.as_deref().unwrap_or("").trim()),
+    )
+    .expected(format!("单位名称或编码：{}", units.join("、")))
+}
+
+/// The function code of one line item, and its 项 name: given somewhere,
+/// and the same wherever given.
+fn line_function(
+    n: usize,
+    li: &LineItem,
+    names: &HashMap<&str, (&str, usize)>,
+    out: &mut Vec<Problem>,
+) {
+    let f = li.function.trim();
+    if let Some(m) = catalogue::function_problem(f) {
+        out.push(
+            Problem::error(at(n, "function"), m)
+                .expected("2021 年支出功能分类科目的项级编码，如 2010101"),
+        );
+        return;
+    }
+    let cat = catalogue::get();
+    match (li.function_name.as_deref().map(str::trim).filter(|s| !s.is_empty()), names.get(f)) {
+        (_, None) => out.push(
+            Problem::error(at(n, "function"), format!("功能分类科目 {f} 没有写项级名称")).expected(
+                format!(
+                    "在这一条（或同一科目的第一条）写 function_name = \"…\"（{} 下的项名称）",
+                    cat.function_name(&f[..5]).unwrap_or("")
+                ),
+            ),
+        ),
+        (Some(name), Some((first, line))) if name != *first => out.push(
+            Problem::error(
+                at(n, "function_name"),
+                format!("功能分类科目 {f} 的名称写作“{name}”，第 {} 条写作“{first}”", line + 1),
+            )
+            .expected(format!("同一科目用同一名称：“{first}”")),
+        ),
+        _ => {}
+    }
+}
+
+/// Basic spending (人员经费 or 公用经费) or a named project — exactly one.
+fn line_kind(n: usize, li: &LineItem, out: &mut Vec<Problem>) {
+    let kind = (li.basic.as_deref().map(str::trim), li.project.as_deref().map(str::trim));
+    match kind {
+        (Some(_), Some(_)) => out.push(
+            Problem::error(at(n, "project"), "同一条明细不能既是基本支出（basic）又是项目支出（project）")
+                .expected("基本支出写 basic = \"人员经费\" 或 \"公用经费\"；项目支出写 project = \"项目名称\""),
+        ),
+        (None, None) => out.push(
+            Problem::error(format!("line_items[{n}]"), "没有说明是基本支出还是项目支出")
+                .expected("写 basic = \"人员经费\" 或 \"公用经费\"，或 project = \"项目名称\""),
+        ),
+        (Some(k), None) if k != "人员经费" && k != "公用经费" => out.push(
+            Problem::error(at(n, "basic"), format!("基本支出类别“{k}”无法识别"))
+                .expected("“人员经费”或“公用经费”"),
+        ),
+        (None, Some("")) => out.push(Problem::error(at(n, "project"), "项目名称为空")),
+        _ => {}
+    }
+}
+
+/// The source of one line item, and carried_from only on a carry-over.
+fn line_source(n: usize, li: &LineItem, out: &mut Vec<Problem>) {
+    match li.source.as_deref().map(|s| (s, Source::parse(s))) {
+        Some((s, None)) => out.push(
+            Problem::error(at(n, "source"), format!("资金来源“{}”无法识别", s.trim()))
+                .expected(SOURCES),
+        ),
+        Some((_, Some(Source::Carryover))) => {
+            if let Some(c) = li.carried_from.as_deref() {
+                match Source::parse(c) {
+                    None | Some(Source::Carryover) => out.push(
+                        Problem::error(at(n, "carried_from"), format!("上年结转资金的来源“{}”无法识别", c.trim()))
+                            .expected("一般公共预算、政府性基金、国有资本经营、财政专户、事业收入、事业单位经营收入、其他收入"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        _ if li.carried_from.is_some() => out.push(
+            Problem::error(at(n, "carried_from"), "只有上年结转的明细才填写 carried_from")
+                .expected("source = \"上年结转\"，或删去 carried_from"),
+        ),
+        _ => {}
+    }
+}
+
+/// The amount of one line item: positive, plausible, to the 分.
+fn line_amount(n: usize, a: Amount, out: &mut Vec<Problem>) {
+    if a.0.is_sign_negative() && !a.is_zero() {
+        out.push(Problem::error(at(n, "amount"), format!("金额 {a} 为负数")).expected("正数"));
+    } else if a.is_zero() {
+        out.push(Problem::warning(at(n, "amount"), "金额为 0 的明细不影响任何数字，可以删去"));
+    } else if a.0 > rust_decimal::Decimal::from(ABSURD) {
+        out.push(
+            Problem::error(
+                at(n, "amount"),
+                format!("金额 {a} 万元大得不合理，是否把元当成了万元？"),
+            )
+            .expected("以万元为单位的金额"),
+        );
+    }
+    if a.0.normalize().scale() > MAX_DECIMALS {
+        out.push(
+            Problem::error(at(n, "amount"), format!("金额 {a} 精确到了分以下"))
+                .expected("最多 6 位小数（0.000001 万元即 1 分）"),
+        );
+    }
+}
+
 /// The economic classification of one line item.
 fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
     let _ = b;
-    let at = |k: &str| format!("line_items[{n}].{k}");
     let basic = li.basic.as_deref().map(str::trim);
     let Some(code) = li.economic.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
         if basic.is_some() && li.project.is_none() {
@@ -583,7 +656,7 @@ fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
     };
     if let Some(m) = catalogue::economic_problem(code) {
         out.push(
-            Problem::error(at("economic"), m)
+            Problem::error(at(n, "economic"), m)
                 .expected("2021 年部门预算支出经济分类的款级编码，如 30201"),
         );
         return;
@@ -594,7 +667,7 @@ fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
     {
         out.push(
             Problem::error(
-                at("economic_name"),
+                at(n, "economic_name"),
                 format!("经济分类科目 {code} 的名称是“{official}”，这里写作“{name}”"),
             )
             .expected(official.to_string()),
@@ -605,14 +678,14 @@ fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
     match basic {
         Some("人员经费") if !personal => out.push(
             Problem::warning(
-                at("economic"),
+                at(n, "economic"),
                 format!("人员经费通常列工资福利支出（301）或对个人和家庭的补助（303），这里是 {code} {official}"),
             )
             .expected("核对经济分类或改为 basic = \"公用经费\""),
         ),
         Some("公用经费") if personal => out.push(
             Problem::warning(
-                at("economic"),
+                at(n, "economic"),
                 format!("公用经费通常不列 {class}（{}），这里是 {code} {official}", catalogue::get().economic_name(class).unwrap_or("")),
             )
             .expected("核对经济分类或改为 basic = \"人员经费\""),
@@ -627,64 +700,7 @@ fn stated(b: &Budget, out: &mut Vec<Problem>) {
     let mut list = r.stated.clone();
     if !r.ran {
         // Parsed without `resolve` (a test, a tool): every figure counts as written.
-        let sums = Sums::of(b);
-        let i = &b.income;
-        for (path, label, value, source) in [
-            ("income.general_budget", "一般公共预算收入", i.general_budget, Source::General),
-            ("income.government_fund", "政府性基金预算收入", i.government_fund, Source::Fund),
-            ("income.state_capital", "国有资本经营预算收入", i.state_capital, Source::Capital),
-            (
-                "income.special_account",
-                "财政专户核拨收入",
-                i.special_account,
-                Source::SpecialAccount,
-            ),
-            ("income.institution", "事业收入", i.institution, Source::Institution),
-            (
-                "income.institution_business",
-                "事业单位经营收入",
-                i.institution_business,
-                Source::InstitutionBusiness,
-            ),
-            ("income.other", "其他来源收入", i.other, Source::Other),
-            ("income.carryover", "上年结转", i.carryover, Source::Carryover),
-        ] {
-            list.push(Stated {
-                path: path.into(),
-                label: label.into(),
-                stated: value,
-                derived: sums.source(source),
-            });
-        }
-        let e = &b.expenditure.basic;
-        list.push(Stated {
-            path: "expenditure.basic.personnel".into(),
-            label: "人员经费".into(),
-            stated: e.personnel,
-            derived: sums.personnel,
-        });
-        list.push(Stated {
-            path: "expenditure.basic.public".into(),
-            label: "日常公用经费".into(),
-            stated: e.public,
-            derived: sums.public,
-        });
-        for (n, p) in b.expenditure.projects.iter().enumerate() {
-            match sums.project(&p.name) {
-                Some(d) => list.push(Stated {
-                    path: format!("expenditure.projects[{n}].amount"),
-                    label: format!("项目“{}”的金额", p.name.trim()),
-                    stated: p.amount,
-                    derived: d,
-                }),
-                None => out.push(unknown_project(n, &p.name)),
-            }
-        }
-        for (name, _) in &sums.projects {
-            if !b.expenditure.projects.iter().any(|p| p.name.trim() == name) {
-                out.push(unlisted_project(name));
-            }
-        }
+        unresolved_stated(b, &mut list, out);
     }
     for s in list.iter().filter(|s| !same(s.stated, s.derived)) {
         out.push(
@@ -706,6 +722,57 @@ fn stated(b: &Budget, out: &mut Vec<Problem>) {
     for name in &r.unlisted_projects {
         out.push(unlisted_project(name));
     }
+}
+
+/// What `resolve` would have recorded, for a budget it never saw: every
+/// figure against its sum. Projects missing on either side are reported
+/// straight away.
+fn unresolved_stated(b: &Budget, list: &mut Vec<Stated>, out: &mut Vec<Problem>) {
+    let sums = Sums::of(b);
+    let mut income = b.income.clone();
+    for (path, label, source) in INCOME_FIGURES {
+        list.push(Stated {
+            path: path.into(),
+            label: label.into(),
+            stated: *income_figure(&mut income, source),
+            derived: sums.source(source),
+        });
+    }
+    list.extend(basic_stated(&b.expenditure.basic, &sums));
+    for (n, p) in b.expenditure.projects.iter().enumerate() {
+        match sums.project(&p.name) {
+            Some(d) => list.push(Stated {
+                path: format!("expenditure.projects[{n}].amount"),
+                label: format!("项目“{}”的金额", p.name.trim()),
+                stated: p.amount,
+                derived: d,
+            }),
+            None => out.push(unknown_project(n, &p.name)),
+        }
+    }
+    for (name, _) in &sums.projects {
+        if !b.expenditure.projects.iter().any(|p| p.name.trim() == name) {
+            out.push(unlisted_project(name));
+        }
+    }
+}
+
+/// 人员经费 and 日常公用经费 as written, against their sums.
+fn basic_stated(e: &Basic, sums: &Sums) -> [Stated; 2] {
+    [
+        Stated {
+            path: "expenditure.basic.personnel".into(),
+            label: "人员经费".into(),
+            stated: e.personnel,
+            derived: sums.personnel,
+        },
+        Stated {
+            path: "expenditure.basic.public".into(),
+            label: "日常公用经费".into(),
+            stated: e.public,
+            derived: sums.public,
+        },
+    ]
 }
 
 fn unknown_project(n: usize, name: &str) -> Problem {

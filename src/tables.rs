@@ -164,70 +164,84 @@ fn spread(amount: Amount, hits: &[bool]) -> Vec<Amount> {
 pub fn derive(b: &Budget) -> Derivation {
     let items = lineitems::items(b);
     let names = leaf_names(b);
-    let sum = |f: &dyn Fn(&Item<'_>) -> bool| -> Amount {
-        items.iter().filter(|i| f(i)).map(|i| i.amount).sum()
-    };
-    let overview_income: Vec<(&'static str, Amount)> =
-        INCOME_SOURCES.iter().map(|(s, label)| (*label, sum(&|i| i.source == *s))).collect();
-    let overview_carryover = sum(&|i| i.source == Source::Carryover);
+    let overview_income: Vec<(&'static str, Amount)> = INCOME_SOURCES
+        .iter()
+        .map(|(s, label)| (*label, sum_where(&items, |i| i.source == *s)))
+        .collect();
+    let fund_rows = |s: Source| by_function(&items, &names, 3, |i| i.fund == s, basic_project);
+    Derivation {
+        year: b.document.year,
+        overview_income,
+        overview_carryover: sum_where(&items, |i| i.source == Source::Carryover),
+        income: by_function(&items, &names, 9, |_| true, income_columns),
+        spending: by_function(&items, &names, 3, |_| true, basic_project),
+        appropriation_income: appropriation_income(&items),
+        appropriation: by_function(
+            &items,
+            &names,
+            4,
+            |i| i.fund.is_appropriation(),
+            appropriation_columns,
+        ),
+        general: by_function(&items, &names, 5, |i| i.fund == Source::General, general_columns),
+        general_basic: general_basic(&items),
+        sangong: [sangong_columns(&b.sangong.current), sangong_columns(&b.sangong.previous)],
+        fund: fund_rows(Source::Fund),
+        capital: fund_rows(Source::Capital),
+    }
+}
 
-    let income = by_function(
-        &items,
-        &names,
-        9,
-        |_| true,
-        |i| {
-            let mut v =
-                vec![i.amount, if i.source == Source::Carryover { i.amount } else { Amount::ZERO }];
-            v.extend(
-                INCOME_SOURCES
-                    .iter()
-                    .map(|(s, _)| if i.source == *s { i.amount } else { Amount::ZERO }),
-            );
-            v
-        },
+/// The total of the items `keep` selects.
+fn sum_where(items: &[Item<'_>], keep: impl Fn(&Item<'_>) -> bool) -> Amount {
+    items.iter().filter(|i| keep(i)).map(|i| i.amount).sum()
+}
+
+/// 附表2's columns for an item: 合计, 上年结转, then the seven sources.
+fn income_columns(i: &Item<'_>) -> Vec<Amount> {
+    let mut v = vec![i.amount, if i.source == Source::Carryover { i.amount } else { Amount::ZERO }];
+    v.extend(
+        INCOME_SOURCES.iter().map(|(s, _)| if i.source == *s { i.amount } else { Amount::ZERO }),
     );
-    let basic_project = |i: &Item<'_>| {
-        let b = i.kind.is_basic();
-        spread(i.amount, &[true, b, !b])
-    };
-    let spending = by_function(&items, &names, 3, |_| true, basic_project);
+    v
+}
 
-    let mut appropriation_income = [[Amount::ZERO; 3]; 2];
+/// 合计, 基本支出, 项目支出 — the columns of 附表3, 8 and 9.
+fn basic_project(i: &Item<'_>) -> Vec<Amount> {
+    let b = i.kind.is_basic();
+    spread(i.amount, &[true, b, !b])
+}
+
+/// 附表4's income side: this year's and carried-over appropriations, each
+/// split into 一般公共预算, 政府性基金, 国有资本经营.
+fn appropriation_income(items: &[Item<'_>]) -> [[Amount; 3]; 2] {
+    let mut out = [[Amount::ZERO; 3]; 2];
     for (row, carried) in [(0, false), (1, true)] {
         for (col, s) in [Source::General, Source::Fund, Source::Capital].into_iter().enumerate() {
-            appropriation_income[row][col] =
-                sum(&|i| i.fund == s && (i.source == Source::Carryover) == carried);
+            out[row][col] =
+                sum_where(items, |i| i.fund == s && (i.source == Source::Carryover) == carried);
         }
     }
-    let appropriation = by_function(
-        &items,
-        &names,
-        4,
-        |i| i.fund.is_appropriation(),
-        |i| {
-            spread(
-                i.amount,
-                &[
-                    true,
-                    i.fund == Source::General,
-                    i.fund == Source::Fund,
-                    i.fund == Source::Capital,
-                ],
-            )
-        },
-    );
-    let general = by_function(
-        &items,
-        &names,
-        5,
-        |i| i.fund == Source::General,
-        |i| {
-            let (p, q) = (i.kind == Kind::Personnel, i.kind == Kind::Public);
-            spread(i.amount, &[true, p || q, p, q, !(p || q)])
-        },
-    );
-    let basic_entries: Vec<(String, Vec<Amount>)> = items
+    out
+}
+
+/// 附表4's spending columns: 合计 and the three appropriated funds.
+fn appropriation_columns(i: &Item<'_>) -> Vec<Amount> {
+    spread(
+        i.amount,
+        &[true, i.fund == Source::General, i.fund == Source::Fund, i.fund == Source::Capital],
+    )
+}
+
+/// 附表5's columns: 合计, 基本支出小计, 人员经费, 公用经费, 项目支出.
+fn general_columns(i: &Item<'_>) -> Vec<Amount> {
+    let (p, q) = (i.kind == Kind::Personnel, i.kind == Kind::Public);
+    spread(i.amount, &[true, p || q, p, q, !(p || q)])
+}
+
+/// 附表6: general-budget basic spending by economic classification, in
+/// 合计, 人员经费, 公用经费.
+fn general_basic(items: &[Item<'_>]) -> Vec<ClassRow> {
+    let entries: Vec<(String, Vec<Amount>)> = items
         .iter()
         .filter(|i| i.fund == Source::General && i.kind.is_basic())
         .map(|i| {
@@ -236,37 +250,20 @@ pub fn derive(b: &Budget) -> Derivation {
         })
         .collect();
     let cat = catalogue::get();
-    let general_basic = class_rows(&basic_entries, 3, &[3, 5], &|c: &str| {
-        cat.economic_name(c).unwrap_or("").to_string()
-    });
-    let fund = by_function(&items, &names, 3, |i| i.fund == Source::Fund, basic_project);
-    let capital = by_function(&items, &names, 3, |i| i.fund == Source::Capital, basic_project);
+    class_rows(&entries, 3, &[3, 5], &|c: &str| cat.economic_name(c).unwrap_or("").to_string())
+}
 
-    let sg = |f: &crate::model::SangongFigures| {
-        let vehicle = f.vehicle_purchase + f.vehicle_operation;
-        [
-            f.overseas + vehicle + f.reception,
-            f.overseas,
-            vehicle,
-            f.vehicle_purchase,
-            f.vehicle_operation,
-            f.reception,
-        ]
-    };
-    Derivation {
-        year: b.document.year,
-        overview_income,
-        overview_carryover,
-        income,
-        spending,
-        appropriation_income,
-        appropriation,
-        general,
-        general_basic,
-        sangong: [sg(&b.sangong.current), sg(&b.sangong.previous)],
-        fund,
-        capital,
-    }
+/// 附表7's six columns for one year's figures.
+fn sangong_columns(f: &crate::model::SangongFigures) -> [Amount; 6] {
+    let vehicle = f.vehicle_purchase + f.vehicle_operation;
+    [
+        f.overseas + vehicle + f.reception,
+        f.overseas,
+        vehicle,
+        f.vehicle_purchase,
+        f.vehicle_operation,
+        f.reception,
+    ]
 }
 
 /// The 合计 row's values (zeros for a table without rows).
@@ -274,56 +271,30 @@ fn totals(rows: &[ClassRow], width: usize) -> Vec<Amount> {
     rows.first().map(|r| r.values.clone()).unwrap_or_else(|| vec![Amount::ZERO; width])
 }
 
+/// Collects a message for each identity that does not hold.
+struct Expect(Vec<String>);
+
+impl Expect {
+    fn eq(&mut self, what: &str, a: Amount, b: Amount) {
+        if a != b {
+            self.0.push(format!("附表核对不符：{what}（{} ≠ {}）", a.text(), b.text()));
+        }
+    }
+}
+
 /// The identities the tables must satisfy, as messages for those that do
 /// not hold. They hold by construction; this guards the construction.
 pub fn consistency(b: &Budget) -> Vec<String> {
     let d = derive(b);
-    let mut out = Vec::new();
-    let mut expect = |what: &str, a: Amount, b: Amount| {
-        if a != b {
-            out.push(format!("附表核对不符：{what}（{} ≠ {}）", a.text(), b.text()));
-        }
-    };
-    let all: Amount = b.line_items.iter().map(|l| l.amount).sum();
-    let overview_in: Amount =
-        d.overview_income.iter().map(|(_, a)| *a).sum::<Amount>() + d.overview_carryover;
-    let classes = |rows: &[ClassRow], col: usize| -> Amount {
-        rows.iter().filter(|r| r.level == Level::Class).map(|r| r.values[col]).sum()
-    };
-    expect("部门收支总表收入总计等于明细合计", overview_in, all);
-    expect("部门收支总表支出总计等于明细合计", classes(&d.spending, 0), all);
-    expect("部门收入总表合计等于部门收支总表收入总计", totals(&d.income, 9)[0], overview_in);
-    expect(
-        "部门支出总表合计等于部门收支总表支出总计",
-        totals(&d.spending, 3)[0],
-        classes(&d.spending, 0),
-    );
-    let ap_in: Amount = d.appropriation_income.iter().flatten().copied().sum();
-    let ap = totals(&d.appropriation, 4);
-    expect("财政拨款收入总计等于支出总计", ap_in, ap[0]);
-    expect(
-        "财政拨款支出合计等于一般公共预算、政府性基金、国有资本经营三部分之和",
-        ap[0],
-        ap[1] + ap[2] + ap[3],
-    );
-    let general = totals(&d.general, 5);
-    expect("一般公共预算支出表合计等于财政拨款收支总表一般公共预算", general[0], ap[1]);
-    expect("政府性基金预算支出表合计等于财政拨款收支总表政府性基金", totals(&d.fund, 3)[0], ap[2]);
-    expect(
-        "国有资本经营预算支出表合计等于财政拨款收支总表国有资本经营",
-        totals(&d.capital, 3)[0],
-        ap[3],
-    );
-    let basic = totals(&d.general_basic, 3);
-    expect("一般公共预算基本支出表合计等于一般公共预算支出表基本支出", basic[0], general[1]);
-    expect("一般公共预算基本支出表人员经费", basic[1], general[2]);
-    expect("一般公共预算基本支出表公用经费", basic[2], general[3]);
-    let c = &b.sangong.current;
-    expect(
+    let mut e = Expect(Vec::new());
+    overview_identities(&mut e, b, &d);
+    appropriation_identities(&mut e, &d);
+    e.eq(
         "“三公”经费支出表合计等于“三公”经费一节",
         d.sangong[0][0],
-        crate::derive::sangong_total(c),
+        crate::derive::sangong_total(&b.sangong.current),
     );
+    let mut out = e.0;
     for (name, rows, width) in [
         ("部门收入总表", &d.income, 9),
         ("部门支出总表", &d.spending, 3),
@@ -338,6 +309,43 @@ pub fn consistency(b: &Budget) -> Vec<String> {
         }
     }
     out
+}
+
+/// 附表1–3 against the line items and each other.
+fn overview_identities(e: &mut Expect, b: &Budget, d: &Derivation) {
+    let all: Amount = b.line_items.iter().map(|l| l.amount).sum();
+    let overview_in: Amount =
+        d.overview_income.iter().map(|(_, a)| *a).sum::<Amount>() + d.overview_carryover;
+    let classes: Amount =
+        d.spending.iter().filter(|r| r.level == Level::Class).map(|r| r.values[0]).sum();
+    e.eq("部门收支总表收入总计等于明细合计", overview_in, all);
+    e.eq("部门收支总表支出总计等于明细合计", classes, all);
+    e.eq("部门收入总表合计等于部门收支总表收入总计", totals(&d.income, 9)[0], overview_in);
+    e.eq("部门支出总表合计等于部门收支总表支出总计", totals(&d.spending, 3)[0], classes);
+}
+
+/// 附表4 against itself and against the per-fund tables 5, 6, 8 and 9.
+fn appropriation_identities(e: &mut Expect, d: &Derivation) {
+    let ap_in: Amount = d.appropriation_income.iter().flatten().copied().sum();
+    let ap = totals(&d.appropriation, 4);
+    e.eq("财政拨款收入总计等于支出总计", ap_in, ap[0]);
+    e.eq(
+        "财政拨款支出合计等于一般公共预算、政府性基金、国有资本经营三部分之和",
+        ap[0],
+        ap[1] + ap[2] + ap[3],
+    );
+    let general = totals(&d.general, 5);
+    e.eq("一般公共预算支出表合计等于财政拨款收支总表一般公共预算", general[0], ap[1]);
+    e.eq("政府性基金预算支出表合计等于财政拨款收支总表政府性基金", totals(&d.fund, 3)[0], ap[2]);
+    e.eq(
+        "国有资本经营预算支出表合计等于财政拨款收支总表国有资本经营",
+        totals(&d.capital, 3)[0],
+        ap[3],
+    );
+    let basic = totals(&d.general_basic, 3);
+    e.eq("一般公共预算基本支出表合计等于一般公共预算支出表基本支出", basic[0], general[1]);
+    e.eq("一般公共预算基本支出表人员经费", basic[1], general[2]);
+    e.eq("一般公共预算基本支出表公用经费", basic[2], general[3]);
 }
 
 /// Each 类 and 款 equals the rows one level below it; 合计 equals the 类.
@@ -528,17 +536,92 @@ pub fn view(b: &Budget) -> Option<TablesView> {
     let d = derive(b);
     let u = Unit { yuan: b.document.table_unit.trim() == "元" };
     let y = d.year;
-    let note = |what: &str| format!("本部门{y}年无{what}，故本表为空表。");
-    let code_head = |top: &str| vec![h("科目编码", 1, 2), h(top, 1, 2)];
-    let mut tables = Vec::new();
+    let tables = vec![
+        income_expenditure_overview(&d, &u),
+        income_table(&d, &u),
+        basic_project_table(3, "部门支出总表", &d.spending, &u, empty_note(y, "支出预算")),
+        appropriation_overview(&d, &u),
+        general_table(&d, &u),
+        general_basic_table(&d, &u),
+        sangong_table(&d, &u),
+        basic_project_table(
+            8,
+            "政府性基金预算支出表",
+            &d.fund,
+            &u,
+            empty_note(y, "政府性基金预算支出"),
+        ),
+        basic_project_table(
+            9,
+            "国有资本经营预算支出表",
+            &d.capital,
+            &u,
+            empty_note(y, "国有资本经营预算支出"),
+        ),
+    ];
+    Some(TablesView {
+        department: b.document.short_name.clone().unwrap_or_else(|| b.document.department.clone()),
+        unit: if u.yuan { "元" } else { "万元" }.to_string(),
+        tables,
+    })
+}
 
-    // 附表1 部门收支总表
-    {
-        let classes: Vec<&ClassRow> =
-            d.spending.iter().filter(|r| r.level == Level::Class).collect();
-        let n = d.overview_income.len().max(classes.len());
-        let mut rows = Vec::new();
-        for k in 0..n {
+/// The sentence printed in place of an empty table's body.
+fn empty_note(year: i32, what: &str) -> String {
+    format!("本部门{year}年无{what}，故本表为空表。")
+}
+
+/// The two leading header cells of a classified table, spanning both
+/// header rows.
+fn code_head(top: &str) -> Vec<HeadCell> {
+    vec![h("科目编码", 1, 2), h(top, 1, 2)]
+}
+
+/// 项目 and 预算数 under 收入 and again under 支出: the header of 附表1.
+fn overview_head() -> Vec<Vec<HeadCell>> {
+    vec![
+        vec![h("收　　入", 2, 1), h("支　　出", 2, 1)],
+        vec![h("项　　目", 1, 1), h("预算数", 1, 1), h("项　　目", 1, 1), h("预算数", 1, 1)],
+    ]
+}
+
+/// 附表1 部门收支总表.
+fn income_expenditure_overview(d: &Derivation, u: &Unit) -> TableView {
+    let mut rows = overview_pairs(d, u);
+    let this_year: Amount = d.overview_income.iter().map(|(_, a)| *a).sum();
+    let spent = totals(&d.spending, 3)[0];
+    rows.push(overview_total("本年收入合计", this_year, "本年支出合计", spent, u));
+    rows.push(RowView {
+        level: String::new(),
+        cells: vec![
+            CellView::text("上年结转"),
+            u.cell(d.overview_carryover),
+            CellView::text("结转下年"),
+            u.cell(Amount::ZERO),
+        ],
+    });
+    let all_in = this_year + d.overview_carryover;
+    rows.push(overview_total("收入总计", all_in, "支出总计", spent, u));
+    let empty = this_year.is_zero() && d.overview_carryover.is_zero();
+    TableView {
+        number: 1,
+        title: "部门收支总表".into(),
+        landscape: false,
+        widths: vec![5, 2, 5, 2],
+        head: overview_head(),
+        rows,
+        empty,
+        note: if empty { empty_note(d.year, "收支预算") } else { String::new() },
+    }
+}
+
+/// 附表1's body: the income sources beside the spending 类, numbered
+/// separately, the shorter column padded with blanks.
+fn overview_pairs(d: &Derivation, u: &Unit) -> Vec<RowView> {
+    let classes: Vec<&ClassRow> = d.spending.iter().filter(|r| r.level == Level::Class).collect();
+    let n = d.overview_income.len().max(classes.len());
+    (0..n)
+        .map(|k| {
             let mut cells = match d.overview_income.get(k) {
                 Some((label, a)) => {
                     vec![CellView::text(format!("{}、{label}", chinese_number(k + 1))), u.cell(*a)]
@@ -552,114 +635,130 @@ pub fn view(b: &Budget) -> Option<TablesView> {
                 ],
                 None => vec![CellView::blank(), CellView::blank()],
             });
-            rows.push(RowView { level: String::new(), cells });
-        }
-        let this_year: Amount = d.overview_income.iter().map(|(_, a)| *a).sum();
-        let spent = totals(&d.spending, 3)[0];
-        let line = |l: &str, a: Amount, r: &str, c: Amount, level: &str| RowView {
-            level: level.to_string(),
-            cells: vec![
-                CellView::center(l).bold(true),
-                u.cell(a).bold(true),
-                CellView::center(r).bold(true),
-                u.cell(c).bold(true),
-            ],
-        };
-        rows.push(line("本年收入合计", this_year, "本年支出合计", spent, "合计"));
-        rows.push(RowView {
-            level: String::new(),
-            cells: vec![
-                CellView::text("上年结转"),
-                u.cell(d.overview_carryover),
-                CellView::text("结转下年"),
-                u.cell(Amount::ZERO),
-            ],
-        });
-        rows.push(line("收入总计", this_year + d.overview_carryover, "支出总计", spent, "合计"));
-        let empty = this_year.is_zero() && d.overview_carryover.is_zero();
-        tables.push(TableView {
-            number: 1,
-            title: "部门收支总表".into(),
-            landscape: false,
-            widths: vec![5, 2, 5, 2],
-            head: vec![
-                vec![h("收　　入", 2, 1), h("支　　出", 2, 1)],
-                vec![
-                    h("项　　目", 1, 1),
-                    h("预算数", 1, 1),
-                    h("项　　目", 1, 1),
-                    h("预算数", 1, 1),
-                ],
-            ],
-            rows,
-            empty,
-            note: if empty { note("收支预算") } else { String::new() },
-        });
-    }
+            RowView { level: String::new(), cells }
+        })
+        .collect()
+}
 
-    // 附表2 部门收入总表
-    {
-        let mut head1 = code_head("科目名称");
-        head1.extend([h("合计", 1, 2), h("上年结转", 1, 2), h("本年收入", 7, 1)]);
-        let head2 = [
-            "一般公共预算",
-            "政府性基金预算",
-            "国有资本经营预算",
-            "财政专户管理资金",
-            "事业收入",
-            "事业单位经营收入",
-            "其他收入",
-        ]
-        .map(|l| h(l, 1, 1))
-        .to_vec();
-        tables.push(classified(
-            2,
-            "部门收入总表",
-            true,
-            vec![5, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6],
-            vec![head1, head2],
-            &d.income,
-            &u,
-            note("收入预算"),
-        ));
+/// A bold 合计 line of 附表1: income label and amount, spending label and
+/// amount.
+fn overview_total(l: &str, a: Amount, r: &str, c: Amount, u: &Unit) -> RowView {
+    RowView {
+        level: "合计".to_string(),
+        cells: vec![
+            CellView::center(l).bold(true),
+            u.cell(a).bold(true),
+            CellView::center(r).bold(true),
+            u.cell(c).bold(true),
+        ],
     }
+}
 
-    // 附表3 部门支出总表
-    {
-        let mut head = code_head("科目名称");
-        head.extend([h("合计", 1, 2), h("基本支出", 1, 2), h("项目支出", 1, 2)]);
-        tables.push(classified(
-            3,
-            "部门支出总表",
-            false,
-            vec![3, 8, 3, 3, 3],
-            vec![head, vec![]],
-            &d.spending,
-            &u,
-            note("支出预算"),
-        ));
+/// 附表2 部门收入总表.
+fn income_table(d: &Derivation, u: &Unit) -> TableView {
+    let mut head1 = code_head("科目名称");
+    head1.extend([h("合计", 1, 2), h("上年结转", 1, 2), h("本年收入", 7, 1)]);
+    let head2 = [
+        "一般公共预算",
+        "政府性基金预算",
+        "国有资本经营预算",
+        "财政专户管理资金",
+        "事业收入",
+        "事业单位经营收入",
+        "其他收入",
+    ]
+    .map(|l| h(l, 1, 1))
+    .to_vec();
+    classified(
+        2,
+        "部门收入总表",
+        true,
+        vec![5, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6],
+        vec![head1, head2],
+        &d.income,
+        u,
+        empty_note(d.year, "收入预算"),
+    )
+}
+
+/// A table of 合计, 基本支出 and 项目支出 by function: 附表3, 8 and 9.
+fn basic_project_table(
+    number: usize,
+    title: &str,
+    rows: &[ClassRow],
+    u: &Unit,
+    note: String,
+) -> TableView {
+    let mut head = code_head("科目名称");
+    head.extend([h("合计", 1, 2), h("基本支出", 1, 2), h("项目支出", 1, 2)]);
+    classified(number, title, false, vec![3, 8, 3, 3, 3], vec![head, vec![]], rows, u, note)
+}
+
+/// 附表4 财政拨款收支总表.
+fn appropriation_overview(d: &Derivation, u: &Unit) -> TableView {
+    let mut rows = appropriation_pairs(d, u);
+    let total_in: Amount = d.appropriation_income.iter().flatten().copied().sum();
+    let out = totals(&d.appropriation, 4);
+    let mut cells = vec![
+        CellView::center("收入总计").bold(true),
+        u.cell(total_in).bold(true),
+        CellView::center("支出总计").bold(true),
+    ];
+    cells.extend(out.iter().map(|a| u.cell(*a).bold(true)));
+    rows.push(RowView { level: "合计".into(), cells });
+    let empty = total_in.is_zero() && out[0].is_zero();
+    TableView {
+        number: 4,
+        title: "财政拨款收支总表".into(),
+        landscape: true,
+        widths: vec![6, 3, 6, 3, 3, 3, 3],
+        head: appropriation_head(),
+        rows,
+        empty,
+        note: if empty { empty_note(d.year, "财政拨款收支") } else { String::new() },
     }
+}
 
-    // 附表4 财政拨款收支总表
-    {
-        let left: Vec<(String, Amount, usize, bool)> = {
-            let [now, carried] = d.appropriation_income;
-            let labels = ["一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款"];
-            let mut v = vec![("一、本年收入".to_string(), now.iter().copied().sum(), 0, true)];
-            for (k, l) in labels.iter().enumerate() {
-                v.push((format!("（{}）{l}", chinese_number(k + 1)), now[k], 1, false));
-            }
-            v.push(("二、上年结转".to_string(), carried.iter().copied().sum(), 0, true));
-            for (k, l) in labels.iter().enumerate() {
-                v.push((format!("（{}）{l}", chinese_number(k + 1)), carried[k], 1, false));
-            }
-            v
-        };
-        let classes: Vec<&ClassRow> =
-            d.appropriation.iter().filter(|r| r.level == Level::Class).collect();
-        let n = left.len().max(classes.len());
-        let mut rows = Vec::new();
-        for k in 0..n {
+fn appropriation_head() -> Vec<Vec<HeadCell>> {
+    vec![
+        vec![h("收　　入", 2, 1), h("支　　出", 5, 1)],
+        vec![
+            h("项　　目", 1, 1),
+            h("预算数", 1, 1),
+            h("项　　目", 1, 1),
+            h("合计", 1, 1),
+            h("一般公共预算", 1, 1),
+            h("政府性基金预算", 1, 1),
+            h("国有资本经营预算", 1, 1),
+        ],
+    ]
+}
+
+/// 附表4's income column: label, amount, indent and boldness of each line
+/// — 本年收入 and 上年结转, each followed by its three funds.
+fn appropriation_income_lines(d: &Derivation) -> Vec<(String, Amount, usize, bool)> {
+    let [now, carried] = d.appropriation_income;
+    let labels = ["一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款"];
+    let mut v = vec![("一、本年收入".to_string(), now.iter().copied().sum(), 0, true)];
+    for (k, l) in labels.iter().enumerate() {
+        v.push((format!("（{}）{l}", chinese_number(k + 1)), now[k], 1, false));
+    }
+    v.push(("二、上年结转".to_string(), carried.iter().copied().sum(), 0, true));
+    for (k, l) in labels.iter().enumerate() {
+        v.push((format!("（{}）{l}", chinese_number(k + 1)), carried[k], 1, false));
+    }
+    v
+}
+
+/// 附表4's body: the income lines beside the appropriated spending 类, the
+/// shorter column padded with blanks.
+fn appropriation_pairs(d: &Derivation, u: &Unit) -> Vec<RowView> {
+    let left = appropriation_income_lines(d);
+    let classes: Vec<&ClassRow> =
+        d.appropriation.iter().filter(|r| r.level == Level::Class).collect();
+    let n = left.len().max(classes.len());
+    (0..n)
+        .map(|k| {
             let mut cells = match left.get(k) {
                 Some((label, a, indent, bold)) => vec![
                     CellView::text(label.clone()).indent(*indent).bold(*bold),
@@ -674,137 +773,87 @@ pub fn view(b: &Budget) -> Option<TablesView> {
                 }
                 None => cells.extend((0..5).map(|_| CellView::blank())),
             }
-            rows.push(RowView { level: String::new(), cells });
-        }
-        let total_in: Amount = d.appropriation_income.iter().flatten().copied().sum();
-        let out = totals(&d.appropriation, 4);
-        let mut cells = vec![
-            CellView::center("收入总计").bold(true),
-            u.cell(total_in).bold(true),
-            CellView::center("支出总计").bold(true),
-        ];
-        cells.extend(out.iter().map(|a| u.cell(*a).bold(true)));
-        rows.push(RowView { level: "合计".into(), cells });
-        let empty = total_in.is_zero() && out[0].is_zero();
-        tables.push(TableView {
-            number: 4,
-            title: "财政拨款收支总表".into(),
-            landscape: true,
-            widths: vec![6, 3, 6, 3, 3, 3, 3],
-            head: vec![
-                vec![h("收　　入", 2, 1), h("支　　出", 5, 1)],
-                vec![
-                    h("项　　目", 1, 1),
-                    h("预算数", 1, 1),
-                    h("项　　目", 1, 1),
-                    h("合计", 1, 1),
-                    h("一般公共预算", 1, 1),
-                    h("政府性基金预算", 1, 1),
-                    h("国有资本经营预算", 1, 1),
-                ],
-            ],
-            rows,
-            empty,
-            note: if empty { note("财政拨款收支") } else { String::new() },
-        });
-    }
+            RowView { level: String::new(), cells }
+        })
+        .collect()
+}
 
-    // 附表5 一般公共预算支出表
-    {
-        let mut head1 = code_head("科目名称");
-        head1.extend([h("合计", 1, 2), h("基本支出", 3, 1), h("项目支出", 1, 2)]);
-        let head2 = vec![h("小计", 1, 1), h("人员经费", 1, 1), h("公用经费", 1, 1)];
-        tables.push(classified(
-            5,
-            "一般公共预算支出表",
-            true,
-            vec![3, 9, 3, 3, 3, 3, 3],
-            vec![head1, head2],
-            &d.general,
-            &u,
-            note("一般公共预算支出"),
-        ));
-    }
+/// 附表5 一般公共预算支出表.
+fn general_table(d: &Derivation, u: &Unit) -> TableView {
+    let mut head1 = code_head("科目名称");
+    head1.extend([h("合计", 1, 2), h("基本支出", 3, 1), h("项目支出", 1, 2)]);
+    let head2 = vec![h("小计", 1, 1), h("人员经费", 1, 1), h("公用经费", 1, 1)];
+    classified(
+        5,
+        "一般公共预算支出表",
+        true,
+        vec![3, 9, 3, 3, 3, 3, 3],
+        vec![head1, head2],
+        &d.general,
+        u,
+        empty_note(d.year, "一般公共预算支出"),
+    )
+}
 
-    // 附表6 一般公共预算基本支出表
-    {
-        let mut head = vec![h("经济分类科目编码", 1, 2), h("科目名称", 1, 2)];
-        head.extend([h("合计", 1, 2), h("人员经费", 1, 2), h("公用经费", 1, 2)]);
-        tables.push(classified(
-            6,
-            "一般公共预算基本支出表",
-            false,
-            vec![3, 8, 3, 3, 3],
-            vec![head, vec![]],
-            &d.general_basic,
-            &u,
-            note("一般公共预算基本支出"),
-        ));
-    }
+/// 附表6 一般公共预算基本支出表, by economic classification.
+fn general_basic_table(d: &Derivation, u: &Unit) -> TableView {
+    let mut head = vec![h("经济分类科目编码", 1, 2), h("科目名称", 1, 2)];
+    head.extend([h("合计", 1, 2), h("人员经费", 1, 2), h("公用经费", 1, 2)]);
+    classified(
+        6,
+        "一般公共预算基本支出表",
+        false,
+        vec![3, 8, 3, 3, 3],
+        vec![head, vec![]],
+        &d.general_basic,
+        u,
+        empty_note(d.year, "一般公共预算基本支出"),
+    )
+}
 
-    // 附表7 一般公共预算“三公”经费支出表
-    {
-        let labels = [format!("{y}年预算数"), format!("{}年预算数", y - 1)];
-        let rows = labels
-            .iter()
-            .zip(d.sangong)
-            .enumerate()
-            .map(|(k, (label, values))| {
-                let mut cells = vec![CellView::center(label.clone()).bold(k == 0)];
-                cells.extend(values.iter().map(|a| u.cell(*a).bold(k == 0)));
-                RowView { level: String::new(), cells }
-            })
-            .collect();
-        let empty = d.sangong[0][0].is_zero();
-        tables.push(TableView {
-            number: 7,
-            title: "一般公共预算“三公”经费支出表".into(),
-            landscape: false,
-            widths: vec![4, 3, 3, 3, 3, 3, 3],
-            head: vec![
-                vec![
-                    h("项　　目", 1, 2),
-                    h("合计", 1, 2),
-                    h("因公出国（境）费", 1, 2),
-                    h("公务用车购置及运行费", 3, 1),
-                    h("公务接待费", 1, 2),
-                ],
-                vec![h("小计", 1, 1), h("公务用车购置费", 1, 1), h("公务用车运行费", 1, 1)],
-            ],
-            rows: if empty { Vec::new() } else { rows },
-            empty,
-            note: if empty {
-                note("一般公共预算“三公”经费支出")
-            } else {
-                String::new()
-            },
-        });
+/// 附表7 一般公共预算“三公”经费支出表: this year's budget (bold) over
+/// last year's.
+fn sangong_table(d: &Derivation, u: &Unit) -> TableView {
+    let y = d.year;
+    let labels = [format!("{y}年预算数"), format!("{}年预算数", y - 1)];
+    let rows = labels
+        .iter()
+        .zip(d.sangong)
+        .enumerate()
+        .map(|(k, (label, values))| {
+            let mut cells = vec![CellView::center(label.clone()).bold(k == 0)];
+            cells.extend(values.iter().map(|a| u.cell(*a).bold(k == 0)));
+            RowView { level: String::new(), cells }
+        })
+        .collect();
+    let empty = d.sangong[0][0].is_zero();
+    TableView {
+        number: 7,
+        title: "一般公共预算“三公”经费支出表".into(),
+        landscape: false,
+        widths: vec![4, 3, 3, 3, 3, 3, 3],
+        head: sangong_head(),
+        rows: if empty { Vec::new() } else { rows },
+        empty,
+        note: if empty {
+            empty_note(y, "一般公共预算“三公”经费支出")
+        } else {
+            String::new()
+        },
     }
+}
 
-    // 附表8、9 政府性基金、国有资本经营预算支出表
-    for (number, title, rows, what) in [
-        (8, "政府性基金预算支出表", &d.fund, "政府性基金预算支出"),
-        (9, "国有资本经营预算支出表", &d.capital, "国有资本经营预算支出"),
-    ] {
-        let mut head = code_head("科目名称");
-        head.extend([h("合计", 1, 2), h("基本支出", 1, 2), h("项目支出", 1, 2)]);
-        tables.push(classified(
-            number,
-            title,
-            false,
-            vec![3, 8, 3, 3, 3],
-            vec![head, vec![]],
-            rows,
-            &u,
-            note(what),
-        ));
-    }
-
-    Some(TablesView {
-        department: b.document.short_name.clone().unwrap_or_else(|| b.document.department.clone()),
-        unit: if u.yuan { "元" } else { "万元" }.to_string(),
-        tables,
-    })
+fn sangong_head() -> Vec<Vec<HeadCell>> {
+    vec![
+        vec![
+            h("项　　目", 1, 2),
+            h("合计", 1, 2),
+            h("因公出国（境）费", 1, 2),
+            h("公务用车购置及运行费", 3, 1),
+            h("公务接待费", 1, 2),
+        ],
+        vec![h("小计", 1, 1), h("公务用车购置费", 1, 1), h("公务用车运行费", 1, 1)],
+    ]
 }
 
 #[allow(clippy::too_many_arguments)]

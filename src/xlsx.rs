@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::tables::{TableView, TablesView};
+use crate::tables::{CellView, TableView, TablesView};
 
 /// The sheet name of a table: “附表1 部门收支总表”.
 pub fn sheet_name(t: &TableView) -> String {
@@ -85,8 +85,36 @@ impl Formats {
 
 fn sheet(ws: &mut Worksheet, v: &TablesView, t: &TableView) -> Result<(), XlsxError> {
     let f = Formats::new();
-    let cols = t.widths.len() as u16;
-    let last = cols - 1;
+    page_setup(ws, t)?;
+    let last = t.widths.len() as u16 - 1;
+    ws.merge_range(0, 0, 0, last, &format!("附表{}　{}", t.number, t.title), &f.title)?;
+    ws.set_row_height(0, 28)?;
+    ws.write_string_with_format(1, 0, format!("编制部门：{}", v.department), &f.plain)?;
+    ws.write_string_with_format(1, last, format!("单位：{}", v.unit), &f.plain_right)?;
+    let top = 2u32;
+    header(ws, t, top, &f)?;
+    let body = top + t.head.len() as u32;
+    ws.set_repeat_rows(top, body - 1)?;
+    ws.set_freeze_panes(body, 0)?;
+    let mut r = body;
+    for row in &t.rows {
+        for (c, cell) in row.cells.iter().enumerate() {
+            body_cell(ws, r, c as u16, cell, &f)?;
+        }
+        r += 1;
+    }
+    if t.empty {
+        for c in 0..t.widths.len() as u16 {
+            ws.write_blank(r, c, &f.text)?;
+        }
+        r += 1;
+        ws.write_string_with_format(r + 1, 0, &t.note, &f.note)?;
+    }
+    Ok(())
+}
+
+/// Sheet name, A4 paper, orientation, one page wide, column widths.
+fn page_setup(ws: &mut Worksheet, t: &TableView) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(t))?;
     ws.set_paper_size(9);
     if t.landscape {
@@ -96,19 +124,18 @@ fn sheet(ws: &mut Worksheet, v: &TablesView, t: &TableView) -> Result<(), XlsxEr
     for (c, w) in t.widths.iter().enumerate() {
         ws.set_column_width(c as u16, f64::from(*w) * 4.0 + 2.0)?;
     }
-    ws.merge_range(0, 0, 0, last, &format!("附表{}　{}", t.number, t.title), &f.title)?;
-    ws.set_row_height(0, 28)?;
-    ws.write_string_with_format(1, 0, format!("编制部门：{}", v.department), &f.plain)?;
-    ws.write_string_with_format(1, last, format!("单位：{}", v.unit), &f.plain_right)?;
+    Ok(())
+}
 
-    // Header rows: place each cell in the first column not covered by a
-    // row-spanning cell from a row above.
-    let top = 2u32;
-    let mut taken = vec![vec![false; cols as usize]; t.head.len()];
+/// Writes the header rows from row `top`: each cell goes in the first
+/// column not covered by a row-spanning cell from a row above.
+fn header(ws: &mut Worksheet, t: &TableView, top: u32, f: &Formats) -> Result<(), XlsxError> {
+    let cols = t.widths.len();
+    let mut taken = vec![vec![false; cols]; t.head.len()];
     for (r, row) in t.head.iter().enumerate() {
         let mut c = 0usize;
         for cell in row {
-            while c < cols as usize && taken[r][c] {
+            while c < cols && taken[r][c] {
                 c += 1;
             }
             let (r0, c0) = (top + r as u32, c as u16);
@@ -126,40 +153,34 @@ fn sheet(ws: &mut Worksheet, v: &TablesView, t: &TableView) -> Result<(), XlsxEr
             c += cell.colspan;
         }
     }
-    let body = top + t.head.len() as u32;
-    ws.set_repeat_rows(top, body - 1)?;
-    ws.set_freeze_panes(body, 0)?;
+    Ok(())
+}
 
-    let mut r = body;
-    for row in &t.rows {
-        for (c, cell) in row.cells.iter().enumerate() {
-            let c = c as u16;
-            match &cell.amount {
-                Some(m) => {
-                    let n: f64 = m.fixed.parse().unwrap_or(0.0);
-                    let fmt = if cell.bold { &f.number_bold } else { &f.number };
-                    ws.write_number_with_format(r, c, n, fmt)?;
-                }
-                None => {
-                    let mut fmt = if cell.bold { f.text_bold.clone() } else { f.text.clone() };
-                    if cell.indent > 0 {
-                        fmt = fmt.set_indent(cell.indent as u8);
-                    }
-                    if cell.align == "center" {
-                        fmt = fmt.set_align(FormatAlign::Center);
-                    }
-                    ws.write_string_with_format(r, c, &cell.text, &fmt)?;
-                }
+/// One body cell: an amount as a number, text with its indent and
+/// alignment.
+fn body_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &CellView,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match &cell.amount {
+        Some(m) => {
+            let n: f64 = m.fixed.parse().unwrap_or(0.0);
+            let fmt = if cell.bold { &f.number_bold } else { &f.number };
+            ws.write_number_with_format(r, c, n, fmt)?;
+        }
+        None => {
+            let mut fmt = if cell.bold { f.text_bold.clone() } else { f.text.clone() };
+            if cell.indent > 0 {
+                fmt = fmt.set_indent(cell.indent as u8);
             }
+            if cell.align == "center" {
+                fmt = fmt.set_align(FormatAlign::Center);
+            }
+            ws.write_string_with_format(r, c, &cell.text, &fmt)?;
         }
-        r += 1;
-    }
-    if t.empty {
-        for c in 0..cols {
-            ws.write_blank(r, c, &f.text)?;
-        }
-        r += 1;
-        ws.write_string_with_format(r + 1, 0, &t.note, &f.note)?;
     }
     Ok(())
 }

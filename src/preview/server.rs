@@ -100,6 +100,11 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
     match path {
         "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
         "/status" => ok("application/json", snap.status_json()),
+        // The page's own Chinese text falls back to this bundled face.
+        "/font/ui.otf" => match crate::fonts::bundled("FandolHei-Regular.otf") {
+            Some(data) => ok("font/otf", data),
+            None => text(404, "没有这个地址"),
+        },
         _ => page(path, snap).unwrap_or_else(|| text(404, "没有这个地址")),
     }
 }
