@@ -407,7 +407,10 @@ fn sangong(b: &Budget, out: &mut Vec<Problem>) {
                         ch.amount.text
                     ),
                 )
-                .expected("如 reception = \"在职人员增加\""),
+                .expected(format!(
+                    "在 [sangong.reasons] 写明原因，如 {} = \"在职人员增加\"",
+                    field.rsplit('.').next().unwrap_or(field)
+                )),
             );
         }
     }
