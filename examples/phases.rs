@@ -19,7 +19,11 @@ fn main() {
     println!("环境（字体、模板）：{:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let (budget, _, _) = inspect(std::path::Path::new("data/101001-2021.toml"));
     let mut budget = budget.expect("the sample loads");
-    let settings = pdf_settings(&[yusuan::args::PdfStandardArg::A2b]);
+    let mut settings = pdf_settings(&[yusuan::args::PdfStandardArg::A2b]);
+    // YUSUAN_UNTAGGED=1: what the structure tree costs (not an option of yusuan).
+    if std::env::var_os("YUSUAN_UNTAGGED").is_some() {
+        settings = yusuan::render::PdfSettings { standards: vec![], tagged: false };
+    }
     let (mut compile, mut pdf) = (Vec::new(), Vec::new());
     // With YUSUAN_DIR, cycle through the data files of a folder (a batch);
     // otherwise vary the department name of the sample.
