@@ -1,5 +1,8 @@
 //! Times the phases of one document, repeated with a changing figure:
-//! `cargo run --release --example phases [N]`.
+//! `cargo run --release --example phases [N]`. Environment: `YUSUAN_DIR=DIR`
+//! cycles through the data files of a folder (a batch), `YUSUAN_TRACE=1`
+//! writes Typst's timings of the last compile to /tmp/yusuan-trace.json,
+//! `YUSUAN_UNTAGGED=1` exports without structure tags and PDF/A.
 
 use std::sync::Arc;
 use std::time::Instant;
