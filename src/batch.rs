@@ -92,7 +92,7 @@ fn build_logged(
         "模板编译失败".to_string()
     })?;
     log.push_str(&report::typst_text(engine.world(), &compiled.warnings));
-    let ident = format!("yusuan/{}/{}", budget.document.code, budget.document.year);
+    let ident = crate::commands::pdf_ident(&budget);
     let pdf = engine.pdf(&compiled.document, &ident, today, settings).map_err(|diags| {
         log.push_str(&report::typst_text(engine.world(), &diags));
         "PDF 导出失败".to_string()

@@ -363,22 +363,18 @@ fn changes(b: &Budget, out: &mut Vec<Problem>) {
     if basic.direction != Direction::Flat && p.basic_reason.trim().is_empty() {
         out.push(Problem::warning(
             "previous.basic_reason",
-            format!("基本支出{}{}万元，但没有写原因", derive_word(&basic), basic.amount.text),
+            format!("基本支出{}{}万元，但没有写原因", basic.direction.word(), basic.amount.text),
         ));
     }
     if projects.direction != Direction::Flat && p.projects_reason.trim().is_empty() {
         out.push(Problem::warning(
             "previous.projects_reason",
-            format!("项目支出{}{}万元，但没有写原因", derive_word(&projects), projects.amount.text),
+            format!(
+                "项目支出{}{}万元，但没有写原因",
+                projects.direction.word(),
+                projects.amount.text
+            ),
         ));
-    }
-}
-
-fn derive_word(c: &Change) -> &'static str {
-    match c.direction {
-        Direction::Increase => "增加",
-        Direction::Decrease => "减少",
-        Direction::Flat => "持平",
     }
 }
 
@@ -403,7 +399,7 @@ fn sangong(b: &Budget, out: &mut Vec<Problem>) {
                     field,
                     format!(
                         "{what}较上年{}{}万元，但没有写增减原因",
-                        derive_word(&ch),
+                        ch.direction.word(),
                         ch.amount.text
                     ),
                 )

@@ -190,10 +190,16 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// The stable identifier of a department's document for one year, which
+/// `build` and the preview both give the PDF.
+pub fn pdf_ident(b: &Budget) -> String {
+    format!("yusuan/{}/{}", b.document.code, b.document.year)
+}
+
 /// Draft flag and the font families each role resolves to.
 pub fn presentation(engine: &Engine, draft: bool) -> derive::Presentation {
     let fonts =
-        engine.fonts().roles().into_iter().map(|(k, r)| (k.to_string(), r.families)).collect();
+        engine.fonts().roles().iter().map(|(k, r)| (k.to_string(), r.families.clone())).collect();
     derive::Presentation { draft, fonts }
 }
 

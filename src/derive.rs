@@ -50,6 +50,17 @@ pub struct Change {
     pub previous: Money,
 }
 
+impl Direction {
+    /// The word the documents use: 增加, 减少, 持平 (as serialized).
+    pub fn word(self) -> &'static str {
+        match self {
+            Direction::Increase => "增加",
+            Direction::Decrease => "减少",
+            Direction::Flat => "持平",
+        }
+    }
+}
+
 impl Change {
     /// Compares at display precision: a change that rounds to 0.00 万元 is
     /// 持平, because the page could not show it anyway.
@@ -573,6 +584,13 @@ mod tests {
 
     fn a(s: &str) -> Amount {
         parse_amount(s).unwrap()
+    }
+
+    #[test]
+    fn direction_words_match_what_the_templates_receive() {
+        for d in [Direction::Increase, Direction::Decrease, Direction::Flat] {
+            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.word()));
+        }
     }
 
     #[test]

@@ -48,12 +48,15 @@ pub enum Origin {
 pub struct FontSet {
     pub store: FontStore,
     pub faces: Vec<(FontInfo, Origin)>,
+    /// Roles resolved on first use: every document of a batch asks.
+    roles: std::sync::OnceLock<std::collections::BTreeMap<&'static str, Resolved>>,
 }
 
 impl FontSet {
     /// Indexes every font; faces are parsed lazily on first use.
     pub fn load(opts: &FontOptions) -> FontSet {
-        let mut set = FontSet { store: FontStore::new(), faces: Vec::new() };
+        let mut set =
+            FontSet { store: FontStore::new(), faces: Vec::new(), roles: Default::default() };
         for (name, data) in BUNDLED {
             for font in Font::iter(Bytes::new(data)) {
                 let info = font.info().clone();
@@ -139,8 +142,12 @@ pub struct Resolved {
 }
 
 impl FontSet {
-    /// Resolves every role against the fonts found.
-    pub fn roles(&self) -> std::collections::BTreeMap<&'static str, Resolved> {
+    /// Every role resolved against the fonts found.
+    pub fn roles(&self) -> &std::collections::BTreeMap<&'static str, Resolved> {
+        self.roles.get_or_init(|| self.resolve_roles())
+    }
+
+    fn resolve_roles(&self) -> std::collections::BTreeMap<&'static str, Resolved> {
         let book = self.store.book();
         ROLES
             .iter()

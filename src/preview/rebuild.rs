@@ -126,8 +126,7 @@ fn typeset(
     let compiled = engine.compile(&view, today).map_err(|d| typst_messages(engine.world(), &d))?;
     out.warnings.extend(typst_messages(engine.world(), &compiled.warnings));
     out.timings.compile = started.elapsed();
-    // The same identifier as `yusuan build` gives the document.
-    let ident = format!("yusuan/{}/{}", budget.document.code, budget.document.year);
+    let ident = commands::pdf_ident(budget);
     Ok(Pending { document: compiled.document, ident, today })
 }
 
