@@ -186,7 +186,7 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
             crate::diff::to_markdown(&changes, &title)
         }
     };
-    print!("{text}");
+    stdout(&text);
     Ok(())
 }
 
@@ -240,25 +240,28 @@ pub fn document_date(b: &Budget) -> Datetime {
 
 fn fonts(args: &FontsArgs) -> Result<(), Error> {
     let set = FontSet::load(&font_options(&args.fonts));
-    println!("字体角色（按优先顺序，第一个为实际使用的字体）：");
+    let mut text = String::from("字体角色（按优先顺序，第一个为实际使用的字体）：\n");
     for role in &crate::fonts::ROLES {
         let r = &set.roles()[role.key];
         let bold = if r.has_bold { "有粗体字形" } else { "无粗体字形，不加粗" };
-        println!("  {}：{}（{}）", role.label, r.families.join(" → "), bold);
+        text += &format!("  {}：{}（{}）\n", role.label, r.families.join(" → "), bold);
     }
-    println!("\n找到的字体（族名、样式、字重、来源）：");
+    text += "\n找到的字体（族名、样式、字重、来源）：\n";
     for (info, origin) in &set.faces {
         let from = match origin {
             Origin::Bundled(name) => format!("内置 {name}"),
             Origin::File(p) => p.display().to_string(),
         };
-        println!(
-            "  {}\t{:?}\t{}\t{}",
-            info.family,
-            info.variant.style,
-            info.variant.weight.to_number(),
-            from
-        );
+        let weight = info.variant.weight.to_number();
+        text += &format!("  {}\t{:?}\t{weight}\t{from}\n", info.family, info.variant.style);
     }
+    stdout(&text);
     Ok(())
+}
+
+/// Writes a command's result. A reader that stops early (`| head`) is not
+/// an error, and must not make the program panic as `print!` would.
+fn stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -35,12 +35,13 @@ pub fn diff(old: &Budget, new: &Budget) -> Vec<Change> {
 fn walk(path: &[String], a: &Value, b: &Value, out: &mut Vec<Change>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            for (k, va) in x {
-                let p = push(path, k);
-                walk(&p, va, y.get(k).unwrap_or(&Value::Null), out);
-            }
-            for (k, vb) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
-                walk(&push(path, k), &Value::Null, vb, out);
+            let mut keys: Vec<&String> =
+                x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))).collect();
+            // serde_json sorts keys by name; the labels table is in document order.
+            keys.sort_by_key(|k| rank(k));
+            for k in keys {
+                let (va, vb) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
+                walk(&push(path, k), va, vb, out);
             }
         }
         (Value::Array(x), Value::Array(y)) => walk_list(path, x, y, out),
@@ -198,6 +199,11 @@ const LABELS: &[(&str, &str)] = &[
 ];
 
 /// Chinese names of the data keys; unknown keys are shown as they are.
+/// Where a key stands in document order (unknown keys last).
+fn rank(key: &str) -> usize {
+    LABELS.iter().position(|(k, _)| *k == key).unwrap_or(LABELS.len())
+}
+
 pub fn label(key: &str) -> String {
     LABELS.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_string(), |(_, v)| v.to_string())
 }
@@ -273,6 +279,18 @@ mod tests {
         assert_eq!(d[0].section, "支出预算");
         assert_eq!(d[0].label, "基本支出 › 人员经费");
         assert_eq!((d[0].old.as_deref(), d[0].new.as_deref()), (Some("1193.26"), Some("1200.26")));
+    }
+
+    #[test]
+    fn changes_come_in_document_order() {
+        let a = budget(&sample());
+        let b = budget(
+            &sample()
+                .replace("as_of = 2020-12-31", "as_of = 2020-12-30")
+                .replace("rank = \"正处级\"", "rank = \"副厅级\""),
+        );
+        let sections: Vec<String> = diff(&a, &b).into_iter().map(|c| c.section).collect();
+        assert_eq!(sections, ["机构设置", "国有资产"]);
     }
 
     #[test]
