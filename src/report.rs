@@ -45,8 +45,3 @@ pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
 }
-
-/// Prints Typst's diagnostics to stderr.
-pub fn typst(world: &BudgetWorld, diags: &[SourceDiagnostic]) {
-    eprint!("{}", typst_text(world, diags));
-}
