@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use crate::model::Budget;
+use crate::model::fields;
 
 /// One changed field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +38,9 @@ fn walk(path: &[String], a: &Value, b: &Value, out: &mut Vec<Change>) {
         (Value::Object(x), Value::Object(y)) => {
             let mut keys: Vec<&String> =
                 x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))).collect();
-            // serde_json sorts keys by name; the labels table is in document order.
-            keys.sort_by_key(|k| rank(k));
+            // serde_json sorts keys by name; the field tables are in document order.
+            let parent = keys_of(path);
+            keys.sort_by_key(|k| fields::rank_of(&parent, k));
             for k in keys {
                 let (va, vb) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
                 walk(&push(path, k), va, vb, out);
@@ -88,12 +90,12 @@ fn walk_list(path: &[String], x: &[Value], y: &[Value], out: &mut Vec<Change>) {
 }
 
 fn change(path: &[String], a: &Value, b: &Value) -> Change {
-    let section = path.first().map(|s| label(s)).unwrap_or_default();
-    let in_indicators = path.iter().any(|s| s == "indicators");
-    let rest: Vec<String> = path
-        .iter()
-        .skip(1)
-        .map(|s| if in_indicators && s == "value" { "指标值".to_string() } else { label(s) })
+    let section = if path.is_empty() { String::new() } else { label_at(&path[..1]) };
+    let rest: Vec<String> = (2..=path.len())
+        .map(|n| match path[n - 1].starts_with(['第', '“']) {
+            true => path[n - 1].clone(),
+            false => label_at(&path[..n]),
+        })
         .collect();
     Change {
         section,
@@ -101,6 +103,11 @@ fn change(path: &[String], a: &Value, b: &Value) -> Change {
         old: show(a),
         new: show(b),
     }
+}
+
+/// A key shown inside a value: its name wherever it stands in the tables.
+fn key_label(key: &str) -> String {
+    fields::label_anywhere(key).unwrap_or(key).to_string()
 }
 
 /// A value as the reader sees it; `None` when absent.
@@ -113,7 +120,7 @@ fn show(v: &Value) -> Option<String> {
             v.as_object()
                 .into_iter()
                 .flatten()
-                .filter_map(|(k, v)| show(v).map(|s| format!("{}：{s}", label(k))))
+                .filter_map(|(k, v)| show(v).map(|s| format!("{}：{s}", key_label(k))))
                 .collect::<Vec<_>>()
                 .join("，"),
         ),
@@ -121,91 +128,21 @@ fn show(v: &Value) -> Option<String> {
     }
 }
 
-/// Field keys and their Chinese labels, as the change list names them.
-const LABELS: &[(&str, &str)] = &[
-    ("document", "文件身份"),
-    ("year", "年度"),
-    ("department", "部门名称"),
-    ("short_name", "部门简称"),
-    ("code", "编码"),
-    ("legal_basis", "公开依据"),
-    ("unit", "单位"),
-    ("date", "公开日期"),
-    ("duties", "部门职责"),
-    ("intro", "引言"),
-    ("items", "职责"),
-    ("units", "机构设置"),
-    ("nature", "单位性质"),
-    ("rank", "单位规格"),
-    ("funding", "经费保障形式"),
-    ("income", "收入预算"),
-    ("general_budget", "一般公共预算收入"),
-    ("government_fund", "政府性基金收入"),
-    ("special_account", "财政专户核拨收入"),
-    ("other", "其他"),
-    ("carryover", "上年结转"),
-    ("expenditure", "支出预算"),
-    ("basic", "基本支出"),
-    ("personnel", "人员经费"),
-    ("public", "日常公用经费"),
-    ("projects", "项目"),
-    ("amount", "金额"),
-    ("name", "名称"),
-    ("previous", "上年"),
-    ("basic_reason", "基本支出增减原因"),
-    ("projects_reason", "项目支出增减原因"),
-    ("stated", "已公布增减额"),
-    ("total", "合计"),
-    ("operating_costs", "机关运行经费"),
-    ("uses", "用途"),
-    ("sangong", "“三公”经费"),
-    ("current", "本年"),
-    ("overseas", "因公出国（境）费"),
-    ("vehicle_purchase", "公务用车购置费"),
-    ("vehicle_operation", "公务用车运行维护费"),
-    ("vehicle", "公务用车购置及运维费"),
-    ("reception", "公务接待费"),
-    ("reasons", "增减原因"),
-    ("performance", "预算绩效"),
-    ("overall", "部门整体绩效目标"),
-    ("goal", "总体绩效目标"),
-    ("targets", "分项绩效目标"),
-    ("measures", "工作保障措施"),
-    ("goals", "绩效目标"),
-    ("indicators", "绩效指标"),
-    ("level1", "一级指标"),
-    ("level2", "二级指标"),
-    ("level3", "三级指标"),
-    ("description", "指标描述"),
-    ("value", "价值"),
-    ("basis", "确定依据"),
-    ("procurement", "政府采购"),
-    ("goods", "货物"),
-    ("works", "工程"),
-    ("services", "服务"),
-    ("assets", "国有资产"),
-    ("as_of", "截止日期"),
-    ("buildings", "房屋"),
-    ("office_buildings", "其中：办公用房"),
-    ("vehicles", "车辆"),
-    ("major_equipment", "单价20万元以上设备"),
-    ("quantity", "数量"),
-    ("planned_purchase", "拟购置固定资产"),
-    ("planned_note", "拟购置说明"),
-    ("glossary", "名词解释"),
-    ("term", "名词"),
-    ("definition", "解释"),
-    ("other_matters", "其他需要说明的事项"),
-];
-
-/// Chinese names of the data keys; unknown keys are shown as they are.
-/// Where a key stands in document order (unknown keys last).
-fn rank(key: &str) -> usize {
-    LABELS.iter().position(|(k, _)| *k == key).unwrap_or(LABELS.len())
+/// The data keys among the steps of a path (list elements left out).
+fn keys_of(path: &[String]) -> Vec<&str> {
+    path.iter()
+        .map(String::as_str)
+        .filter(|s| !s.starts_with('第') && !s.starts_with('“'))
+        .collect()
 }
 
-pub fn label(key: &str) -> String {
-    LABELS.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_string(), |(_, v)| v.to_string())
+/// The Chinese name of the field a path ends at; unknown keys as they are.
+fn label_at(path: &[String]) -> String {
+    let last = path.last().map(String::as_str).unwrap_or_default();
+    match fields::field(keys_of(path)) {
+        Some(f) => f.label.to_string(),
+        None => last.to_string(),
+    }
 }
 
 /// Plain text, grouped by section; “无变化” when nothing changed.

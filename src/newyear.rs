@@ -8,7 +8,6 @@
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use crate::derive;
 use crate::model::Budget;
 
 /// The mark put on everything that must be entered again.
@@ -74,14 +73,14 @@ fn set_previous(doc: &mut DocumentMut, b: &Budget) {
         doc.insert("previous", Item::Table(Table::new()));
     }
     let Some(p) = table_mut(doc, "previous").and_then(Item::as_table_like_mut) else { return };
-    p.insert("basic", amount(derive::basic_total(e)));
-    p.insert("projects", amount(derive::projects_total(e)));
+    p.insert("basic", amount(e.basic_total()));
+    p.insert("projects", amount(e.projects_total()));
     p.insert("basic_reason", value(""));
     p.insert("projects_reason", value(""));
     p.remove("stated");
 }
 
-fn amount(a: crate::amount::Amount) -> Item {
+fn amount(a: crate::model::amount::Amount) -> Item {
     // Written as a string: it is the exact decimal, whatever its digits.
     value(a.to_string())
 }
@@ -217,8 +216,8 @@ mod tests {
         let draft = rollover(&text, &b, 2022).unwrap();
         let next: Budget = toml::from_str(&draft.text).unwrap();
         assert_eq!(next.document.year, 2022);
-        assert_eq!(next.previous.basic, derive::basic_total(&b.expenditure));
-        assert_eq!(next.previous.projects, derive::projects_total(&b.expenditure));
+        assert_eq!(next.previous.basic, b.expenditure.basic_total());
+        assert_eq!(next.previous.projects, b.expenditure.projects_total());
         assert_eq!(next.sangong.previous.reception, b.sangong.current.reception);
         assert!(next.sangong.reasons.reception.is_empty());
         assert_eq!(next.assets.as_of.to_string(), "2021-12-31");

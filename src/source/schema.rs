@@ -1,238 +1,20 @@
-//! 数据文件的结构：每张表有哪些键、各是什么类型、是否必填。
+//! 结构核对：对照 `model::fields` 走一遍解析后的文档，一次报出每个未知键、缺少的字段与类型错误。
 //!
 //! Serde stops at the first problem it meets. This walk over the parsed
 //! document reports every unknown key, missing field and wrong type of a file
-//! in one run, each at its own line and column. The tables below mirror
-//! `model` by hand; the tests compare them with the model's own serde field
-//! lists, so the two cannot drift apart unnoticed.
+//! in one run, each at its own line and column. The field tables are
+//! `model::fields`; the tests here compare them with the model's own serde
+//! field lists, so the two cannot drift apart unnoticed.
 
 use std::ops::Range;
 
 use serde::Deserialize;
 use toml_edit::{Item, TableLike, Value};
 
-use crate::amount::Amount;
-use crate::diag::Problem;
-use crate::load::did_you_mean;
-
-/// What a key holds.
-#[derive(Debug, Clone, Copy)]
-pub enum Kind {
-    /// 文字（字符串）。
-    Text,
-    /// 整数（年度）。
-    Int,
-    /// 金额：数字，或写成字符串的数字。
-    Amount,
-    /// 日期，如 2020-12-31。
-    Date,
-    /// true 或 false。
-    Bool,
-    /// 数组，各项同一类型。
-    List(&'static Kind),
-    /// 表（`[a]` 或 `{ … }`）。
-    Table(&'static [Field]),
-}
-
-/// One key of a table.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub key: &'static str,
-    /// 中文名称，用于提示。
-    pub label: &'static str,
-    pub kind: Kind,
-    pub required: bool,
-}
-
-const fn req(key: &'static str, label: &'static str, kind: Kind) -> Field {
-    Field { key, label, kind, required: true }
-}
-
-const fn opt(key: &'static str, label: &'static str, kind: Kind) -> Field {
-    Field { key, label, kind, required: false }
-}
-
-use Kind::{Amount as Money, Bool, Date, Int, List, Table, Text};
-
-const TEXTS: Kind = List(&Text);
-
-pub const DOCUMENT: &[Field] = &[
-    req("year", "预算年度", Int),
-    req("department", "部门全称", Text),
-    opt("short_name", "部门简称", Text),
-    req("code", "部门编码", Text),
-    req("legal_basis", "公开依据", TEXTS),
-    opt("unit", "金额单位", Text),
-    opt("date", "公开日期", Date),
-    opt("table_unit", "附表金额单位", Text),
-];
-
-pub const DUTIES: &[Field] = &[req("intro", "职责引言", Text), opt("items", "各条职责", TEXTS)];
-
-pub const UNIT: &[Field] = &[
-    req("name", "单位名称", Text),
-    opt("code", "单位编码", Text),
-    req("nature", "单位性质", Text),
-    req("rank", "单位规格", Text),
-    req("funding", "经费保障形式", Text),
-];
-
-pub const INCOME: &[Field] = &[
-    opt("general_budget", "一般公共预算收入", Money),
-    opt("government_fund", "政府性基金预算收入", Money),
-    opt("special_account", "财政专户核拨收入", Money),
-    opt("other", "其他来源收入", Money),
-    opt("carryover", "上年结转", Money),
-    opt("state_capital", "国有资本经营预算收入", Money),
-    opt("institution", "事业收入", Money),
-    opt("institution_business", "事业单位经营收入", Money),
-    opt("stated_total", "已公布的收入合计", Money),
-];
-
-pub const BASIC: &[Field] = &[
-    // Required unless the file has line items: `lineitems::check` says so.
-    opt("personnel", "人员经费", Money),
-    opt("public", "日常公用经费", Money),
-    opt("stated_total", "已公布的基本支出合计", Money),
-];
-
-pub const PROJECT_LINE: &[Field] = &[req("name", "项目名称", Text), opt("amount", "金额", Money)];
-
-pub const EXPENDITURE: &[Field] = &[
-    opt("basic", "基本支出", Table(BASIC)),
-    opt("projects", "项目支出", List(&Table(PROJECT_LINE))),
-    opt("stated_total", "已公布的支出合计", Money),
-    opt("stated_projects", "已公布的项目支出合计", Money),
-];
-
-pub const STATED_CHANGES: &[Field] = &[
-    opt("total", "收支总额增减", Money),
-    opt("basic", "基本支出增减", Money),
-    opt("projects", "项目支出增减", Money),
-];
-
-pub const PREVIOUS: &[Field] = &[
-    req("basic", "上年基本支出", Money),
-    req("projects", "上年项目支出", Money),
-    opt("basic_reason", "基本支出增减原因", Text),
-    opt("projects_reason", "项目支出增减原因", Text),
-    opt("stated", "已公布的增减额", Table(STATED_CHANGES)),
-];
-
-pub const OPERATING_COSTS: &[Field] = &[
-    opt("amount", "机关运行经费", Money),
-    opt("same_as_public", "与日常公用经费相同", Bool),
-    req("uses", "主要用途", TEXTS),
-];
-
-pub const SANGONG_FIGURES: &[Field] = &[
-    opt("overseas", "因公出国（境）费", Money),
-    opt("vehicle_purchase", "公务用车购置费", Money),
-    opt("vehicle_operation", "公务用车运行维护费", Money),
-    opt("reception", "公务接待费", Money),
-    opt("stated_total", "已公布的“三公”经费合计", Money),
-    opt("stated_vehicle", "已公布的公务用车购置及运维费", Money),
-];
-
-pub const SANGONG_REASONS: &[Field] = &[
-    opt("overseas", "因公出国（境）费增减原因", Text),
-    opt("vehicle", "公务用车购置及运维费增减原因", Text),
-    opt("reception", "公务接待费增减原因", Text),
-];
-
-pub const SANGONG: &[Field] = &[
-    req("current", "本年“三公”经费", Table(SANGONG_FIGURES)),
-    req("previous", "上年“三公”经费", Table(SANGONG_FIGURES)),
-    opt("reasons", "增减原因", Table(SANGONG_REASONS)),
-];
-
-pub const TARGET: &[Field] = &[
-    req("name", "分项名称", Text),
-    req("goal", "绩效目标", Text),
-    req("indicators", "绩效指标", Text),
-];
-
-pub const OVERALL: &[Field] = &[
-    req("goal", "总体绩效目标", TEXTS),
-    opt("targets", "分项绩效目标", List(&Table(TARGET))),
-    opt("measures", "工作保障措施", TEXTS),
-];
-
-pub const INDICATOR: &[Field] = &[
-    opt("level1", "一级指标", Text),
-    req("level2", "二级指标", Text),
-    req("level3", "三级指标", Text),
-    opt("description", "指标描述", Text),
-    req("value", "指标值", Text),
-    opt("basis", "指标值确定依据", Text),
-];
-
-pub const PROJECT_TABLE: &[Field] = &[
-    req("name", "项目名称", Text),
-    opt("unit", "表头单位", Text),
-    req("goals", "绩效目标", TEXTS),
-    req("indicators", "绩效指标", List(&Table(INDICATOR))),
-    opt("budget_line", "对应的项目支出", Text),
-];
-
-pub const PERFORMANCE: &[Field] = &[
-    req("overall", "部门整体绩效目标", Table(OVERALL)),
-    opt("projects", "项目绩效目标表", List(&Table(PROJECT_TABLE))),
-];
-
-pub const PROCUREMENT: &[Field] = &[
-    opt("goods", "货物类", Money),
-    opt("works", "工程类", Money),
-    opt("services", "服务类", Money),
-    opt("stated_total", "已公布的政府采购预算合计", Money),
-];
-
-pub const HOLDING: &[Field] = &[opt("quantity", "数量", Money), req("value", "价值", Money)];
-
-pub const ASSETS: &[Field] = &[
-    req("as_of", "统计截止日期", Date),
-    req("buildings", "房屋", Table(HOLDING)),
-    req("office_buildings", "办公用房", Table(HOLDING)),
-    req("vehicles", "车辆", Table(HOLDING)),
-    req("major_equipment", "单价 20 万元以上设备", Table(HOLDING)),
-    req("other", "其他固定资产", Table(HOLDING)),
-    opt("planned_purchase", "拟购置固定资产总额", Money),
-    opt("planned_note", "拟购置资产说明", Text),
-    opt("stated_total", "已公布的资产总额", Money),
-];
-
-pub const TERM: &[Field] = &[req("term", "名词", Text), req("definition", "解释", Text)];
-
-/// The whole file.
-pub const BUDGET: &[Field] = &[
-    req("document", "文件身份", Table(DOCUMENT)),
-    req("duties", "部门职责", Table(DUTIES)),
-    req("units", "机构设置", List(&Table(UNIT))),
-    opt("income", "收入预算", Table(INCOME)),
-    opt("expenditure", "支出预算", Table(EXPENDITURE)),
-    req("previous", "上年预算数", Table(PREVIOUS)),
-    req("operating_costs", "机关运行经费", Table(OPERATING_COSTS)),
-    req("sangong", "“三公”经费", Table(SANGONG)),
-    req("performance", "预算绩效信息", Table(PERFORMANCE)),
-    opt("procurement", "政府采购预算", Table(PROCUREMENT)),
-    req("assets", "国有资产占用情况", Table(ASSETS)),
-    opt("glossary", "名词解释", List(&Table(TERM))),
-    opt("other_matters", "其他需要说明的事项", TEXTS),
-    opt("line_items", "预算明细", List(&Table(LINE_ITEM))),
-];
-
-pub const LINE_ITEM: &[Field] = &[
-    opt("unit", "单位", Text),
-    req("function", "功能分类科目编码", Text),
-    opt("function_name", "功能分类项级名称", Text),
-    opt("economic", "经济分类科目编码", Text),
-    opt("economic_name", "经济分类款名称", Text),
-    opt("source", "资金来源", Text),
-    opt("carried_from", "上年结转资金的来源", Text),
-    opt("basic", "基本支出类别", Text),
-    opt("project", "项目名称", Text),
-    req("amount", "金额", Money),
-];
+use crate::diag::{Problem, did_you_mean};
+use crate::model::amount::Amount;
+use crate::model::fields::Kind::{Amount as Money, Bool, Date, Int, List, Table, Text};
+use crate::model::fields::{BUDGET, Field, Kind};
 
 /// What the walk found.
 #[derive(Debug, Default)]
@@ -427,7 +209,7 @@ fn scalar_fits(v: &Value, kind: Kind, raw: &str) -> Result<(), Option<String>> {
 /// The model reads a TOML float through f64; a literal with more digits than
 /// f64 keeps would silently become another number.
 fn float_is_exact(read: Amount, raw: &str) -> Result<(), String> {
-    match crate::amount::parse_amount(raw) {
+    match crate::model::amount::parse_amount(raw) {
         Ok(exact) if exact != read => Err(format!(
             "金额 {raw} 位数过多，按小数读取会变成 {read}；请写成带引号的字符串：\"{raw}\""
         )),
@@ -610,6 +392,7 @@ mod tests {
     #[test]
     fn every_model_field_is_in_the_schema() {
         use crate::model as m;
+        use crate::model::fields::*;
         let pairs: Vec<(&str, Vec<String>, &[Field])> = vec![
             ("Budget", serde_keys::<m::Budget>(), BUDGET),
             ("Document", serde_keys::<m::Document>(), DOCUMENT),

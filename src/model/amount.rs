@@ -21,6 +21,10 @@ pub const SHOWN_DECIMALS: u32 = 2;
 /// Decimals accepted in the data: 0.000001 万元 is one cent (0.01 元).
 pub const MAX_DECIMALS: u32 = 6;
 
+/// Amounts above this (in 万元, a trillion 元) are taken as typos: checked
+/// before any sum, so no sum can overflow.
+pub const ABSURD: i64 = 100_000_000;
+
 /// An amount in 万元, exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Amount(pub Decimal);

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::tables::{CellView, TableView, TablesView};
+use crate::derive::view::{CellView, TableView, TablesView};
 
 /// The sheet name of a table: “附表1 部门收支总表”.
 pub fn sheet_name(t: &TableView) -> String {
@@ -27,7 +27,7 @@ pub fn workbook(v: &TablesView) -> Result<Vec<u8>, XlsxError> {
 /// Writes `<path>` atomically.
 pub fn write(v: &TablesView, path: &Path) -> Result<(), String> {
     let bytes = workbook(v).map_err(|e| format!("无法生成 xlsx：{e}"))?;
-    crate::output::write_atomic(path, &bytes).map_err(|e| e.to_string())
+    crate::export::output::write_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
 /// `yusuan build --xlsx`: the workbook beside the PDF, `<stem>.xlsx`. A
@@ -176,7 +176,7 @@ fn body_cell(
             if cell.indent > 0 {
                 fmt = fmt.set_indent(cell.indent as u8);
             }
-            if cell.align == "center" {
+            if cell.align == crate::derive::view::Align::Center {
                 fmt = fmt.set_align(FormatAlign::Center);
             }
             ws.write_string_with_format(r, c, &cell.text, &fmt)?;

@@ -1,17 +1,16 @@
 //! 核对：发布前必须成立的算术关系和数据约束。
 //!
-//! Every check names the field it is about; `load::locate` turns the field
+//! Every check names the field it is about; `source::locate` turns the field
 //! path into a line and column. Errors block the build, warnings are printed.
+
+mod lineitems;
 
 use rust_decimal::Decimal;
 
-use crate::amount::{Amount, MAX_DECIMALS};
-use crate::derive::{self, Change, Direction};
 use crate::diag::Problem;
+use crate::model::amount::{ABSURD, Amount, MAX_DECIMALS};
+use crate::model::totals::{Delta, Direction};
 use crate::model::{Budget, Indicator, ProjectTable};
-
-/// Amounts above this (in 万元, i.e. one trillion 元) are taken as typos.
-const ABSURD: i64 = 100_000_000;
 
 /// Runs every check and returns all problems, errors first.
 pub fn check(b: &Budget) -> Vec<Problem> {
@@ -28,7 +27,7 @@ pub fn check(b: &Budget) -> Vec<Problem> {
         assets(b, &mut out);
         cost_links(b, &mut out);
         // The line-item tables add up the narrative's figures too.
-        out.extend(crate::lineitems::check(b));
+        out.extend(lineitems::check(b));
     }
     performance(b, &mut out);
     out.sort_by_key(|p| p.severity);
@@ -172,27 +171,19 @@ type PartsSum = fn(&Budget) -> Amount;
 fn stated_total_fields(b: &Budget) -> [(&'static str, Option<Amount>, PartsSum); 10] {
     let (e, s) = (&b.expenditure, &b.sangong);
     [
-        ("income.stated_total", b.income.stated_total, |b| derive::income_total(&b.income)),
-        ("expenditure.stated_total", e.stated_total, |b| derive::expenditure_total(&b.expenditure)),
-        ("expenditure.stated_projects", e.stated_projects, |b| {
-            derive::projects_total(&b.expenditure)
-        }),
-        ("expenditure.basic.stated_total", e.basic.stated_total, |b| {
-            derive::basic_total(&b.expenditure)
-        }),
-        ("sangong.current.stated_total", s.current.stated_total, |b| {
-            derive::sangong_total(&b.sangong.current)
-        }),
+        ("income.stated_total", b.income.stated_total, |b| b.income.total()),
+        ("expenditure.stated_total", e.stated_total, |b| b.expenditure.total()),
+        ("expenditure.stated_projects", e.stated_projects, |b| b.expenditure.projects_total()),
+        ("expenditure.basic.stated_total", e.basic.stated_total, |b| b.expenditure.basic_total()),
+        ("sangong.current.stated_total", s.current.stated_total, |b| b.sangong.current.total()),
         ("sangong.current.stated_vehicle", s.current.stated_vehicle, |b| {
-            b.sangong.current.vehicle_purchase + b.sangong.current.vehicle_operation
+            b.sangong.current.vehicle()
         }),
-        ("sangong.previous.stated_total", s.previous.stated_total, |b| {
-            derive::sangong_total(&b.sangong.previous)
-        }),
+        ("sangong.previous.stated_total", s.previous.stated_total, |b| b.sangong.previous.total()),
         ("sangong.previous.stated_vehicle", s.previous.stated_vehicle, |b| {
-            b.sangong.previous.vehicle_purchase + b.sangong.previous.vehicle_operation
+            b.sangong.previous.vehicle()
         }),
-        ("assets.stated_total", b.assets.stated_total, |b| derive::assets_total(&b.assets)),
+        ("assets.stated_total", b.assets.stated_total, |b| b.assets.total()),
         ("procurement.stated_total", b.procurement.stated_total, |b| {
             b.procurement.goods + b.procurement.works + b.procurement.services
         }),
@@ -275,8 +266,8 @@ fn operating(b: &Budget, out: &mut Vec<Problem>) {
 }
 
 fn totals(b: &Budget, out: &mut Vec<Problem>) {
-    let income = derive::income_total(&b.income);
-    let spend = derive::expenditure_total(&b.expenditure);
+    let income = b.income.total();
+    let spend = b.expenditure.total();
     if income != spend {
         out.push(
             Problem::error(
@@ -325,9 +316,9 @@ fn change_mismatch(
 fn changes(b: &Budget, out: &mut Vec<Problem>) {
     let e = &b.expenditure;
     let p = &b.previous;
-    let (cur_basic, cur_projects) = (derive::basic_total(e), derive::projects_total(e));
-    let basic = Change::between(cur_basic, p.basic);
-    let projects = Change::between(cur_projects, p.projects);
+    let (cur_basic, cur_projects) = (e.basic_total(), e.projects_total());
+    let basic = Delta::between(cur_basic, p.basic);
+    let projects = Delta::between(cur_projects, p.projects);
     let s = &p.stated;
     let pairs = [
         (
@@ -363,7 +354,7 @@ fn changes(b: &Budget, out: &mut Vec<Problem>) {
     if basic.direction != Direction::Flat && p.basic_reason.trim().is_empty() {
         out.push(Problem::warning(
             "previous.basic_reason",
-            format!("基本支出{}{}万元，但没有写原因", basic.direction.word(), basic.amount.text),
+            format!("基本支出{}{}万元，但没有写原因", basic.direction.word(), basic.amount.text()),
         ));
     }
     if projects.direction != Direction::Flat && p.projects_reason.trim().is_empty() {
@@ -372,7 +363,7 @@ fn changes(b: &Budget, out: &mut Vec<Problem>) {
             format!(
                 "项目支出{}{}万元，但没有写原因",
                 projects.direction.word(),
-                projects.amount.text
+                projects.amount.text()
             ),
         ));
     }
@@ -382,17 +373,11 @@ fn sangong(b: &Budget, out: &mut Vec<Problem>) {
     let (c, p, r) = (&b.sangong.current, &b.sangong.previous, &b.sangong.reasons);
     let items = [
         ("sangong.reasons.overseas", "因公出国（境）费", c.overseas, p.overseas, &r.overseas),
-        (
-            "sangong.reasons.vehicle",
-            "公务用车购置及运维费",
-            c.vehicle_purchase + c.vehicle_operation,
-            p.vehicle_purchase + p.vehicle_operation,
-            &r.vehicle,
-        ),
+        ("sangong.reasons.vehicle", "公务用车购置及运维费", c.vehicle(), p.vehicle(), &r.vehicle),
         ("sangong.reasons.reception", "公务接待费", c.reception, p.reception, &r.reception),
     ];
     for (field, what, cur, prev, reason) in items {
-        let ch = Change::between(cur, prev);
+        let ch = Delta::between(cur, prev);
         if ch.direction != Direction::Flat && reason.trim().is_empty() {
             out.push(
                 Problem::warning(
@@ -400,7 +385,7 @@ fn sangong(b: &Budget, out: &mut Vec<Problem>) {
                     format!(
                         "{what}较上年{}{}万元，但没有写增减原因",
                         ch.direction.word(),
-                        ch.amount.text
+                        ch.amount.text()
                     ),
                 )
                 .expected(format!(
@@ -469,7 +454,7 @@ fn project_table(base: &str, t: &ProjectTable, out: &mut Vec<Problem>) {
     for (n, ind) in t.indicators.iter().enumerate() {
         let field = format!("{base}.indicators[{n}]");
         indicator(&field, ind, out);
-        let key = format!("{}/{}", derive::level1(ind), ind.level2.trim());
+        let key = format!("{}/{}", ind.level1(), ind.level2.trim());
         if key != last {
             if closed.contains(&key) {
                 out.push(
@@ -485,7 +470,7 @@ fn project_table(base: &str, t: &ProjectTable, out: &mut Vec<Problem>) {
         }
     }
     for needed in ["产出指标", "效果指标", "满意度指标"] {
-        if !t.indicators.iter().any(|i| derive::level1(i) == needed) {
+        if !t.indicators.iter().any(|i| i.level1() == needed) {
             out.push(Problem::warning(
                 format!("{base}.indicators"),
                 format!("“{}”缺少{needed}", t.name),
@@ -495,7 +480,7 @@ fn project_table(base: &str, t: &ProjectTable, out: &mut Vec<Problem>) {
 }
 
 fn indicator(field: &str, ind: &Indicator, out: &mut Vec<Problem>) {
-    if derive::level1(ind).is_empty() {
+    if ind.level1().is_empty() {
         out.push(
             Problem::error(
                 format!("{field}.level2"),
@@ -520,7 +505,7 @@ pub fn cost_amount(value: &str) -> Option<Amount> {
     if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '，')) {
         return None;
     }
-    let a = crate::amount::parse_amount(n).ok()?;
+    let a = crate::model::amount::parse_amount(n).ok()?;
     Some(if yuan { Amount(a.0.checked_div(Decimal::from(10_000))?) } else { a })
 }
 
@@ -559,7 +544,7 @@ fn cost_links(b: &Budget, out: &mut Vec<Problem>) {
 
 fn unknown_line(n: usize, line: &str, names: &[&str]) -> Problem {
     let mut message = format!("项目支出中没有“{line}”");
-    if let Some(best) = crate::load::did_you_mean(line.trim(), names) {
+    if let Some(best) = crate::diag::did_you_mean(line.trim(), names) {
         message.push_str(&format!("，是否想写“{best}”？"));
     }
     Problem::error(format!("performance.projects[{n}].budget_line"), message)
@@ -591,7 +576,7 @@ fn cost_mismatch(b: &Budget, tables: &[usize], line: &str, sum: Amount, amount: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::parse_amount;
+    use crate::model::amount::parse_amount;
 
     fn a(s: &str) -> Amount {
         parse_amount(s).unwrap()
@@ -614,7 +599,7 @@ mod tests {
 
     fn problems(text: &str) -> Vec<Problem> {
         let b: Budget = toml::from_str(text).unwrap();
-        check(&crate::lineitems::resolve(b, text))
+        check(&crate::source::resolve::resolve(b, text))
     }
 
     #[test]
@@ -696,8 +681,8 @@ mod tests {
 
     /// Every amount field of the schema (line items have their own check),
     /// as a path with `[0]` for arrays.
-    fn money_paths(fields: &[crate::schema::Field], path: &str, out: &mut Vec<String>) {
-        use crate::schema::Kind;
+    fn money_paths(fields: &[crate::model::fields::Field], path: &str, out: &mut Vec<String>) {
+        use crate::model::fields::Kind;
         for f in fields {
             let here =
                 if path.is_empty() { f.key.to_string() } else { format!("{path}.{}", f.key) };
@@ -736,7 +721,7 @@ mod tests {
     #[test]
     fn every_amount_field_is_range_checked() {
         let mut paths = Vec::new();
-        money_paths(crate::schema::BUDGET, "", &mut paths);
+        money_paths(crate::model::fields::BUDGET, "", &mut paths);
         assert!(paths.len() > 40, "{paths:?}");
         // Without line items, so that no figure is derived over the one set.
         let mut base: toml::Value = toml::from_str(&sample()).unwrap();

@@ -4,104 +4,35 @@
 //! already computed with exact decimals and already formatted by the one
 //! display rule of `amount`. The templates only choose sentences.
 
+pub mod tables;
+pub mod view;
+
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use crate::amount::Amount;
+use crate::model::amount::Amount;
+use crate::model::totals::{Delta, Direction};
 use crate::model::{self, Budget, Holding, Indicator};
-
-/// An amount in the two forms the templates print.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Money {
-    /// 正文形式：`696.6`。
-    pub text: String,
-    /// 表格形式：`696.60`。
-    pub fixed: String,
-}
+pub use view::*;
 
 impl From<Amount> for Money {
     fn from(a: Amount) -> Money {
-        Money { text: a.text(), fixed: a.fixed() }
-    }
-}
-
-/// 与上年比较的方向。
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-pub enum Direction {
-    #[serde(rename = "增加")]
-    Increase,
-    #[serde(rename = "减少")]
-    Decrease,
-    #[serde(rename = "持平")]
-    Flat,
-}
-
-/// 本年与上年的比较。
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Change {
-    /// 增加、减少或持平。
-    pub direction: Direction,
-    /// 增减额（绝对值）。
-    pub amount: Money,
-    /// 本年数。
-    pub current: Money,
-    /// 上年数。
-    pub previous: Money,
-}
-
-impl Direction {
-    /// The word the documents use: 增加, 减少, 持平 (as serialized).
-    pub fn word(self) -> &'static str {
-        match self {
-            Direction::Increase => "增加",
-            Direction::Decrease => "减少",
-            Direction::Flat => "持平",
-        }
+        let text = a.text();
+        Money { zero: text == "0", text, fixed: a.fixed() }
     }
 }
 
 impl Change {
-    /// Compares at display precision: a change that rounds to 0.00 万元 is
-    /// 持平, because the page could not show it anyway.
+    /// The change from `previous` to `current`, by the model's rule.
     pub fn between(current: Amount, previous: Amount) -> Change {
-        let diff = current - previous;
-        let direction = if diff.rounded().is_zero() {
-            Direction::Flat
-        } else if diff.0.is_sign_positive() {
-            Direction::Increase
-        } else {
-            Direction::Decrease
-        };
+        let d = Delta::between(current, previous);
         Change {
-            direction,
-            amount: diff.abs().into(),
+            direction: d.direction.into(),
+            flat: d.direction == Direction::Flat,
+            amount: d.amount.into(),
             current: current.into(),
             previous: previous.into(),
         }
     }
-}
-
-/// Everything the templates receive, serialized to `/data.json`.
-#[derive(Debug, Serialize)]
-pub struct View {
-    pub doc: DocView,
-    pub duties: model::Duties,
-    pub units: Vec<UnitView>,
-    pub income: IncomeView,
-    pub expenditure: ExpenditureView,
-    pub change: ChangeView,
-    pub operating: OperatingView,
-    pub sangong: SangongView,
-    pub performance: PerformanceView,
-    pub procurement: ProcurementView,
-    pub assets: AssetsView,
-    pub glossary: Vec<TermView>,
-    pub other_matters: Vec<String>,
-    /// 各字体角色可用的字体族，按优先顺序。
-    pub fonts: BTreeMap<String, Vec<String>>,
-    /// 附表（由预算明细推算）；没有明细时为空。
-    pub tables: Option<crate::tables::TablesView>,
 }
 
 /// How the document is presented, independent of its data.
@@ -113,167 +44,12 @@ pub struct Presentation {
     pub fonts: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct DocView {
-    pub year: i32,
-    pub previous_year: i32,
-    pub department: String,
-    pub short_name: String,
-    pub code: String,
-    pub legal_basis: Vec<String>,
-    pub unit: String,
-    /// 公开依据连成一句：《甲》《乙》和《丙》。
-    pub legal_basis_text: String,
-    /// 是否为草稿（加水印）。
-    pub draft: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct UnitView {
-    pub name: String,
-    pub nature: String,
-    pub rank: String,
-    pub funding: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IncomeView {
-    pub total: Money,
-    pub general_budget: Money,
-    pub government_fund: Money,
-    pub special_account: Money,
-    pub other: Money,
-    pub carryover: Money,
-    /// 国有资本经营预算收入、事业收入、事业单位经营收入：为 0 时不在正文中提及。
-    pub state_capital: Money,
-    pub institution: Money,
-    pub institution_business: Money,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ExpenditureView {
-    pub total: Money,
-    pub basic: Money,
-    pub personnel: Money,
-    pub public: Money,
-    pub projects_total: Money,
-    pub projects: Vec<NamedMoney>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct NamedMoney {
-    pub name: String,
-    pub amount: Money,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ChangeView {
-    pub total: Change,
-    pub basic: Change,
-    pub projects: Change,
-    pub basic_reason: String,
-    pub projects_reason: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OperatingView {
-    pub amount: Money,
-    /// 用途，已用顿号连接。
-    pub uses: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SangongView {
-    pub total: Change,
-    pub overseas: SangongItem,
-    pub vehicle: SangongItem,
-    pub vehicle_purchase: Money,
-    pub vehicle_operation: Money,
-    pub reception: SangongItem,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SangongItem {
-    pub change: Change,
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PerformanceView {
-    pub goal: Vec<String>,
-    pub targets: Vec<model::Target>,
-    pub measures: Vec<String>,
-    pub projects: Vec<ProjectTableView>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProjectTableView {
-    /// 表号：全文表格连续编号，机构设置表为表1。
-    pub number: usize,
-    /// 表名：“<项目>绩效目标表”。
-    pub title: String,
-    pub unit: String,
-    pub goals: Vec<String>,
-    pub rows: Vec<IndicatorRow>,
-}
-
-/// 一行指标；`span*` 为合并单元格的行数，0 表示该格被上方合并。
-#[derive(Debug, Serialize, PartialEq)]
-pub struct IndicatorRow {
-    pub level1: String,
-    pub level2: String,
-    pub level3: String,
-    pub description: String,
-    pub value: String,
-    pub basis: String,
-    pub span1: usize,
-    pub span2: usize,
-    pub span3: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProcurementView {
-    pub total: Money,
-    pub goods: Money,
-    pub works: Money,
-    pub services: Money,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AssetsView {
-    /// 表号：排在各项目绩效目标表之后。
-    pub table_number: usize,
-    /// 截止日期：“2020年12月31日”。
-    pub as_of: String,
-    pub as_of_year: i32,
-    pub total: Money,
-    pub rows: Vec<AssetRow>,
-    pub planned_purchase: Money,
-    pub planned_note: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AssetRow {
-    pub label: String,
-    /// 数量；不适用时为“——”。
-    pub quantity: String,
-    pub value: Money,
-    /// 是否为“其中”行（缩进）。
-    pub sub: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TermView {
-    pub term: String,
-    pub definition: String,
-}
-
 /// Builds the view. `derive` trusts data that has passed the checks, but stays
 /// total: odd data yields odd figures, never a panic.
 pub fn view(b: &Budget, how: &Presentation) -> View {
     View {
         doc: doc_view(b, how.draft),
-        duties: b.duties.clone(),
+        duties: DutiesView { intro: b.duties.intro.clone(), items: b.duties.items.clone() },
         units: b.units.iter().map(unit_view).collect(),
         income: income_view(&b.income),
         expenditure: expenditure_view(&b.expenditure),
@@ -290,7 +66,7 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
             .collect(),
         other_matters: b.other_matters.clone(),
         fonts: how.fonts.clone(),
-        tables: crate::tables::view(b),
+        tables: crate::derive::tables::view(b),
     }
 }
 
@@ -333,21 +109,9 @@ fn unit_view(u: &model::Unit) -> UnitView {
     }
 }
 
-/// 收入合计：各来源之和（有预算明细时各来源已由明细推算）。
-pub fn income_total(i: &model::Income) -> Amount {
-    i.general_budget
-        + i.government_fund
-        + i.special_account
-        + i.other
-        + i.carryover
-        + i.state_capital
-        + i.institution
-        + i.institution_business
-}
-
 fn income_view(i: &model::Income) -> IncomeView {
     IncomeView {
-        total: income_total(i).into(),
+        total: i.total().into(),
         general_budget: i.general_budget.into(),
         government_fund: i.government_fund.into(),
         special_account: i.special_account.into(),
@@ -359,25 +123,13 @@ fn income_view(i: &model::Income) -> IncomeView {
     }
 }
 
-pub fn basic_total(e: &model::Expenditure) -> Amount {
-    e.basic.personnel + e.basic.public
-}
-
-pub fn projects_total(e: &model::Expenditure) -> Amount {
-    e.projects.iter().map(|p| p.amount).sum()
-}
-
-pub fn expenditure_total(e: &model::Expenditure) -> Amount {
-    basic_total(e) + projects_total(e)
-}
-
 fn expenditure_view(e: &model::Expenditure) -> ExpenditureView {
     ExpenditureView {
-        total: expenditure_total(e).into(),
-        basic: basic_total(e).into(),
+        total: e.total().into(),
+        basic: e.basic_total().into(),
         personnel: e.basic.personnel.into(),
         public: e.basic.public.into(),
-        projects_total: projects_total(e).into(),
+        projects_total: e.projects_total().into(),
         projects: e
             .projects
             .iter()
@@ -390,9 +142,9 @@ fn change_view(b: &Budget) -> ChangeView {
     let e = &b.expenditure;
     let p = &b.previous;
     ChangeView {
-        total: Change::between(expenditure_total(e), p.basic + p.projects),
-        basic: Change::between(basic_total(e), p.basic),
-        projects: Change::between(projects_total(e), p.projects),
+        total: Change::between(e.total(), p.basic + p.projects),
+        basic: Change::between(e.basic_total(), p.basic),
+        projects: Change::between(e.projects_total(), p.projects),
         basic_reason: reason_clause(&p.basic_reason),
         projects_reason: reason_clause(&p.projects_reason),
     }
@@ -413,18 +165,9 @@ pub fn reason_clause(s: &str) -> String {
     if r.is_empty() || phrased { r } else { format!("原因是{r}") }
 }
 
-/// 机关运行经费: stated, or else equal to 日常公用经费.
-pub fn operating_amount(b: &Budget) -> Amount {
-    b.operating_costs.amount.unwrap_or(b.expenditure.basic.public)
-}
-
 fn operating_view(b: &Budget) -> OperatingView {
     let uses: Vec<String> = b.operating_costs.uses.iter().map(|u| clean_clause(u)).collect();
-    OperatingView { amount: operating_amount(b).into(), uses: uses.join("、") }
-}
-
-pub fn sangong_total(f: &model::SangongFigures) -> Amount {
-    f.overseas + f.vehicle_purchase + f.vehicle_operation + f.reception
+    OperatingView { amount: b.operating_amount().into(), uses: uses.join("、") }
 }
 
 fn sangong_view(s: &model::Sangong) -> SangongView {
@@ -434,13 +177,9 @@ fn sangong_view(s: &model::Sangong) -> SangongView {
         reason: reason_clause(reason),
     };
     SangongView {
-        total: Change::between(sangong_total(c), sangong_total(p)),
+        total: Change::between(c.total(), p.total()),
         overseas: item(c.overseas, p.overseas, &s.reasons.overseas),
-        vehicle: item(
-            c.vehicle_purchase + c.vehicle_operation,
-            p.vehicle_purchase + p.vehicle_operation,
-            &s.reasons.vehicle,
-        ),
+        vehicle: item(c.vehicle(), p.vehicle(), &s.reasons.vehicle),
         vehicle_purchase: c.vehicle_purchase.into(),
         vehicle_operation: c.vehicle_operation.into(),
         reception: item(c.reception, p.reception, &s.reasons.reception),
@@ -457,7 +196,7 @@ fn performance_view(b: &Budget) -> PerformanceView {
     let default_unit = format!("{}{}本级", b.document.code, b.document.department);
     PerformanceView {
         goal: o.goal.clone(),
-        targets: o.targets.clone(),
+        targets: o.targets.iter().map(target_view).collect(),
         measures: o.measures.clone(),
         projects: b
             .performance
@@ -475,32 +214,12 @@ fn performance_view(b: &Budget) -> PerformanceView {
     }
 }
 
-/// The standard three-level framework: a 二级指标 belongs to one 一级指标.
-pub fn level1_of(level2: &str) -> Option<&'static str> {
-    match level2.trim() {
-        "数量指标" | "质量指标" | "时效指标" | "成本指标" => Some("产出指标"),
-        "经济效益指标" | "社会效益指标" | "生态效益指标" | "可持续影响指标" => {
-            Some("效果指标")
-        }
-        "服务对象满意度指标" | "满意度指标" => Some("满意度指标"),
-        _ => None,
-    }
-}
-
-/// The 一级指标 of a row: stated, or derived from its 二级指标.
-pub fn level1(ind: &Indicator) -> String {
-    match &ind.level1 {
-        Some(l) if !l.trim().is_empty() => l.trim().to_string(),
-        _ => level1_of(&ind.level2).unwrap_or("").to_string(),
-    }
-}
-
 /// Rows with merge spans: equal consecutive 一级 cells merge; 二级 merge
 /// within one 一级; 三级 within one 二级.
 pub fn indicator_rows(inds: &[Indicator]) -> Vec<IndicatorRow> {
     let keys: Vec<[String; 3]> = inds
         .iter()
-        .map(|i| [level1(i), i.level2.trim().to_string(), i.level3.trim().to_string()])
+        .map(|i| [i.level1(), i.level2.trim().to_string(), i.level3.trim().to_string()])
         .collect();
     let span = |row: usize, depth: usize| -> usize {
         let same = |a: usize, b: usize| keys[a][..=depth] == keys[b][..=depth];
@@ -534,11 +253,6 @@ fn procurement_view(p: &model::Procurement) -> ProcurementView {
     }
 }
 
-/// Top-level holdings; 办公用房 is part of 房屋 and is not added again.
-pub fn assets_total(a: &model::Assets) -> Amount {
-    a.buildings.value + a.vehicles.value + a.major_equipment.value + a.other.value
-}
-
 fn asset_row(label: &str, h: &Holding, sub: bool) -> AssetRow {
     AssetRow {
         label: label.to_string(),
@@ -554,7 +268,7 @@ fn assets_view(a: &model::Assets, table_number: usize) -> AssetsView {
         table_number,
         as_of: date,
         as_of_year: year,
-        total: assets_total(a).into(),
+        total: a.total().into(),
         rows: vec![
             asset_row("1．房屋（平方米）", &a.buildings, false),
             asset_row("其中：办公用房（平方米）", &a.office_buildings, true),
@@ -580,7 +294,7 @@ pub fn chinese_date(d: &toml::value::Datetime) -> (i32, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::parse_amount;
+    use crate::model::amount::parse_amount;
 
     fn a(s: &str) -> Amount {
         parse_amount(s).unwrap()
@@ -589,24 +303,25 @@ mod tests {
     #[test]
     fn direction_words_match_what_the_templates_receive() {
         for d in [Direction::Increase, Direction::Decrease, Direction::Flat] {
-            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.word()));
+            let word = DirectionWord::from(d);
+            assert_eq!(serde_json::to_string(&word).unwrap(), format!("\"{}\"", d.word()));
         }
     }
 
     #[test]
     fn change_words() {
         let up = Change::between(a("2220.42"), a("2084.77"));
-        assert_eq!(up.direction, Direction::Increase);
+        assert_eq!(up.direction, DirectionWord::Increase);
         assert_eq!(up.amount.text, "135.65");
         let down = Change::between(a("2.27"), a("2.67"));
-        assert_eq!(down.direction, Direction::Decrease);
+        assert_eq!(down.direction, DirectionWord::Decrease);
         assert_eq!(down.amount.text, "0.4");
         let flat = Change::between(a("53.43"), a("53.430"));
-        assert_eq!(flat.direction, Direction::Flat);
+        assert_eq!(flat.direction, DirectionWord::Flat);
         assert_eq!(flat.amount.text, "0");
         // Below display precision counts as 持平.
-        assert_eq!(Change::between(a("1.001"), a("1")).direction, Direction::Flat);
-        assert_eq!(Change::between(a("1.005"), a("1")).direction, Direction::Increase);
+        assert_eq!(Change::between(a("1.001"), a("1")).direction, DirectionWord::Flat);
+        assert_eq!(Change::between(a("1.005"), a("1")).direction, DirectionWord::Increase);
     }
 
     #[test]
@@ -647,13 +362,13 @@ mod tests {
 
     #[test]
     fn level1_follows_level2() {
-        assert_eq!(level1_of("成本指标"), Some("产出指标"));
-        assert_eq!(level1_of("社会效益指标"), Some("效果指标"));
-        assert_eq!(level1_of("服务对象满意度指标"), Some("满意度指标"));
-        assert_eq!(level1_of("自定义指标"), None);
+        assert_eq!(crate::model::totals::level1_of("成本指标"), Some("产出指标"));
+        assert_eq!(crate::model::totals::level1_of("社会效益指标"), Some("效果指标"));
+        assert_eq!(crate::model::totals::level1_of("服务对象满意度指标"), Some("满意度指标"));
+        assert_eq!(crate::model::totals::level1_of("自定义指标"), None);
         let mut i = ind("自定义指标", "x");
         i.level1 = Some("产出指标".into());
-        assert_eq!(level1(&i), "产出指标");
+        assert_eq!(i.level1(), "产出指标");
     }
 
     #[test]
@@ -685,4 +400,8 @@ mod tests {
         let d: toml::value::Datetime = "2020-12-31".parse().unwrap();
         assert_eq!(chinese_date(&d), (2020, "2020年12月31日".to_string()));
     }
+}
+
+fn target_view(t: &model::Target) -> TargetView {
+    TargetView { name: t.name.clone(), goal: t.goal.clone(), indicators: t.indicators.clone() }
 }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 /// The catalogue's text, as shipped.
-pub const SOURCE: &str = include_str!("../catalogue/2021.toml");
+pub const SOURCE: &str = include_str!("../../catalogue/2021.toml");
 
 /// Where the catalogue lives in the repository, for messages.
 pub const PATH: &str = "catalogue/2021.toml";

@@ -1,31 +1,18 @@
-//! 排版：把派生数据交给 Typst 编译，再导出 PDF。每一步一个小函数。
+//! 编译：把视图数据交给 Typst 排版，得到分好页的文档；Typst 的诊断保留模板的文件、行、列。
 
 use std::sync::Arc;
 
+use std::io::IsTerminal;
+
 use typst::diag::{SourceDiagnostic, Warned};
-use typst::foundations::{Datetime, Smart};
+use typst::foundations::Datetime;
+use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::derive::View;
-use crate::fonts::FontSet;
-use crate::templates::Templates;
-use crate::world::BudgetWorld;
-
-/// How the PDF is written.
-#[derive(Debug, Clone)]
-pub struct PdfSettings {
-    /// PDF standards to conform to (PDF/A-2b by default).
-    pub standards: Vec<PdfStandard>,
-    /// Write the accessibility structure tree.
-    pub tagged: bool,
-}
-
-impl Default for PdfSettings {
-    fn default() -> Self {
-        PdfSettings { standards: vec![PdfStandard::A_2b], tagged: true }
-    }
-}
+use crate::typeset::fonts::FontSet;
+use crate::typeset::templates::Templates;
+use crate::typeset::world::BudgetWorld;
 
 /// A compiled document and the template warnings it produced.
 pub struct Compiled {
@@ -86,29 +73,36 @@ impl Engine {
         typst::comemo::evict(10);
         result.map_err(|errors| errors.to_vec())
     }
+}
 
-    /// Exports the PDF with a fixed timestamp, so equal input gives equal bytes.
-    pub fn pdf(
-        &self,
-        doc: &PagedDocument,
-        ident: &str,
-        today: Datetime,
-        settings: &PdfSettings,
-    ) -> Result<Vec<u8>, Vec<SourceDiagnostic>> {
-        let standards = PdfStandards::new(&settings.standards).map_err(|e| {
-            vec![SourceDiagnostic::error(typst::syntax::Span::detached(), e.message().clone())]
-        })?;
-        let options = PdfOptions {
-            ident: Smart::Custom(ident.to_string()),
-            creator: Smart::Custom(Some(format!(
-                "yusuan {} (Typst 0.15)",
-                env!("CARGO_PKG_VERSION")
-            ))),
-            timestamp: Some(Timestamp::new_utc(today)),
-            standards,
-            tagged: settings.tagged,
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(doc, &options).map_err(|e| e.to_vec())
+/// Typst's diagnostics with their template file, line and column and the
+/// source line, as typst itself prints them (coloured on a terminal).
+pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
+    if diags.is_empty() {
+        return String::new();
     }
+    let mut buf = if std::io::stderr().is_terminal() {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    if diagnostics::emit(&mut buf, world, diags, DiagnosticFormat::Human).is_err() {
+        return diags.iter().map(|d| format!("模板错误：{}\n", d.message)).collect();
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// The same, one uncoloured string per diagnostic (the preview shows them
+/// one by one).
+pub fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut buf = termcolor::NoColor::new(Vec::new());
+            match diagnostics::emit(&mut buf, world, [d], DiagnosticFormat::Human) {
+                Ok(()) => String::from_utf8_lossy(buf.get_ref()).trim_end().to_string(),
+                Err(_) => format!("模板错误：{}", d.message),
+            }
+        })
+        .collect()
 }

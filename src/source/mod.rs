@@ -1,11 +1,14 @@
-//! 读取数据文件：编码检查、TOML 解析，以及把字段路径定位到文件中的行列。
+//! 读取数据文件：编码检查、TOML 解析成模型，以及把字段路径定位到文件中的行列。
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::diag::Problem;
+pub mod resolve;
+pub mod schema;
+
+use crate::diag::{Problem, did_you_mean};
 use crate::model::Budget;
-use crate::{checks, schema};
+use crate::model::fields::{Seg, segments};
 
 /// A data file as read from disk.
 #[derive(Debug, Clone)]
@@ -27,8 +30,8 @@ impl DataFile {
     }
 }
 
-/// A file read, parsed and checked: every problem found, located and in
-/// the order they are reported (errors first, then by position).
+/// A file read and parsed: every problem found so far. The pipeline adds
+/// the checks' problems and then [`place`]s them all.
 #[derive(Debug)]
 pub struct Loaded {
     /// The file; when it could not be decoded, a lossy text for display.
@@ -45,7 +48,7 @@ impl Loaded {
     }
 }
 
-/// Reads, parses and checks one file. Never fails: what goes wrong is in
+/// Reads and parses one file. Never fails: what goes wrong is in
 /// `problems`.
 pub fn load(path: &Path) -> Loaded {
     match std::fs::read(path) {
@@ -57,7 +60,7 @@ pub fn load(path: &Path) -> Loaded {
     }
 }
 
-/// Decodes, parses and checks the bytes of a file named `path`.
+/// Decodes and parses the bytes of a file named `path`.
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
     let (text, budget, problems) = match decode(bytes) {
         Ok(text) => {
@@ -135,17 +138,10 @@ fn display_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Parses and checks a decoded text. Problems come back located and sorted.
-pub fn analyse(text: &str) -> (Option<Budget>, Vec<Problem>) {
-    let (budget, mut problems) = examine(text);
-    place(text, &mut problems);
-    (budget, problems)
-}
-
 /// Syntax first (one located error), then the schema walk (every unknown
 /// key, missing field and wrong type), and only on a well-formed file the
-/// model and its checks.
-fn examine(text: &str) -> (Option<Budget>, Vec<Problem>) {
+/// model. The model comes back only when it should be checked.
+pub fn analyse(text: &str) -> (Option<Budget>, Vec<Problem>) {
     if text.trim().is_empty() {
         return (None, vec![empty_file()]);
     }
@@ -166,10 +162,7 @@ fn examine(text: &str) -> (Option<Budget>, Vec<Problem>) {
         return (None, [found.structure, found.content].concat());
     }
     match parse_text(text) {
-        Ok(b) => {
-            let checked = checks::check(&b);
-            (Some(b), [found.content, checked].concat())
-        }
+        Ok(b) => (Some(b), found.content),
         // The walk is meant to catch all that serde refuses; this is the
         // safety net, so the user still gets a located message.
         Err(p) => (None, [vec![p], found.content].concat()),
@@ -178,7 +171,7 @@ fn examine(text: &str) -> (Option<Budget>, Vec<Problem>) {
 
 /// Gives every problem a span (from its field path, else the file's start)
 /// and puts them in reporting order.
-fn place(text: &str, problems: &mut [Problem]) {
+pub fn place(text: &str, problems: &mut [Problem]) {
     let doc = toml_edit::Document::parse(text).ok();
     for p in problems.iter_mut().filter(|p| p.span.is_none()) {
         p.span = doc.as_ref().and_then(|d| locate_in(d.as_item(), &p.field)).or(Some(0..0));
@@ -194,7 +187,7 @@ pub fn parse(file: &DataFile) -> Result<Budget, Problem> {
 
 fn parse_text(text: &str) -> Result<Budget, Problem> {
     toml::from_str::<Budget>(text)
-        .map(|b| crate::lineitems::resolve(b, text))
+        .map(|b| resolve::resolve(b, text))
         .map_err(|e| translate(text, &e))
 }
 
@@ -376,31 +369,6 @@ fn type_name(s: &str) -> String {
     s.to_string()
 }
 
-/// The closest known name, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
-    options
-        .iter()
-        .map(|o| (edit_distance(name, o), *o))
-        .filter(|(d, o)| *d <= (o.chars().count() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, o)| o)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// Finds the text span of a field path such as
 /// `performance.projects[2].indicators[4].level2`. Falls back to the
 /// nearest existing parent, so a missing field points at its table.
@@ -426,27 +394,6 @@ fn locate_in(root: &toml_edit::Item, path: &str) -> Option<Range<usize>> {
         }
     }
     best
-}
-
-enum Seg<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn segments(path: &str) -> Vec<Seg<'_>> {
-    let mut out = Vec::new();
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let mut pieces = part.split('[');
-        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
-            out.push(Seg::Key(key));
-        }
-        for idx in pieces {
-            if let Ok(i) = idx.trim_end_matches(']').parse() {
-                out.push(Seg::Index(i));
-            }
-        }
-    }
-    out
 }
 
 /// The dotted path of the table header or key that encloses a byte offset,

@@ -5,9 +5,16 @@
 //! totals, changes, numbering and the wording that follows from them are
 //! computed in `derive`.
 
+pub mod amount;
+pub mod catalogue;
+pub mod fields;
+pub mod ledger;
+pub mod lineitems;
+pub mod totals;
+
 use serde::{Deserialize, Serialize};
 
-use crate::amount::Amount;
+use crate::model::amount::Amount;
 
 /// 整份数据文件。
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -50,7 +57,7 @@ pub struct Budget {
     pub line_items: Vec<LineItem>,
     /// 由明细推算时记下的手填数字与缺项，供核对；不是数据文件的内容。
     #[serde(skip)]
-    pub resolution: crate::lineitems::Resolution,
+    pub resolution: crate::model::lineitems::Resolution,
 }
 
 /// 文件身份。

@@ -13,12 +13,12 @@ use typst_kit::fonts::{self, FontStore};
 
 /// The bundled free CJK family (GPL with font exception, see fonts/fandol/).
 const BUNDLED: [(&str, &[u8]); 6] = [
-    ("FandolSong-Regular.otf", include_bytes!("../fonts/fandol/FandolSong-Regular.otf")),
-    ("FandolSong-Bold.otf", include_bytes!("../fonts/fandol/FandolSong-Bold.otf")),
-    ("FandolHei-Regular.otf", include_bytes!("../fonts/fandol/FandolHei-Regular.otf")),
-    ("FandolHei-Bold.otf", include_bytes!("../fonts/fandol/FandolHei-Bold.otf")),
-    ("FandolFang-Regular.otf", include_bytes!("../fonts/fandol/FandolFang-Regular.otf")),
-    ("FandolKai-Regular.otf", include_bytes!("../fonts/fandol/FandolKai-Regular.otf")),
+    ("FandolSong-Regular.otf", include_bytes!("../../fonts/fandol/FandolSong-Regular.otf")),
+    ("FandolSong-Bold.otf", include_bytes!("../../fonts/fandol/FandolSong-Bold.otf")),
+    ("FandolHei-Regular.otf", include_bytes!("../../fonts/fandol/FandolHei-Regular.otf")),
+    ("FandolHei-Bold.otf", include_bytes!("../../fonts/fandol/FandolHei-Bold.otf")),
+    ("FandolFang-Regular.otf", include_bytes!("../../fonts/fandol/FandolFang-Regular.otf")),
+    ("FandolKai-Regular.otf", include_bytes!("../../fonts/fandol/FandolKai-Regular.otf")),
 ];
 
 /// The bytes of a bundled face, by file name (the preview page uses one for

@@ -14,21 +14,32 @@ mod state;
 mod watch;
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::args::{EnvArgs, PreviewArgs};
 use crate::error::Error;
+use crate::pipeline::Environment;
 use rebuild::Builder;
 use state::{Outcome, Shared, Snapshot};
 use watch::{Changes, Watch};
 
-/// The port `yusuan preview` listens on unless told otherwise.
-pub const DEFAULT_PORT: u16 = 3030;
+/// What `yusuan preview` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The data file.
+    pub file: PathBuf,
+    /// The port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Open the page in the default browser.
+    pub open: bool,
+    /// Measure this many edits instead of serving (hidden option).
+    pub bench_edits: Option<usize>,
+    pub env: Environment,
+}
 
-pub fn run(args: &PreviewArgs) -> Result<(), Error> {
+pub fn run(args: &Options) -> Result<(), Error> {
     if let Some(edits) = args.bench_edits {
         return bench::run(args, edits);
     }
@@ -60,7 +71,7 @@ struct Session {
 impl Session {
     /// Binds the port first, so a busy port fails before the slow first
     /// build; the page shows revision 1 as soon as it is ready.
-    fn start(file: &Path, env: &EnvArgs, port: u16) -> Result<Session, Error> {
+    fn start(file: &Path, env: &Environment, port: u16) -> Result<Session, Error> {
         let shared = Arc::new(Shared::new(file.display().to_string()));
         let addr = server::start(port, shared.clone())?;
         let watch = Watch::new(file, env);

@@ -167,7 +167,7 @@ pub struct PreviewArgs {
     pub file: PathBuf,
 
     /// 预览服务的端口，只在本机 127.0.0.1 上监听；0 表示任选一个空闲端口
-    #[arg(short, long, value_name = "端口", default_value_t = crate::preview::DEFAULT_PORT)]
+    #[arg(short, long, value_name = "端口", default_value_t = 3030)]
     pub port: u16,
 
     /// 启动后用默认浏览器打开预览页

@@ -16,8 +16,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::diagnostics::DiagnosticWorld;
 
-use crate::fonts::FontSet;
-use crate::templates::Templates;
+use crate::typeset::fonts::FontSet;
+use crate::typeset::templates::Templates;
 
 /// The virtual path the templates read the data from.
 pub const DATA_PATH: &str = "/data.json";

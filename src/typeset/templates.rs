@@ -10,17 +10,17 @@ use std::path::{Path, PathBuf};
 
 /// The shipped templates, by path relative to `templates/`.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("main.typ", include_str!("../templates/main.typ")),
-    ("style.typ", include_str!("../templates/style.typ")),
-    ("units.typ", include_str!("../templates/units.typ")),
-    ("budget.typ", include_str!("../templates/budget.typ")),
-    ("sangong.typ", include_str!("../templates/sangong.typ")),
-    ("overall.typ", include_str!("../templates/overall.typ")),
-    ("perf-table.typ", include_str!("../templates/perf-table.typ")),
-    ("procurement.typ", include_str!("../templates/procurement.typ")),
-    ("assets.typ", include_str!("../templates/assets.typ")),
-    ("glossary.typ", include_str!("../templates/glossary.typ")),
-    ("attached-tables.typ", include_str!("../templates/attached-tables.typ")),
+    ("main.typ", include_str!("../../templates/main.typ")),
+    ("style.typ", include_str!("../../templates/style.typ")),
+    ("units.typ", include_str!("../../templates/units.typ")),
+    ("budget.typ", include_str!("../../templates/budget.typ")),
+    ("sangong.typ", include_str!("../../templates/sangong.typ")),
+    ("overall.typ", include_str!("../../templates/overall.typ")),
+    ("perf-table.typ", include_str!("../../templates/perf-table.typ")),
+    ("procurement.typ", include_str!("../../templates/procurement.typ")),
+    ("assets.typ", include_str!("../../templates/assets.typ")),
+    ("glossary.typ", include_str!("../../templates/glossary.typ")),
+    ("attached-tables.typ", include_str!("../../templates/attached-tables.typ")),
 ];
 
 /// The template set a World compiles.
