@@ -320,13 +320,17 @@ def indicators(g: Gen, words, total):
     rows = []
     for level2, names, values in LEVEL2:
         if level2 == "成本指标":
-            parts = r.randint(1, 4)
-            cuts = sorted(r.sample(range(1, max(total or 0, parts + 1)), parts - 1)) if parts > 1 else []
-            costs = [b - a for a, b in zip([0, *cuts], [*cuts, total or 100 * r.randint(1, 90)])]
+            # Tied to a budget line, the costs add up to it (in cents).
+            whole = total or 100 * r.randint(1, 90)
+            parts = min(r.randint(1, 4), whole)
+            cuts = sorted(r.sample(range(1, whole), parts - 1))
+            costs = [b - a for a, b in zip([0, *cuts], [*cuts, whole])]
             for c in costs:
                 rows.append((level2, f"{r.choice(words)}成本", f"{amount(c)}万元"))
             continue
-        for _ in range(r.choice([0, 1, 1, 2, 3]) if level2 != "服务对象满意度指标" else 1):
+        # Every table has output, effect and satisfaction rows (else a warning).
+        least = 1 if level2 in ("社会效益指标", "服务对象满意度指标") else 0
+        for _ in range(max(least, r.choice([0, 1, 1, 2, 3]) if level2 != "服务对象满意度指标" else 1)):
             rows.append((level2, r.choice(words) + r.choice(names),
                          r.choice(values).format(r.choice([2, 5, 12, 30, 90, 95, 98, 200, 1500]))))
     return [f"  {{ level2 = {q(l2)}, level3 = {q(l3)}, description = {q(g.sentence(words, 4, 40).rstrip('。'))}, "
