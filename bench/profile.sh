@@ -12,7 +12,7 @@
 #   YUSUAN_UNTAGGED=1 the export has no structure tags and no PDF/A.
 #
 # callgrind dumps a profile before and after each Engine::compile and
-# Engine::pdf call (yusuan's own functions around typst::compile and
+# export::pdf::export call (yusuan's own functions around typst::compile and
 # typst_pdf::pdf), so each phase of each document is its own profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,6 @@ OUT=$WORK/callgrind
 rm -rf "$OUT" && mkdir -p "$OUT"
 YUSUAN_DIR="$DATA" valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.out" \
   --dump-before='*Engine::compile' --dump-after='*Engine::compile' \
-  --dump-before='*Engine::pdf' --dump-after='*Engine::pdf' \
+  --dump-before='*export::pdf::export' --dump-after='*export::pdf::export' \
   target/release/examples/phases "$N" 2>"$OUT/valgrind.log" >/dev/null
 python3 bench/profile_table.py "$OUT" "$N"
