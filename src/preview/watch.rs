@@ -264,7 +264,8 @@ impl Watch {
     fn start_events(&self) -> Option<Events> {
         let tx = self.tx.clone();
         let handler = move |e: notify::Result<Event>| {
-            if e.as_ref().map_or(true, relevant) {
+            // An error (lost events) is passed on: it means "look at everything".
+            if e.as_ref().is_err() || e.as_ref().is_ok_and(relevant) {
                 let _ = tx.send(Signal::Fs(e));
             }
         };
