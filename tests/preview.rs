@@ -202,6 +202,54 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     assert!(p.pdf_text().contains("公务接待费5.55万元"));
 }
 
+/// Saves `text` as most editors do: a new file renamed over the old one.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_extension("toml.saving");
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+/// Waits for the revision after `seen` and checks it shows `value` as
+/// 公务接待费 in the text, page and PDF; returns its number.
+fn shows(p: &Preview, seen: u64, value: &str) -> u64 {
+    let s = p.wait_for(value, |s| revision(s) > seen && ok(s));
+    assert!(p.pdf_text().contains(&format!("公务接待费{value}万元")), "revision shows {value}");
+    revision(&s)
+}
+
+/// Editors save in place, by renaming a new file over the old one, or by
+/// moving the old file aside and writing a new one (vim's backup). Each is
+/// followed. Only contents count: a save of the same bytes makes no
+/// revision, and a change that keeps the size and the time (two quick
+/// saves on a FAT disk, whose times are coarse) is still seen.
+#[test]
+fn every_way_editors_save_is_followed_and_only_real_changes_count() {
+    let p = start(|_| {}, &[]);
+    let first = p.wait_for("the first build", |s| revision(s) >= 1 && ok(s));
+    let data = p.path("data.toml");
+    let sample = fs::read_to_string(&data).unwrap();
+
+    save_by_rename(&data, &with_reception(&sample, "9.87").0);
+    let renamed = shows(&p, revision(&first), "9.87");
+    assert_eq!(renamed, revision(&first) + 1, "one save, one revision");
+
+    // The same bytes again, then a real change: exactly one revision between.
+    save_by_rename(&data, &with_reception(&sample, "9.87").0);
+    save_by_rename(&data, &with_reception(&sample, "6.54").0);
+    let after_same = shows(&p, renamed, "6.54");
+    assert_eq!(after_same, renamed + 1, "the save that changed nothing made no revision");
+
+    fs::rename(&data, p.path("data.toml~")).unwrap();
+    fs::write(&data, with_reception(&sample, "3.21").0).unwrap();
+    let replaced = shows(&p, after_same, "3.21");
+
+    // Same length, and the file's time put back as a coarse clock would.
+    let time = fs::metadata(&data).unwrap().modified().unwrap();
+    fs::write(&data, with_reception(&sample, "4.32").0).unwrap();
+    fs::File::options().write(true).open(&data).unwrap().set_modified(time).unwrap();
+    shows(&p, replaced, "4.32");
+}
+
 #[test]
 fn template_errors_are_reported_with_their_line_and_the_preview_recovers() {
     let templates = |dir: &Path| {
