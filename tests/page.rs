@@ -475,3 +475,27 @@ fn sangong_of_nothing_is_said_once() {
     assert!(!all.contains("因公出国（境）费0万元"), "a list of zeros");
     assert!(all.contains("本部门2021年无一般公共预算“三公”经费支出，故本表为空表。"));
 }
+
+/// One rule for zeros per table kind (docs/data-format.md 2.3): the tables by
+/// 科目 leave a zero blank, their 合计 row too; 附表1 prints 0.00. Asset rows
+/// are numbered “1.” like the text.
+#[test]
+fn zeros_follow_one_rule_per_table_kind_and_numbers_match_the_text() {
+    let texts = pages(&samples()[0].1);
+    let page_of = |title: &str| {
+        texts.iter().skip(1).find(|t| squeeze(t).contains(title)).unwrap_or_else(|| panic!("{title}"))
+    };
+    // 附表2: 合计 2220.42, all of it 一般公共预算; the other columns are zero.
+    let total = page_of("附表2部门收入总表")
+        .lines()
+        .find(|l| squeeze(l).starts_with("合计"))
+        .expect("附表2 has a 合计 row");
+    let amounts: Vec<&str> =
+        total.split_whitespace().filter(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_digit() || c == '.')).collect();
+    assert_eq!(amounts, ["2220.42", "2220.42"], "附表2 合计 prints its zeros: {total}");
+    let overview = page_of("附表1部门收支总表");
+    assert!(overview.contains("0.00"), "附表1 leaves its zero lines blank");
+    let assets = page_of("固定资产占用情况表");
+    assert!(squeeze(assets).contains("1.房屋（平方米）"), "asset rows not numbered 1.");
+    assert!(!assets.contains('．'), "full-width ． in the assets table");
+}
