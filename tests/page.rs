@@ -301,7 +301,12 @@ fn amount_rows(page: &str) -> usize {
     page.lines()
         .filter(|l| {
             let b = l.as_bytes();
-            (3..b.len()).any(|i| b[i - 3].is_ascii_digit() && b[i - 2] == b'.' && b[i - 1].is_ascii_digit() && b[i].is_ascii_digit())
+            (3..b.len()).any(|i| {
+                b[i - 3].is_ascii_digit()
+                    && b[i - 2] == b'.'
+                    && b[i - 1].is_ascii_digit()
+                    && b[i].is_ascii_digit()
+            })
         })
         .count()
 }
@@ -437,7 +442,8 @@ fn the_sample_flag_marks_every_page() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let plain = tool("pdftotext", &["-layout", "-enc", "UTF-8"], &dir.path().join("output/plain.pdf"));
+    let plain =
+        tool("pdftotext", &["-layout", "-enc", "UTF-8"], &dir.path().join("output/plain.pdf"));
     assert!(!squeeze(&plain).contains(mark), "样例 line without document.sample");
 }
 
@@ -470,7 +476,11 @@ fn sangong_of_nothing_is_said_once() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let all = squeeze(&tool("pdftotext", &["-layout", "-enc", "UTF-8"], &dir.path().join("output/z.pdf")));
+    let all = squeeze(&tool(
+        "pdftotext",
+        &["-layout", "-enc", "UTF-8"],
+        &dir.path().join("output/z.pdf"),
+    ));
     assert!(all.contains("2021年，我部门未安排财政拨款“三公”经费预算，上年亦未安排。"), "{all}");
     assert!(!all.contains("因公出国（境）费0万元"), "a list of zeros");
     assert!(all.contains("本部门2021年无一般公共预算“三公”经费支出，故本表为空表。"));
@@ -483,15 +493,21 @@ fn sangong_of_nothing_is_said_once() {
 fn zeros_follow_one_rule_per_table_kind_and_numbers_match_the_text() {
     let texts = pages(&samples()[0].1);
     let page_of = |title: &str| {
-        texts.iter().skip(1).find(|t| squeeze(t).contains(title)).unwrap_or_else(|| panic!("{title}"))
+        texts
+            .iter()
+            .skip(1)
+            .find(|t| squeeze(t).contains(title))
+            .unwrap_or_else(|| panic!("{title}"))
     };
     // 附表2: 合计 2220.42, all of it 一般公共预算; the other columns are zero.
     let total = page_of("附表2部门收入总表")
         .lines()
         .find(|l| squeeze(l).starts_with("合计"))
         .expect("附表2 has a 合计 row");
-    let amounts: Vec<&str> =
-        total.split_whitespace().filter(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_digit() || c == '.')).collect();
+    let amounts: Vec<&str> = total
+        .split_whitespace()
+        .filter(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .collect();
     assert_eq!(amounts, ["2220.42", "2220.42"], "附表2 合计 prints its zeros: {total}");
     let overview = page_of("附表1部门收支总表");
     assert!(overview.contains("0.00"), "附表1 leaves its zero lines blank");

@@ -59,7 +59,10 @@ pub fn pdf_text(pdf: &Path, order: Order) -> String {
         .expect("pdftotext is installed (poppler-utils)");
     assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
     let text = String::from_utf8(out.stdout).unwrap();
-    text.lines().filter(|l| !is_folio(l) && !is_sample_mark(l)).flat_map(str::split_whitespace).collect()
+    text.lines()
+        .filter(|l| !is_folio(l) && !is_sample_mark(l))
+        .flat_map(str::split_whitespace)
+        .collect()
 }
 
 /// The running line a `document.sample` file carries on every page.
