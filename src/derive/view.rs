@@ -111,6 +111,8 @@ pub struct DocView {
     pub legal_basis_text: String,
     /// 是否为草稿（每页加“草稿”水印）。
     pub draft: bool,
+    /// 是否为样例（每页天头印“样例”说明：数字是示意的）。
+    pub sample: bool,
 }
 
 /// 部门职责。
@@ -331,7 +333,7 @@ pub struct AssetsView {
 /// 资产表的一行。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct AssetRow {
-    /// 项目名称，如“1．房屋（平方米）”。
+    /// 项目名称，如“1.房屋（平方米）”。
     pub label: String,
     /// 数量；不适用时为“——”。
     pub quantity: String,

@@ -55,6 +55,7 @@ pub const DOCUMENT: &[Field] = &[
     opt("unit", "金额单位", Text),
     opt("date", "公开日期", Date),
     opt("table_unit", "附表金额单位", Text),
+    opt("sample", "样例", Bool),
 ];
 
 pub const DUTIES: &[Field] = &[req("intro", "职责引言", Text), opt("items", "各条职责", TEXTS)];

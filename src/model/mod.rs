@@ -84,6 +84,9 @@ pub struct Document {
     /// 附表的金额单位：“万元”或“元”；缺省为万元。
     #[serde(default = "default_unit")]
     pub table_unit: String,
+    /// 样例：数字是示意的，不是部门公开的数据；每页印“样例”说明。
+    #[serde(default)]
+    pub sample: bool,
 }
 
 fn default_unit() -> String {

@@ -21,6 +21,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("assets.typ", include_str!("../../templates/assets.typ")),
     ("glossary.typ", include_str!("../../templates/glossary.typ")),
     ("attached-tables.typ", include_str!("../../templates/attached-tables.typ")),
+    ("breaks.typ", include_str!("../../templates/breaks.typ")),
 ];
 
 /// The template set a World compiles.
