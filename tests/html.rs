@@ -5,11 +5,12 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Order, pdf_text, root, stderr, yusuan};
+use common::{root, stderr, yusuan};
 use serde_json::Value;
 
 /// The samples, each built in its own temp folder with `--html`.
@@ -48,23 +49,83 @@ fn build(sample: &Path, extra: &[&str]) -> Built {
 // ---------------------------------------------------------------------------
 // The same text and figures as the PDF.
 
-/// The text between tags inside `<main>`, one piece per run of text,
-/// entities decoded and white space removed (as `pdf_text` does).
-fn html_pieces(html: &str) -> Vec<String> {
-    let start = html.find("<main>").expect("the page has a <main>");
-    let end = html.find("</main>").expect("the page closes <main>");
-    let mut pieces = Vec::new();
-    let mut rest = &html[start..end];
-    while let Some(open) = rest.find('<') {
-        push_piece(&mut pieces, &rest[..open]);
-        let close = rest[open..].find('>').expect("tags close") + open;
-        rest = &rest[close + 1..];
-    }
-    push_piece(&mut pieces, rest);
-    pieces
+/// The PDF's text as `pdftotext -raw` gives it (content order), white
+/// space removed — lines break anywhere in justified CJK text and table
+/// cells — but with where it was kept: two table cells “3” and “4182.60”
+/// must not read as one number. Folios and the 目录 page are dropped.
+struct PdfText {
+    text: String,
+    /// Byte offsets in `text` that white space preceded.
+    gaps: HashSet<usize>,
 }
 
-fn push_piece(pieces: &mut Vec<String>, raw: &str) {
+fn read_pdf(pdf: &Path) -> PdfText {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (poppler-utils)");
+    let raw = String::from_utf8(out.stdout).unwrap();
+    let squeezed = |l: &str| l.split_whitespace().collect::<String>();
+    let mut lines: Vec<&str> = raw.lines().filter(|l| !is_folio(l)).collect();
+    // The 目录 of a long document: the page has its headings instead.
+    if let Some(toc) = lines.iter().position(|l| squeezed(l) == "目录") {
+        let body = (toc..lines.len()).find(|&i| squeezed(lines[i]).starts_with("按照"));
+        lines.drain(toc..body.unwrap_or(toc));
+    }
+    let mut text = String::new();
+    let mut gaps = HashSet::new();
+    for word in lines.iter().flat_map(|l| l.split_whitespace()) {
+        gaps.insert(text.len());
+        text.push_str(word);
+    }
+    PdfText { text, gaps }
+}
+
+fn is_folio(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('—') && t.ends_with('—') && t.trim_matches(['—', ' ']).parse::<u32>().is_ok()
+}
+
+/// The page's text inside `<main>`: running text, and each table's pieces
+/// (one per run of text between tags), entities decoded, white space
+/// removed.
+#[derive(Debug)]
+enum Block {
+    Flow(String),
+    Table(Vec<String>),
+}
+
+fn html_blocks(html: &str) -> Vec<Block> {
+    let start = html.find("<main>").expect("the page has a <main>");
+    let end = html.find("</main>").expect("the page closes <main>");
+    let mut blocks = Vec::new();
+    let mut in_table = false;
+    let mut rest = &html[start..end];
+    while !rest.is_empty() {
+        let open = rest.find('<').unwrap_or(rest.len());
+        if let Some(text) = squeeze(&rest[..open]) {
+            match blocks.last_mut() {
+                Some(Block::Table(pieces)) if in_table => pieces.push(text),
+                _ => blocks.push(Block::Flow(text)),
+            }
+        }
+        rest = &rest[open..];
+        let close = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let tag = &rest[..close];
+        if tag.starts_with("<table") {
+            in_table = true;
+            blocks.push(Block::Table(Vec::new()));
+        } else if tag.starts_with("</table") {
+            in_table = false;
+        }
+        rest = &rest[close..];
+    }
+    blocks
+}
+
+fn squeeze(raw: &str) -> Option<String> {
     let text: String = raw
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -73,70 +134,106 @@ fn push_piece(pieces: &mut Vec<String>, raw: &str) {
         .replace("&amp;", "&")
         .split_whitespace()
         .collect();
-    if !text.is_empty() {
-        pieces.push(text);
-    }
+    (!text.is_empty()).then_some(text)
 }
 
-fn is_num(c: char) -> bool {
-    c.is_ascii_digit() || c == '.'
+/// Finds the page's text in the PDF's, marking what it used.
+struct Matcher<'a> {
+    pdf: &'a PdfText,
+    used: Vec<bool>,
 }
 
-/// The first place at or after `from` where `piece` stands whole: a piece
-/// that starts or ends in a digit may not match part of a longer number.
-fn find_whole(text: &str, piece: &str, from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(i) = text[at..].find(piece) {
-        let i = at + i;
-        let before = text[..i].chars().next_back();
-        let after = text[i + piece.len()..].chars().next();
-        let starts = piece.starts_with(|c: char| c.is_ascii_digit());
-        let ends = piece.ends_with(|c: char| c.is_ascii_digit());
-        let cut_before = starts && before.is_some_and(is_num);
-        let cut_after = ends && after.is_some_and(is_num);
-        if !cut_before && !cut_after {
-            return Some(i);
+impl Matcher<'_> {
+    /// The first unused place in `from..to` where `piece` stands whole: a
+    /// piece that starts or ends in a digit may not match part of a longer
+    /// number (white space between them in the PDF does separate them).
+    fn find(&self, piece: &str, from: usize, to: usize) -> Option<usize> {
+        let text = &self.pdf.text[..to];
+        let is_num = |c: char| c.is_ascii_digit() || c == '.';
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let mut at = from;
+        while let Some(i) = text.get(at..)?.find(piece).map(|i| i + at) {
+            let end = i + piece.len();
+            let joined = |edge: usize, piece_end: Option<char>, next: Option<char>| {
+                digit(piece_end) && next.is_some_and(is_num) && !self.pdf.gaps.contains(&edge)
+            };
+            let cut_before = joined(i, piece.chars().next(), text[..i].chars().next_back());
+            let cut_after =
+                joined(end, piece.chars().next_back(), self.pdf.text[end..].chars().next());
+            if !cut_before && !cut_after && !self.used[i..end].contains(&true) {
+                return Some(i);
+            }
+            at = i + text[i..].chars().next().unwrap().len_utf8();
         }
-        at = i + text[i..].chars().next().unwrap().len_utf8();
+        None
     }
-    None
+
+    fn take(&mut self, piece: &str, from: usize, to: usize) -> Result<usize, String> {
+        let i = self.find(piece, from, to).ok_or_else(|| {
+            let near: String = self.pdf.text[from..].chars().take(60).collect();
+            format!("HTML text {piece:?} is not in the PDF where expected; the PDF goes on: {near}")
+        })?;
+        self.used[i..i + piece.len()].fill(true);
+        Ok(i + piece.len())
+    }
+
+    /// What the PDF has that no piece of the page used.
+    fn left_over(&self) -> Vec<String> {
+        let mut runs = Vec::new();
+        let mut run = String::new();
+        for (i, c) in self.pdf.text.char_indices() {
+            if self.used[i] {
+                if !run.is_empty() {
+                    runs.push(std::mem::take(&mut run));
+                }
+            } else {
+                run.push(c);
+            }
+        }
+        runs.extend((!run.is_empty()).then_some(run));
+        runs
+    }
 }
 
-/// Finds the page's pieces in the PDF's text, in order. Returns what the
-/// PDF has between and after them: only page furniture may be left there.
-fn match_in_order(pdf: &str, pieces: &[String]) -> Result<Vec<String>, String> {
+/// Running text must come in the PDF's order. A table's cells may not:
+/// Typst draws a cell spanning rows after the rows it spans, so each
+/// table is matched as a whole, between the running text around it.
+fn match_page(pdf: &PdfText, blocks: &[Block]) -> Result<Vec<String>, String> {
+    let mut m = Matcher { pdf, used: vec![false; pdf.text.len()] };
     let mut pos = 0;
-    let mut left = Vec::new();
-    for piece in pieces {
-        let Some(i) = find_whole(pdf, piece, pos) else {
-            let near: String = pdf[pos..].chars().take(60).collect();
-            return Err(format!("HTML text {piece:?} is not in the PDF (in order); PDF goes on: {near}"));
-        };
-        left.push(pdf[pos..i].to_string());
-        pos = i + piece.len();
+    for (k, block) in blocks.iter().enumerate() {
+        match block {
+            Block::Flow(text) => pos = m.take(text, pos, pdf.text.len())?,
+            Block::Table(pieces) => {
+                let next = blocks[k + 1..].iter().find_map(|b| match b {
+                    Block::Flow(t) => Some(t),
+                    Block::Table(_) => None,
+                });
+                let end = match next {
+                    Some(t) => {
+                        m.find(t, pos, pdf.text.len()).ok_or(format!("{t:?} not in the PDF"))?
+                    }
+                    None => pdf.text.len(),
+                };
+                // Longest first, so a short cell does not take a place
+                // inside a longer one.
+                let mut pieces: Vec<&String> = pieces.iter().collect();
+                pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+                for piece in pieces {
+                    m.take(piece, pos, end)?;
+                }
+            }
+        }
     }
-    left.push(pdf[pos..].to_string());
-    Ok(left.into_iter().filter(|s| !s.is_empty()).collect())
+    Ok(m.left_over())
 }
 
-/// The 目录 page of a long document: page numbers and headings the web
-/// page gives as its own headings.
-fn without_toc(pdf: &str) -> String {
-    match (pdf.find("目录"), pdf.find("按照")) {
-        (Some(toc), Some(body)) if toc < body => format!("{}{}", &pdf[..toc], &pdf[body..]),
-        _ => pdf.to_string(),
-    }
-}
-
-/// What the PDF may have that the page has not: repeated table headers and
-/// continuation marks, all of which the page has once. A sentence (。) or an
-/// amount (a decimal point) left over means the page lacks it.
+/// What the PDF may have that the page has not: table headers repeated on
+/// a new page and continuation marks. A sentence (。) or a figure left over
+/// means the page lacks it; so does any text the page never shows.
 fn check_left_over(left: &[String], html_text: &str) -> Result<(), String> {
     for run in left {
-        let amount = run.as_bytes().windows(3).any(|w| {
-            w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit()
-        });
-        if run.contains('。') || amount {
+        if run.contains('。') || run.contains(|c: char| c.is_ascii_digit()) {
             return Err(format!("the PDF has {run:?}, the HTML page has not"));
         }
         let furniture = run.replace("续表", "").replace("（续）", "");
@@ -147,19 +244,25 @@ fn check_left_over(left: &[String], html_text: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn same_text(built: &Built) -> Result<(), String> {
-    let html = fs::read_to_string(&built.html).unwrap();
-    let pieces = html_pieces(&html);
-    let pdf = without_toc(&pdf_text(&built.pdf, Order::Raw));
-    let left = match_in_order(&pdf, &pieces)?;
-    check_left_over(&left, &pieces.concat())
+fn same_text(html: &str, pdf: &PdfText) -> Result<(), String> {
+    let blocks = html_blocks(html);
+    let left = match_page(pdf, &blocks)?;
+    let html_text: String = blocks
+        .iter()
+        .map(|b| match b {
+            Block::Flow(t) => t.clone(),
+            Block::Table(p) => p.concat(),
+        })
+        .collect();
+    check_left_over(&left, &html_text)
 }
 
 #[test]
 fn every_sample_page_has_the_pdfs_text_and_figures() {
     for sample in samples() {
         let built = build(&sample, &[]);
-        if let Err(e) = same_text(&built) {
+        let html = fs::read_to_string(&built.html).unwrap();
+        if let Err(e) = same_text(&html, &read_pdf(&built.pdf)) {
             panic!("{}: {e}", sample.display());
         }
     }
@@ -167,22 +270,24 @@ fn every_sample_page_has_the_pdfs_text_and_figures() {
 
 #[test]
 fn the_comparison_notices_a_missing_figure_or_sentence() {
-    let pdf = "标题收入说明本年收入100.5万元。表1项目金额合计12.30续表项目金额";
-    let pieces = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let full = pieces(&["标题", "收入说明", "本年收入100.5万元。", "表1", "项目", "金额", "合计", "12.30"]);
-    let left = match_in_order(pdf, &full).unwrap();
-    assert_eq!(check_left_over(&left, &full.concat()), Ok(()));
-    // A figure gone from the page, or a figure matched inside a longer one.
-    let no_figure = pieces(&["标题", "收入说明", "本年收入100.5万元。", "表1", "项目", "金额", "合计"]);
-    let left = match_in_order(pdf, &no_figure).unwrap();
-    assert!(check_left_over(&left, &no_figure.concat()).is_err());
-    let partial = pieces(&["标题", "收入说明", "本年收入100.5万元。", "表1", "项目", "金额", "合计", "2.30"]);
-    assert!(match_in_order(pdf, &partial).is_err());
-    // A sentence gone, or one the PDF does not have.
-    let no_sentence = pieces(&["标题", "收入说明", "表1", "项目", "金额", "合计", "12.30"]);
-    let left = match_in_order(pdf, &no_sentence).unwrap();
-    assert!(check_left_over(&left, &no_sentence.concat()).is_err());
-    assert!(match_in_order(pdf, &pieces(&["标题", "支出说明"])).is_err());
+    let built = build(&samples()[1], &[]);
+    let html = fs::read_to_string(&built.html).unwrap();
+    let pdf = read_pdf(&built.pdf);
+    assert_eq!(same_text(&html, &pdf), Ok(()));
+    // Find a table amount and a sentence on the page and take each away.
+    let amount = html.split("<td class=\"num").nth(3).unwrap();
+    let amount = &amount[amount.find('>').unwrap() + 1..amount.find("</td>").unwrap()];
+    assert!(amount.contains('.'), "{amount}");
+    let no_figure = html.replacen(&format!(">{amount}</td>"), "></td>", 1);
+    assert!(same_text(&no_figure, &pdf).is_err(), "a missing {amount} went unnoticed");
+    let sentence = "<p>按照预算管理有关规定，目前我部门预算的编制实行综合预算制度，即全部收入和支出都反映在预算中。</p>";
+    assert!(html.contains(sentence));
+    assert!(same_text(&html.replacen(sentence, "", 1), &pdf).is_err(), "a missing sentence");
+    // Text the PDF does not have, or the same text in another order.
+    let extra = html.replacen("<h2>", "<p>本部门无其他收入。</p><h2>", 1);
+    assert!(same_text(&extra, &pdf).is_err(), "an extra sentence");
+    let swapped = html.replacen("二、部门预算安排的总体情况", "七、国有资产信息", 1);
+    assert!(same_text(&swapped, &pdf).is_err(), "headings out of order");
 }
 
 // ---------------------------------------------------------------------------
@@ -234,13 +339,20 @@ fn axe(page: &str, width: u32) -> Value {
         .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
         .arg(format!("file://{}", file.display()))
         .output()
-        .unwrap_or_else(|e| panic!("无法运行 Chromium（{}）：{e}；Debian 上 apt-get install chromium", chromium()));
+        .unwrap_or_else(|e| {
+            panic!("无法运行 Chromium（{}）：{e}；Debian 上 apt-get install chromium", chromium())
+        });
     let dom = String::from_utf8_lossy(&out.stdout);
-    let Some(json) = dom.split("<pre id=\"axe-results\">").nth(1).and_then(|s| s.split("</pre>").next())
+    let Some(json) =
+        dom.split("<pre id=\"axe-results\">").nth(1).and_then(|s| s.split("</pre>").next())
     else {
         panic!("axe did not report; Chromium said:\n{}", String::from_utf8_lossy(&out.stderr));
     };
-    let json = json.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u{a0}").replace("&amp;", "&");
+    let json = json
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
     let result: Value = serde_json::from_str(&json).expect("axe's result is JSON");
     assert!(result.get("error").is_none(), "axe failed: {result}");
     result
@@ -265,7 +377,8 @@ fn axe_finds_no_wcag_21_aa_violation_on_any_sample() {
             );
             // The checker did look: the table and language rules ran and passed.
             let passes = result["passes"].to_string();
-            for rule in ["html-has-lang", "html-lang-valid", "td-headers-attr", "th-has-data-cells"] {
+            for rule in ["html-has-lang", "html-lang-valid", "td-headers-attr", "th-has-data-cells"]
+            {
                 assert!(passes.contains(rule), "axe did not pass {rule} on {}", sample.display());
             }
         }
@@ -284,7 +397,8 @@ fn a_draft_page_passes_too() {
 fn axe_in_this_harness_reports_what_is_wrong() {
     let built = build(&samples()[0], &[]);
     let page = fs::read_to_string(&built.html).unwrap();
-    let broken = page.replacen(" lang=\"zh-CN\"", "", 1).replacen("<h2>", "<h2><img src=\"x.png\">", 1);
+    let broken =
+        page.replacen(" lang=\"zh-CN\"", "", 1).replacen("<h2>", "<h2><img src=\"x.png\">", 1);
     let ids: Vec<String> = violations(&axe(&broken, 1280))
         .iter()
         .map(|v| v["id"].as_str().unwrap().to_string())
@@ -305,7 +419,11 @@ fn every_table_has_a_caption_scoped_headers_and_right_aligned_amounts() {
     let tables = page.matches("<table>").count();
     assert!(tables >= 12, "units, performance, assets and nine attached tables: {tables}");
     assert_eq!(page.matches("<caption>").count(), tables);
-    assert_eq!(page.matches("<th").count(), page.matches("<th scope=\"").count(), "every th has a scope");
+    assert_eq!(
+        page.matches("<th ").count(),
+        page.matches("<th scope=\"").count(),
+        "every th has a scope"
+    );
     assert!(page.contains("<th scope=\"row\""), "row headers");
     assert!(page.contains("单位：万元") || page.contains("单位：元"), "the unit line");
     assert!(page.contains("<td class=\"num"), "amounts are marked right-aligned");

@@ -86,6 +86,10 @@ pub struct BuildArgs {
     #[arg(long)]
     pub xlsx: bool,
 
+    /// 同时在 PDF 旁写出网页版（<文件名>.html）：一个自包含的无障碍 HTML 文件
+    #[arg(long)]
+    pub html: bool,
+
     /// PDF 遵循的标准，可给多个
     #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
     pub pdf_standards: Vec<PdfStandardArg>,

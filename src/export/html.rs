@@ -12,9 +12,12 @@
 //! `th scope="row"`, amounts right-aligned in tabular figures.
 
 use std::fmt::Write;
+use std::path::Path;
 
-use crate::derive::{Change, Direction, Money, ProjectTableView, View};
-use crate::tables::{TableView, TablesView, chinese_number};
+use crate::derive::tables::chinese_number;
+use crate::derive::{
+    Align, Change, Money, ProjectTableView, RowView, SangongItem, TableView, TablesView, View,
+};
 
 /// The whole page for one disclosure.
 pub fn page(v: &View) -> String {
@@ -109,7 +112,10 @@ fn body(out: &mut String, v: &View) {
     sub(out, 2, "机构设置");
     units_table(out, v);
     section(out, 2, "部门预算安排的总体情况");
-    para(out, "按照预算管理有关规定，目前我部门预算的编制实行综合预算制度，即全部收入和支出都反映在预算中。");
+    para(
+        out,
+        "按照预算管理有关规定，目前我部门预算的编制实行综合预算制度，即全部收入和支出都反映在预算中。",
+    );
     sub(out, 1, "收入说明");
     para(out, &income_text(v));
     sub(out, 2, "支出说明");
@@ -182,17 +188,19 @@ fn wan(m: &Money) -> String {
 
 /// “较上年增加0.4万元”或“与上年持平”。
 fn versus(c: &Change, than: &str) -> String {
-    match c.direction {
-        Direction::Flat => format!("与{than}持平"),
-        d => format!("较{than}{}{}", d.word(), wan(&c.amount)),
+    if c.flat {
+        format!("与{than}持平")
+    } else {
+        format!("较{than}{}{}", c.direction.word(), wan(&c.amount))
     }
 }
 
 /// “增加135.65万元”或“与上年持平”。
 fn moved(c: &Change) -> String {
-    match c.direction {
-        Direction::Flat => "与上年持平".to_string(),
-        d => format!("{}{}", d.word(), wan(&c.amount)),
+    if c.flat {
+        "与上年持平".to_string()
+    } else {
+        format!("{}{}", c.direction.word(), wan(&c.amount))
     }
 }
 
@@ -202,7 +210,7 @@ fn with_reason(clause: String, reason: &str) -> String {
 
 /// Sources that not every department has are named only when not zero.
 fn if_any(label: &str, m: &Money) -> String {
-    if m.text == "0" { String::new() } else { format!("，{label}{}", wan(m)) }
+    if m.zero { String::new() } else { format!("，{label}{}", wan(m)) }
 }
 
 fn income_text(v: &View) -> String {
@@ -260,14 +268,17 @@ fn change_text(v: &View) -> String {
 
 fn operating_text(v: &View) -> String {
     let o = &v.operating;
-    let uses =
-        if o.uses.is_empty() { String::new() } else { format!("，主要用于{}等日常运行支出", o.uses) };
+    let uses = if o.uses.is_empty() {
+        String::new()
+    } else {
+        format!("，主要用于{}等日常运行支出", o.uses)
+    };
     format!("{}年，我部门机关运行经费共计安排{}{uses}。", v.doc.year, wan(&o.amount))
 }
 
 fn sangong_text(v: &View) -> String {
     let s = &v.sangong;
-    let item = |name: &str, it: &crate::derive::SangongItem, extra: &str| {
+    let item = |name: &str, it: &SangongItem, extra: &str| {
         with_reason(
             format!("{name}{}{extra}，{}", wan(&it.change.current), versus(&it.change, "上年")),
             &it.reason,
@@ -291,7 +302,7 @@ fn sangong_text(v: &View) -> String {
 
 fn procurement_text(v: &View) -> String {
     let p = &v.procurement;
-    if p.total.text == "0" {
+    if p.total.zero {
         return format!("{}年，我部门无政府采购预算。", v.doc.year);
     }
     format!(
@@ -307,12 +318,13 @@ fn procurement_text(v: &View) -> String {
 
 fn assets_text(v: &View) -> String {
     let a = &v.assets;
-    let planned = if a.planned_purchase.text == "0" {
+    let planned = if a.planned_purchase.zero {
         "本年度无拟购置固定资产".to_string()
     } else {
         format!("本年度拟购置固定资产总额为{}", wan(&a.planned_purchase))
     };
-    let note = if a.planned_note.is_empty() { String::new() } else { format!("，{}", a.planned_note) };
+    let note =
+        if a.planned_note.is_empty() { String::new() } else { format!("，{}", a.planned_note) };
     format!(
         "{}{}年末固定资产金额为{}（详见下表），{planned}{note}。",
         v.doc.department,
@@ -601,7 +613,7 @@ fn attached_table(tv: &TablesView, t: &TableView) -> Table {
     }
 }
 
-fn attached_row(t: &TableView, r: &crate::tables::RowView) -> Vec<Cell> {
+fn attached_row(t: &TableView, r: &RowView) -> Vec<Cell> {
     r.cells
         .iter()
         .enumerate()
@@ -613,7 +625,7 @@ fn attached_row(t: &TableView, r: &crate::tables::RowView) -> Vec<Cell> {
             } else {
                 Cell::data(&c.text)
             };
-            if c.align == "left" && c.amount.is_none() {
+            if c.align == Align::Left && c.amount.is_none() {
                 cell = cell.class("l");
             }
             if c.bold {
@@ -626,6 +638,12 @@ fn attached_row(t: &TableView, r: &crate::tables::RowView) -> Vec<Cell> {
             }
         })
         .collect()
+}
+
+/// Writes `<stem>.html` beside the PDF `pdf`, atomically.
+pub fn beside(view: &View, pdf: &Path) -> Result<(), String> {
+    super::output::write_atomic(&pdf.with_extension("html"), page(view).as_bytes())
+        .map_err(|e| e.to_string())
 }
 
 /// Text and attribute values: `&`, `<`, `>` and quotes escaped.
