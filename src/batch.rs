@@ -31,6 +31,8 @@ pub struct Options {
     pub emit_data: bool,
     /// Also write the attached tables as `<stem>.xlsx`.
     pub xlsx: bool,
+    /// Also write the web page as `<stem>.html`.
+    pub html: bool,
     pub pdf: PdfSettings,
 }
 
@@ -112,6 +114,9 @@ fn build_logged(
     }
     if args.xlsx {
         crate::export::xlsx::beside(&typeset.view, &out, log)?;
+    }
+    if args.html {
+        crate::export::html::beside(&typeset.view, &out)?;
     }
     Ok((out, typeset.compiled.document.pages().len()))
 }

@@ -55,7 +55,8 @@ fn pdfinfo_shows_a4_tagged_pdfa_and_metadata() {
     }
     let meta = tool("pdfinfo", &["-meta"], &pdf);
     assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "no PDF/A-2 identification");
-    assert!(meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(meta.contains("<pdfaid:conformance>A</pdfaid:conformance>"), "PDF/A-2a");
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "PDF/UA-1");
     assert!(meta.contains("<rdf:li>zh-CN</rdf:li>"), "no zh-CN language");
 }
 

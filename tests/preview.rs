@@ -103,6 +103,16 @@ impl Preview {
         (code, buf[split + 4..].to_vec())
     }
 
+    /// The served web page: the built page, reloading itself on a new render.
+    fn html(&self) -> String {
+        let (code, page) = self.get("/document.html");
+        assert_eq!(code, 200);
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{page:.200}");
+        assert!(page.contains("new EventSource(\"/events\")"), "the page follows new renders");
+        page
+    }
+
     fn status(&self) -> Value {
         let (code, body) = self.get("/status");
         assert_eq!(code, 200);
@@ -179,6 +189,7 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     fs::write(p.path("data.toml"), &edited).unwrap();
     let edit = p.wait_for("the edit", |s| revision(s) > revision(&first) && ok(s));
     assert!(p.pdf_text().contains("公务接待费9.87万元"), "the PDF shows the new number");
+    assert!(p.html().contains("公务接待费9.87万元"), "so does the web page");
     assert!(events.next_revision_after(revision(&first)) > revision(&first));
 
     let (broken, _) = with_reception(&sample, "\"abc\"");
@@ -190,6 +201,7 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     assert!(errors.contains("sangong.current.reception"), "{errors}");
     // The last good render stays on show meanwhile.
     assert!(p.pdf_text().contains("公务接待费9.87万元"));
+    assert!(p.html().contains("公务接待费9.87万元"));
     assert_eq!(bad["rendered"], edit["revision"]);
     let (code, page) = p.get("/page/1.svg");
     assert_eq!(code, 200);
@@ -200,6 +212,7 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     let back = p.wait_for("recovery", |s| ok(s) && revision(s) > revision(&bad));
     assert!(messages(&back, "errors").is_empty());
     assert!(p.pdf_text().contains("公务接待费5.55万元"));
+    assert!(p.html().contains("公务接待费5.55万元"));
 }
 
 /// Saves `text` as most editors do: a new file renamed over the old one.

@@ -86,8 +86,12 @@ pub struct BuildArgs {
     #[arg(long)]
     pub xlsx: bool,
 
-    /// PDF 遵循的标准，可给多个
-    #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
+    /// 同时在 PDF 旁写出网页版（<文件名>.html）：一个自包含的无障碍 HTML 文件
+    #[arg(long)]
+    pub html: bool,
+
+    /// PDF 遵循的标准，可给多个；缺省为 PDF/UA-1 与 PDF/A-2a
+    #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::Ua1, PdfStandardArg::A2a])]
     pub pdf_standards: Vec<PdfStandardArg>,
 
     #[command(flatten)]
@@ -219,19 +223,19 @@ pub enum PdfStandardArg {
     /// PDF 2.0
     #[value(name = "2.0")]
     V20,
-    /// PDF/A-2b（缺省，长期归档）
+    /// PDF/A-2b（长期归档，不要求无障碍）
     #[value(name = "a-2b")]
     A2b,
     /// PDF/A-2u
     #[value(name = "a-2u")]
     A2u,
-    /// PDF/A-2a
+    /// PDF/A-2a（长期归档且带结构标签；缺省与 ua-1 同用）
     #[value(name = "a-2a")]
     A2a,
     /// PDF/A-3b
     #[value(name = "a-3b")]
     A3b,
-    /// PDF/UA-1（无障碍）
+    /// PDF/UA-1（无障碍；缺省与 a-2a 同用）
     #[value(name = "ua-1")]
     Ua1,
 }

@@ -20,6 +20,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         jobs: args.jobs,
         emit_data: args.emit_data,
         xlsx: args.xlsx,
+        html: args.html,
         pdf: pdf_settings(&args.pdf_standards),
     };
     if args.emit_data {

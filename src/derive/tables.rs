@@ -192,6 +192,7 @@ fn income_expenditure_overview(d: &Derivation, u: &Unit) -> TableView {
         widths: vec![5, 2, 5, 2],
         head: overview_head(),
         rows,
+        header_columns: vec![0, 2],
         empty,
         note: if empty { empty_note(d.year, "收支预算") } else { String::new() },
     }
@@ -296,6 +297,7 @@ fn appropriation_overview(d: &Derivation, u: &Unit) -> TableView {
         widths: vec![6, 3, 6, 3, 3, 3, 3],
         head: appropriation_head(),
         rows,
+        header_columns: vec![0, 2],
         empty,
         note: if empty { empty_note(d.year, "财政拨款收支") } else { String::new() },
     }
@@ -416,6 +418,7 @@ fn sangong_table(d: &Derivation, u: &Unit) -> TableView {
         widths: vec![4, 3, 3, 3, 3, 3, 3],
         head: sangong_head(),
         rows: if empty { Vec::new() } else { rows },
+        header_columns: vec![0],
         empty,
         note: if empty {
             empty_note(y, "一般公共预算“三公”经费支出")
@@ -464,6 +467,8 @@ fn classified(
         widths,
         head,
         rows: if empty { Vec::new() } else { class_body(rows, u) },
+        // 科目编码 and 科目名称 name the row.
+        header_columns: vec![0, 1],
         empty,
         note: if empty { note } else { String::new() },
     }

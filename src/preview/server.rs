@@ -7,6 +7,7 @@
 //! | `/events` | server-sent events：每个新版本发一次版本号 |
 //! | `/document.pdf` | 最近一次成功排版的 PDF（页面先显示，PDF 随后写出，请求会等它） |
 //! | `/page/N.svg` | 最近一次成功排版的第 N 页 |
+//! | `/document.html` | 最近一次成功排版的网页版（有新版本时自动重新载入） |
 
 use std::io::{self, Cursor, Write};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -16,7 +17,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::error::Error;
-use crate::preview::state::{Shared, Snapshot};
+use crate::preview::state::{Render, Shared, Snapshot};
 
 const PAGE: &str = include_str!("page.html");
 
@@ -100,6 +101,10 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
     match path {
         "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
         "/status" => ok("application/json", snap.status_json()),
+        "/document.html" => match &snap.render {
+            Some(render) => ok("text/html; charset=utf-8", live_page(render).into_bytes()),
+            None => text(503, "还没有排版成功的版本"),
+        },
         // The page's own Chinese text falls back to this bundled face.
         "/font/ui.otf" => match crate::typeset::fonts::bundled("FandolHei-Regular.otf") {
             Some(data) => ok("font/otf", data),
@@ -108,6 +113,31 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
         _ => page(path, snap).unwrap_or_else(|| text(404, "没有这个地址")),
     }
 }
+
+/// The web page as `build --html` writes it, plus what only the preview
+/// needs: a script that reloads it when a newer render is on show, keeping
+/// the scroll position. The written file has no script.
+fn live_page(render: &Render) -> String {
+    let script = format!(
+        "<script>\n(() => {{\n  const shown = {};\n{LIVE}}})();\n</script>\n</body>",
+        render.revision
+    );
+    render.html.replacen("</body>", &script, 1)
+}
+
+const LIVE: &str = r#"  const y = sessionStorage.getItem("yusuan-scroll");
+  if (y !== null) {
+    sessionStorage.removeItem("yusuan-scroll");
+    addEventListener("load", () => scrollTo(0, +y));
+  }
+  new EventSource("/events").onmessage = async () => {
+    const s = await (await fetch("/status", { cache: "no-store" })).json();
+    if (s.rendered > shown) {
+      sessionStorage.setItem("yusuan-scroll", String(scrollY));
+      location.reload();
+    }
+  };
+"#;
 
 /// The PDF of the render on show, once written.
 fn pdf(snap: &Snapshot) -> Reply {

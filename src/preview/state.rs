@@ -19,6 +19,8 @@ pub struct Render {
     pub revision: u64,
     pub pages: Vec<Arc<PageImage>>,
     pub pdf: PdfSlot,
+    /// The web page (`yusuan build --html`), made from the same view.
+    pub html: Arc<str>,
 }
 
 /// The PDF of a render. The pages go on show first and the PDF follows,

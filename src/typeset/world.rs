@@ -46,7 +46,10 @@ impl BudgetWorld {
         inputs.insert("data".into(), DATA_PATH.into_value());
         // Tells the templates that yusuan sets the PDF metadata itself.
         inputs.insert("yusuan".into(), env!("CARGO_PKG_VERSION").into_value());
-        let library = Library::builder().with_inputs(inputs).build();
+        let library = Library::builder()
+            .with_inputs(inputs)
+            .with_features([typst::Feature::A11yExtras].into_iter().collect())
+            .build();
         let sources = templates
             .files
             .iter()

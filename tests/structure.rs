@@ -1,0 +1,111 @@
+//! The PDF's structure tree, as a screen reader meets it (PDF/UA-1, read
+//! with `qpdf --json`): every table header cell is a TH with its scope —
+//! columns for the header rows, rows for the cells that name a row — the
+//! document has its title and language, and shows its title.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{root, stderr, yusuan};
+use serde_json::Value;
+
+/// Builds `sample` with the default standards and `--emit-data`; returns
+/// the PDF's objects (qpdf's JSON) and the view the templates received.
+fn build(dir: &Path, sample: &str) -> (BTreeMap<String, Value>, Value) {
+    fs::copy(root().join("data").join(sample), dir.join("s.toml")).unwrap();
+    let out = yusuan(dir, &["build", "s.toml", "--emit-data", "--no-system-fonts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = Command::new("qpdf")
+        .args(["--json", "--json-key=qpdf"])
+        .arg(dir.join("output/s.pdf"))
+        .output()
+        .expect("qpdf is installed");
+    assert!(json.status.success(), "qpdf --json failed");
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let objects = doc["qpdf"][1].as_object().expect("qpdf's objects").clone();
+    let view = fs::read(dir.join("output/s.json")).unwrap();
+    (objects.into_iter().collect(), serde_json::from_slice(&view).unwrap())
+}
+
+/// The dictionary of each structure element, stream or not.
+fn elements(objects: &BTreeMap<String, Value>) -> Vec<&Value> {
+    objects
+        .values()
+        .filter_map(|o| o.get("value"))
+        .filter(|v| v.get("/S").is_some() && v.get("/P").is_some())
+        .collect()
+}
+
+/// A TH's /Scope: its table attributes, given as one dictionary or a list.
+fn scope(th: &Value) -> Option<&str> {
+    let attrs = match &th["/A"] {
+        Value::Array(list) => list.iter().collect(),
+        one => vec![one],
+    };
+    attrs.into_iter().find_map(|a| a.get("/Scope")).and_then(Value::as_str)
+}
+
+/// How many header cells of each scope the view asks for: the column
+/// headers of every table, and the cells that name a row — 单位名称, the
+/// assets' items, 绩效目标/目标N and 一级/二级指标, the attached tables'
+/// header columns (blank cells are no headers).
+fn expected(view: &Value) -> (usize, usize) {
+    let arr = |v: &Value| v.as_array().unwrap().clone();
+    let units = arr(&view["units"]).len();
+    let assets = 1 + arr(&view["assets"]["rows"]).len();
+    let projects = arr(&view["performance"]["projects"]);
+    let mut columns = 4 + 3 + 6 * projects.len();
+    let mut rows = units + assets;
+    for p in &projects {
+        rows += 1 + arr(&p["goals"]).len();
+        rows += arr(&p["rows"]).iter().filter(|r| r["span1"] != 0).count();
+        rows += arr(&p["rows"]).iter().filter(|r| r["span2"] != 0).count();
+    }
+    for t in view["tables"]["tables"].as_array().into_iter().flatten() {
+        columns += arr(&t["head"]).iter().map(|r| arr(r).len()).sum::<usize>();
+        let header_columns: Vec<Value> = arr(&t["header_columns"]);
+        for r in arr(&t["rows"]) {
+            let cells = arr(&r["cells"]);
+            rows += header_columns
+                .iter()
+                .filter(|x| cells[x.as_u64().unwrap() as usize]["text"] != "")
+                .count();
+        }
+    }
+    (columns, rows)
+}
+
+#[test]
+fn header_cells_are_tagged_with_their_scope() {
+    for sample in ["101001-2021.toml", "215001-2021.toml"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (objects, view) = build(dir.path(), sample);
+        let ths: Vec<&Value> =
+            elements(&objects).into_iter().filter(|e| e["/S"] == "/TH").collect();
+        let count = |s: &str| ths.iter().filter(|th| scope(th) == Some(s)).count();
+        assert_eq!(count("/Column") + count("/Row"), ths.len(), "{sample}: a TH without scope");
+        let (columns, rows) = expected(&view);
+        assert_eq!(count("/Column"), columns, "{sample}: column header cells");
+        assert_eq!(count("/Row"), rows, "{sample}: row header cells");
+    }
+}
+
+#[test]
+fn the_document_has_its_title_language_and_shows_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let (objects, _) = build(dir.path(), "101001-2021.toml");
+    let root_ref = objects["trailer"]["value"]["/Root"].as_str().unwrap();
+    let catalog = &objects[&format!("obj:{root_ref}")]["value"];
+    assert_eq!(catalog["/Lang"], "u:zh-CN");
+    assert_eq!(catalog["/MarkInfo"]["/Marked"], true);
+    assert_eq!(catalog["/ViewerPreferences"]["/DisplayDocTitle"], true);
+    let kinds: Vec<&str> = elements(&objects).iter().filter_map(|e| e["/S"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "/Title").count(), 1, "one Title element");
+    for kind in ["/H1", "/H2", "/P", "/Table", "/TR", "/TD"] {
+        assert!(kinds.contains(&kind), "no {kind} in the structure tree");
+    }
+}
