@@ -86,7 +86,8 @@ fn build_logged(
         _ => return Err(format!("数据有 {} 处错误", errors.max(1))),
     };
     let today = document_date(&budget);
-    let view = derive::view(&budget, &presentation(engine, args.draft));
+    let draft = draft_state(&file.text, args, log);
+    let view = derive::view(&budget, &presentation(engine, draft));
     let compiled = engine.compile(&view, today).map_err(|diags| {
         log.push_str(&report::typst_text(engine.world(), &diags));
         "模板编译失败".to_string()
@@ -108,6 +109,29 @@ fn build_logged(
         crate::xlsx::beside(&view, &out, log)?;
     }
     Ok((out, compiled.document.pages().len()))
+}
+
+/// Whether the PDF is a draft: asked for, or a file whose `[todo]` still
+/// has open items (unless `--final` says otherwise). Either way the log
+/// says so, since the officer must not take a draft for the real thing.
+fn draft_state(text: &str, args: &BuildArgs, log: &mut String) -> bool {
+    let open = crate::todo::open_count(text);
+    if open == 0 {
+        return args.draft;
+    }
+    if args.final_ {
+        let _ = writeln!(
+            log,
+            "注意：[todo] 中还有 {open} 项未更新，按 --final 生成了不带水印的正式版"
+        );
+        return false;
+    }
+    let _ = writeln!(
+        log,
+        "草稿：[todo] 中还有 {open} 项待更新（yusuan check 逐项列出），PDF 每页加了“草稿”水印；\
+         全部更新后重新生成即为正式版（确需提前生成正式版时加 --final）"
+    );
+    true
 }
 
 /// Shows progress: a bar on a terminal, one plain line per file otherwise.

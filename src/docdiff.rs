@@ -13,6 +13,8 @@
 //! document.
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use typst::foundations::{Content, Element, Label, Selector, Value};
 use typst::introspection::Introspector;
@@ -22,6 +24,8 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 use crate::derive::View;
+use crate::model::Budget;
+use crate::render::Engine;
 use crate::tables::{TableView, chinese_number};
 
 /// One printed figure or clause, as a reader finds it.
@@ -47,6 +51,77 @@ pub struct Correction {
     pub old: Option<String>,
     /// 更正后；删去的为 `None`。
     pub new: Option<String>,
+}
+
+/// A laid-out document and the view it printed.
+pub struct Document {
+    pub view: View,
+    pub document: PagedDocument,
+}
+
+impl Document {
+    /// Every printed place, in reading order.
+    pub fn places(&self) -> Vec<Place> {
+        places(&self.view, &self.document)
+    }
+
+    /// The glyph runs of every page, white space removed: what a reader
+    /// sees, for holding the places against the page.
+    pub fn runs(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in self.document.pages() {
+            frame_runs(&p.frame, &mut out);
+        }
+        out
+    }
+}
+
+fn frame_runs(frame: &Frame, out: &mut Vec<String>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => frame_runs(&g.frame, out),
+            FrameItem::Text(t) => {
+                let s: String = t.text.chars().filter(|c| !c.is_whitespace()).collect();
+                if !s.is_empty() {
+                    out.push(s);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Lays out a checked budget exactly as `build` publishes it (never as a
+/// draft: the notice compares published documents). Template errors come
+/// back as text.
+pub fn lay_out_budget(engine: &mut Engine, b: &Budget) -> Result<Document, String> {
+    let view = crate::derive::view(b, &crate::commands::presentation(engine, false));
+    let today = crate::commands::document_date(b);
+    match engine.compile(&view, today) {
+        Ok(c) => Ok(Document { view, document: c.document }),
+        Err(diags) => Err(crate::report::typst_text(engine.world(), &diags)),
+    }
+}
+
+/// An engine on the bundled fonts only and the templates in `dir`: the same
+/// layout on every machine.
+pub fn engine(dir: &Path) -> Engine {
+    let fonts = crate::fonts::FontSet::load(&crate::fonts::FontOptions {
+        font_paths: Vec::new(),
+        no_system_fonts: true,
+    });
+    let templates = crate::templates::Templates::locate(Some(dir)).expect("the templates load");
+    Engine::new(Arc::new(fonts), Arc::new(templates))
+}
+
+/// Lays out a data file's text; `None` when it does not pass its checks or
+/// its layout fails.
+pub fn lay_out(engine: &mut Engine, text: &str) -> Option<Document> {
+    let (budget, problems) = crate::load::analyse(text);
+    if problems.iter().any(crate::diag::Problem::is_error) {
+        return None;
+    }
+    lay_out_budget(engine, &budget?).ok()
 }
 
 /// Every printed place of a compiled document, in reading order.

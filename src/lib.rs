@@ -29,3 +29,5 @@ pub mod tables;
 pub mod templates;
 pub mod world;
 pub mod xlsx;
+pub mod docdiff;
+pub mod todo;

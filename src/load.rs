@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Problem;
 use crate::model::Budget;
-use crate::{checks, schema};
+use crate::{checks, schema, todo};
 
 /// A data file as read from disk.
 #[derive(Debug, Clone)]
@@ -168,7 +168,9 @@ fn examine(text: &str) -> (Option<Budget>, Vec<Problem>) {
     match parse_text(text) {
         Ok(b) => {
             let checked = checks::check(&b);
-            (Some(b), [found.content, checked].concat())
+            let root = doc.as_item();
+            let drafted = todo::problems(root, &todo::read(root), |p| todo::describe(root, p));
+            (Some(b), [found.content, checked, drafted].concat())
         }
         // The walk is meant to catch all that serde refuses; this is the
         // safety net, so the user still gets a located message.

@@ -219,7 +219,13 @@ pub const BUDGET: &[Field] = &[
     opt("glossary", "名词解释", List(&Table(TERM))),
     opt("other_matters", "其他需要说明的事项", TEXTS),
     opt("line_items", "预算明细", List(&Table(LINE_ITEM))),
+    opt("todo", "草稿待办", Table(TODO)),
 ];
+
+pub const TODO_FIELD: &[Field] = &[req("field", "字段路径", Text), opt("was", "沿用的原值", Text)];
+
+pub const TODO: &[Field] =
+    &[opt("from_year", "草稿所据年度", Int), opt("fields", "待更新的字段", List(&Table(TODO_FIELD)))];
 
 pub const LINE_ITEM: &[Field] = &[
     opt("unit", "单位", Text),
@@ -635,6 +641,8 @@ mod tests {
             ("Holding", serde_keys::<m::Holding>(), HOLDING),
             ("Term", serde_keys::<m::Term>(), TERM),
             ("LineItem", serde_keys::<m::LineItem>(), LINE_ITEM),
+            ("Todo", serde_keys::<crate::todo::Todo>(), TODO),
+            ("TodoField", serde_keys::<crate::todo::TodoField>(), TODO_FIELD),
         ];
         for (name, model, schema) in pairs {
             assert_eq!(model, schema_keys(schema), "schema and model differ for {name}");

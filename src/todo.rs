@@ -352,6 +352,32 @@ fn leaves(item: &Item, path: &str, keep: &dyn Fn(&str, &Item) -> bool, out: &mut
     }
 }
 
+/// Writes the `[todo]` table at the end of a document, one entry a line,
+/// replacing any there was.
+pub fn write(doc: &mut toml_edit::DocumentMut, from_year: i32, fields: &[TodoField]) {
+    let mut list = toml_edit::Array::new();
+    for f in fields {
+        let mut entry = toml_edit::InlineTable::new();
+        entry.insert("field", f.field.as_str().into());
+        if let Some(was) = &f.was {
+            entry.insert("was", was.as_str().into());
+        }
+        list.push_formatted(Value::InlineTable(entry).decorated("\n  ", ""));
+    }
+    list.set_trailing("\n");
+    list.set_trailing_comma(true);
+    let mut t = toml_edit::Table::new();
+    t.decor_mut().set_prefix(format!(
+        "\n# 草稿待办：以下字段仍是{from_year}年的内容。改动一个字段，它的条目就自动完成；\n\
+         # 确认与上年相同的，删去那一条。还有未完成的条目时，yusuan build 只生成草稿。\n\
+         # 全部完成后可删去整张表。说明见 docs/data-format.md 3.17 节。\n"
+    ));
+    t.insert("from_year", toml_edit::value(i64::from(from_year)));
+    t.insert("fields", Item::Value(Value::Array(list)));
+    doc.remove("todo");
+    doc.insert("todo", Item::Table(t));
+}
+
 /// A field path in the words of the data format: keys by their Chinese
 /// labels, list elements by number and what identifies them, e.g.
 /// “预算明细第1条（2070101 行政运行 30101）› 金额”.
