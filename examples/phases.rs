@@ -7,11 +7,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use yusuan::commands::{document_date, inspect, pdf_settings, presentation};
-use yusuan::derive;
-use yusuan::fonts::{FontOptions, FontSet};
-use yusuan::render::Engine;
-use yusuan::templates::Templates;
+use yusuan::export::pdf::PdfSettings;
+use yusuan::pipeline;
+use yusuan::typeset::compile::Engine;
+use yusuan::typeset::fonts::{FontOptions, FontSet};
+use yusuan::typeset::templates::Templates;
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20);
@@ -20,31 +20,30 @@ fn main() {
     let templates = Arc::new(Templates::locate(None).expect("templates load"));
     let mut engine = Engine::new(fonts, templates);
     println!("环境（字体、模板）：{:.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    let (budget, _, _) = inspect(std::path::Path::new("data/101001-2021.toml"));
-    let mut budget = budget.expect("the sample loads");
-    let mut settings = pdf_settings(&[yusuan::args::PdfStandardArg::A2b]);
+    let loaded = pipeline::inspect(std::path::Path::new("data/101001-2021.toml"));
+    let mut budget = loaded.budget.expect("the sample loads");
+    let mut settings = PdfSettings::default();
     // YUSUAN_UNTAGGED=1: what the structure tree costs (not an option of yusuan).
     if std::env::var_os("YUSUAN_UNTAGGED").is_some() {
-        settings = yusuan::render::PdfSettings { standards: vec![], tagged: false };
+        settings = PdfSettings { standards: vec![], tagged: false };
     }
     let (mut compile, mut pdf) = (Vec::new(), Vec::new());
     // With YUSUAN_DIR, cycle through the data files of a folder (a batch);
     // otherwise vary the department name of the sample.
     let files: Vec<std::path::PathBuf> = std::env::var_os("YUSUAN_DIR")
-        .map(|d| yusuan::commands::collect_inputs(&[d.into()]).expect("data files"))
+        .map(|d| pipeline::collect_inputs(&[d.into()]).expect("data files"))
         .unwrap_or_default();
     for i in 0..n {
         match files.get(i % files.len().max(1)) {
-            Some(f) => budget = inspect(f).0.expect("loads"),
+            Some(f) => budget = pipeline::inspect(f).budget.expect("loads"),
             None => budget.document.department = format!("第{i}局"),
         }
-        let view = derive::view(&budget, &presentation(&engine, false));
         let trace = i == n - 1 && std::env::var_os("YUSUAN_TRACE").is_some();
         if trace {
             typst_timing::enable();
         }
         let t = Instant::now();
-        let doc = engine.compile(&view, document_date(&budget)).expect("compiles");
+        let doc = pipeline::typeset(&mut engine, &budget, false).expect("compiles");
         if trace {
             let f = std::fs::File::create("/tmp/yusuan-trace.json").unwrap();
             typst_timing::export_json(f, |_| (String::new(), 0)).unwrap();
@@ -52,8 +51,7 @@ fn main() {
         }
         compile.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let bytes =
-            engine.pdf(&doc.document, "x", document_date(&budget), &settings).expect("exports");
+        let bytes = pipeline::export_pdf(&doc, &settings).expect("exports");
         pdf.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(!bytes.is_empty());
     }

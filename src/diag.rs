@@ -205,6 +205,36 @@ pub fn short(name: &str, text: &str, p: &Problem) -> String {
     format!("{place}: {kind}：{}{field}{expected}", p.message)
 }
 
+/// Data problems, rustc style, one after another.
+pub fn problems_text(name: &str, text: &str, problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("{}\n", render(name, text, p))).collect()
+}
+
+/// The closest known name, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
+    options
+        .iter()
+        .map(|o| (edit_distance(name, o), *o))
+        .filter(|(d, o)| *d <= (o.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,33 +1,25 @@
 //! yusuan（预算）：把部门预算数据（TOML）生成“部门预算信息公开情况说明”PDF。
 //!
-//! The flow: `load` reads the TOML into the `model`, `checks` verifies it,
-//! `derive` computes every figure and phrase the document shows, and
-//! `render` hands that view to the Typst templates through the `world` and
-//! writes the PDF. `commands` strings these steps together for the CLI.
+//! The modules are listed in the order the data travels, each layer using
+//! only those before it (tests/layers.rs holds the tree to that rule):
+//! text is read by `source` into the `model`, `checks` verifies it,
+//! `derive` computes every figure and phrase the document shows (the view,
+//! the templates' whole contract), `typeset` lays the view out with Typst,
+//! `export` writes the PDF and its companions, and `pipeline` strings these
+//! steps into the one sequence every face calls: `newyear`, `diff`,
+//! `batch`, `preview` and the command line in `cli`.
 
-pub mod amount;
-pub mod args;
-pub mod batch;
-pub mod catalogue;
-pub mod checks;
-pub mod commands;
-pub mod derive;
-pub mod diag;
-pub mod diff;
 pub mod error;
-pub mod fonts;
-pub mod lineitems;
-pub mod load;
+pub mod diag;
 pub mod model;
+pub mod source;
+pub mod checks;
+pub mod derive;
+pub mod typeset;
+pub mod export;
+pub mod pipeline;
 pub mod newyear;
-pub mod output;
+pub mod diff;
+pub mod batch;
 pub mod preview;
-pub mod render;
-pub mod report;
-pub mod schema;
-pub mod tables;
-pub mod templates;
-pub mod world;
-pub mod xlsx;
-pub mod docdiff;
-pub mod todo;
+pub mod cli;

@@ -1,14 +1,16 @@
+//! yusuan 命令行程序：解析参数，交给 `cli::run`；用法错误用中文说明，退出码 2。
+
 use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 fn main() -> ExitCode {
-    let cli = match yusuan::args::Cli::try_parse() {
+    let cli = match yusuan::cli::args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    match yusuan::commands::run(cli) {
+    match yusuan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("错误：{e}");

@@ -8,7 +8,6 @@
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use crate::derive;
 use crate::model::Budget;
 
 /// The mark put on everything that must be entered again.
@@ -33,8 +32,8 @@ pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
         mark(&mut doc, path, what);
     }
     let mentions_old_year = old_year_mentions(doc.as_item(), "", old);
-    let fields = crate::todo::carried(doc.as_item(), CARRIED, &carried_field);
-    crate::todo::write(&mut doc, old, &fields);
+    let fields = crate::model::todo::carried(doc.as_item(), CARRIED, &carried_field);
+    crate::model::todo::write(&mut doc, old, &fields);
     let header = header(old, year, &mentions_old_year);
     Ok(Draft { text: format!("{header}{doc}"), mentions_old_year })
 }
@@ -83,7 +82,7 @@ fn carried_field(path: &str, item: &Item) -> bool {
     if fixed.contains(&key) || item.as_bool().is_some() {
         return false;
     }
-    let zero = crate::todo::canonical(item).is_some_and(|c| c == "0");
+    let zero = crate::model::todo::canonical(item).is_some_and(|c| c == "0");
     !zero
 }
 
@@ -109,14 +108,14 @@ fn set_previous(doc: &mut DocumentMut, b: &Budget) {
         doc.insert("previous", Item::Table(Table::new()));
     }
     let Some(p) = table_mut(doc, "previous").and_then(Item::as_table_like_mut) else { return };
-    p.insert("basic", amount(derive::basic_total(e)));
-    p.insert("projects", amount(derive::projects_total(e)));
+    p.insert("basic", amount(e.basic_total()));
+    p.insert("projects", amount(e.projects_total()));
     p.insert("basic_reason", value(""));
     p.insert("projects_reason", value(""));
     p.remove("stated");
 }
 
-fn amount(a: crate::amount::Amount) -> Item {
+fn amount(a: crate::model::amount::Amount) -> Item {
     // Written as a string: it is the exact decimal, whatever its digits.
     value(a.to_string())
 }
@@ -253,8 +252,8 @@ mod tests {
         let draft = rollover(&text, &b, 2022).unwrap();
         let next: Budget = toml::from_str(&draft.text).unwrap();
         assert_eq!(next.document.year, 2022);
-        assert_eq!(next.previous.basic, derive::basic_total(&b.expenditure));
-        assert_eq!(next.previous.projects, derive::projects_total(&b.expenditure));
+        assert_eq!(next.previous.basic, b.expenditure.basic_total());
+        assert_eq!(next.previous.projects, b.expenditure.projects_total());
         assert_eq!(next.sangong.previous.reception, b.sangong.current.reception);
         assert!(next.sangong.reasons.reception.is_empty());
         assert_eq!(next.assets.as_of.to_string(), "2021-12-31");

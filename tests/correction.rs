@@ -116,7 +116,7 @@ fn an_unchanged_document_has_nothing_to_correct() {
 
 mod property {
     use super::*;
-    use yusuan::docdiff::{Place, compare, places};
+    use yusuan::diff::document::{Place, compare, places};
 
     /// A small deterministic generator: the test is the same on every run.
     struct Lcg(u64);
@@ -142,7 +142,7 @@ mod property {
     }
 
     /// Glyph runs of a laid-out document, as a multiset.
-    fn runs(doc: &yusuan::docdiff::Document) -> HashMap<String, usize> {
+    fn runs(doc: &yusuan::diff::document::Document) -> HashMap<String, usize> {
         let mut out = HashMap::new();
         for r in doc.runs() {
             *out.entry(r).or_insert(0) += 1;
@@ -158,13 +158,13 @@ mod property {
 
     #[test]
     fn fifty_single_item_corrections_change_exactly_the_listed_places() {
-        let mut engine = yusuan::docdiff::engine(&root().join("templates"));
+        let mut engine = yusuan::diff::document::engine(&root().join("templates"));
         let mut rng = Lcg(20);
         let deltas = ["0.01", "-0.01", "1", "-3.5", "10", "120.75", "-0.5", "1000"];
         let mut tried = 0;
         for sample in ["101001-2021.toml", "215001-2021.toml"] {
             let text = fs::read_to_string(root().join("data").join(sample)).unwrap();
-            let old = yusuan::docdiff::lay_out(&mut engine, &text).expect("the sample lays out");
+            let old = yusuan::diff::document::lay_out(&mut engine, &text).expect("the sample lays out");
             let old_places = places(&old.view, &old.document);
             let amounts = item_amounts(&text);
             let mut done = 0;
@@ -177,7 +177,7 @@ mod property {
                     continue;
                 }
                 let new_text = format!("{}{}{}", &text[..r.start], now, &text[r.end..]);
-                let Some(new) = yusuan::docdiff::lay_out(&mut engine, &new_text) else {
+                let Some(new) = yusuan::diff::document::lay_out(&mut engine, &new_text) else {
                     // A correction that breaks a check (a stated total, a cost
                     // link) is refused before any notice: not this test's case.
                     continue;
@@ -204,10 +204,10 @@ mod property {
     /// paragraph with a listed clause, or is a listed cell, or is a page
     /// number (a paragraph one line longer may move a folio or 目录 entry).
     fn only_listed_places_moved(
-        old: &yusuan::docdiff::Document,
-        new: &yusuan::docdiff::Document,
+        old: &yusuan::diff::document::Document,
+        new: &yusuan::diff::document::Document,
         new_places: &[Place],
-        changes: &[yusuan::docdiff::Correction],
+        changes: &[yusuan::diff::document::Correction],
         sample: &str,
     ) {
         let changed_locs: std::collections::HashSet<(&str, &str)> = changes

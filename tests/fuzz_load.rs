@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
-use yusuan::{derive, diag, load};
+use yusuan::{derive, diag, pipeline};
 
 fn sample() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/101001-2021.toml")).unwrap()
@@ -286,7 +286,7 @@ fn bytes_of((edits, pokes): &(Vec<Edit>, Vec<(usize, u8)>), base: &str) -> Vec<u
 /// refused file has an error, every problem renders with its place, and a
 /// file that passes derives its view.
 fn property(bytes: &[u8]) -> Outcome {
-    let loaded = load::from_bytes(Path::new("fuzz.toml"), bytes);
+    let loaded = pipeline::inspect_bytes(Path::new("fuzz.toml"), bytes);
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     assert!(loaded.budget.is_some() || errors > 0, "refused without an error");
     for p in &loaded.problems {
@@ -342,7 +342,7 @@ fn mutated_samples_never_panic() {
 fn mutations_reach_the_checks() {
     let base = sample();
     property(base.as_bytes());
-    let clean = load::from_bytes(Path::new("s.toml"), base.as_bytes());
+    let clean = pipeline::inspect_bytes(Path::new("s.toml"), base.as_bytes());
     assert!(clean.usable(), "{:?}", clean.problems);
     // A value swap keeps the file well-formed yet wrong: the checks see it.
     let year = base.match_indices('=').position(|(i, _)| base[..i].ends_with("\nyear ")).unwrap();

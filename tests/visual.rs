@@ -22,11 +22,10 @@ use std::sync::Arc;
 
 use typst::utils::Scalar;
 use typst_render::RenderOptions;
-use yusuan::commands::{document_date, inspect, presentation};
-use yusuan::derive;
-use yusuan::fonts::{FontOptions, FontSet};
-use yusuan::render::Engine;
-use yusuan::templates::Templates;
+use yusuan::pipeline;
+use yusuan::typeset::compile::Engine;
+use yusuan::typeset::fonts::{FontOptions, FontSet};
+use yusuan::typeset::templates::Templates;
 
 /// Title and 目录; body text with headings; a performance table; the assets table.
 const PAGES: [usize; 4] = [1, 3, 8, 16];
@@ -42,12 +41,11 @@ fn sample_document() -> typst_layout::PagedDocument {
     let fonts = FontSet::load(&FontOptions { font_paths: vec![], no_system_fonts: true });
     let templates = Templates::from_dir(&root().join("templates")).unwrap();
     let mut engine = Engine::new(Arc::new(fonts), Arc::new(templates));
-    let (budget, problems, _) = inspect(&root().join("data/101001-2021.toml"));
-    assert!(problems.iter().all(|p| !p.is_error()), "{problems:?}");
-    let budget = budget.unwrap();
-    let view = derive::view(&budget, &presentation(&engine, false));
-    match engine.compile(&view, document_date(&budget)) {
-        Ok(c) => c.document,
+    let loaded = pipeline::inspect(&root().join("data/101001-2021.toml"));
+    assert!(loaded.problems.iter().all(|p| !p.is_error()), "{:?}", loaded.problems);
+    let budget = loaded.budget.unwrap();
+    match pipeline::typeset(&mut engine, &budget, false) {
+        Ok(t) => t.compiled.document,
         Err(e) => panic!("{e:?}"),
     }
 }

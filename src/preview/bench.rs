@@ -19,8 +19,9 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use super::state::{Snapshot, Timings};
 use super::{Session, Shared};
-use crate::args::{EnvArgs, PreviewArgs};
 use crate::error::Error;
+use crate::pipeline::Environment;
+use crate::preview::Options;
 
 /// One edit: from save to the revision published (its pages servable) and
 /// to its PDF written, and where the rebuild's time went.
@@ -30,7 +31,7 @@ struct Sample {
     timings: Timings,
 }
 
-pub fn run(args: &PreviewArgs, edits: usize) -> Result<(), Error> {
+pub fn run(args: &Options, edits: usize) -> Result<(), Error> {
     let dir = std::env::temp_dir().join(format!("yusuan-bench-{}", std::process::id()));
     let name = args.file.file_name().unwrap_or("data.toml".as_ref());
     let copy = dir.join(name);
@@ -44,7 +45,7 @@ pub fn run(args: &PreviewArgs, edits: usize) -> Result<(), Error> {
 }
 
 /// Runs the watch loop on its own thread while this one edits.
-fn measure(copy: &Path, env: &EnvArgs, edits: usize) -> Result<Vec<Sample>, Error> {
+fn measure(copy: &Path, env: &Environment, edits: usize) -> Result<Vec<Sample>, Error> {
     // Any free port: the benchmark must not collide with a real preview.
     let started = Instant::now();
     let session = Session::start(copy, env, 0)?;

@@ -5,25 +5,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use typst::diag::SourceDiagnostic;
-use typst::foundations::Datetime;
-use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
 use typst_layout::{Page, PagedDocument};
 use typst_svg::SvgOptions;
 
-use crate::args::EnvArgs;
-use crate::fonts::FontSet;
+use crate::diag;
+use crate::export::pdf::PdfSettings;
 use crate::model::Budget;
+use crate::pipeline::{self, Environment, Typeset};
 use crate::preview::state::{Outcome, PageImage, Render};
-use crate::render::{Engine, PdfSettings};
-use crate::world::BudgetWorld;
-use crate::{commands, derive, diag};
+use crate::typeset::compile::{Engine, typst_messages};
+use crate::typeset::fonts::FontSet;
 
 /// Rebuilds one data file, keeping the Engine (and with it Typst's caches)
 /// from one revision to the next.
 pub struct Builder {
     path: PathBuf,
-    env: EnvArgs,
+    env: Environment,
     fonts: Arc<FontSet>,
     /// The engine, or the message saying why the templates did not load.
     engine: Result<Engine, String>,
@@ -31,19 +28,12 @@ pub struct Builder {
     /// changes a few pages, and the others need not be drawn again.
     svgs: HashMap<u128, Arc<PageImage>>,
     /// The document just built, until its PDF is written.
-    pending: Option<Pending>,
-}
-
-/// What the PDF export needs from a build.
-struct Pending {
-    document: PagedDocument,
-    ident: String,
-    today: Datetime,
+    pending: Option<Typeset>,
 }
 
 impl Builder {
-    pub fn new(path: &Path, env: &EnvArgs) -> Builder {
-        let fonts = Arc::new(FontSet::load(&commands::font_options(&env.fonts)));
+    pub fn new(path: &Path, env: &Environment) -> Builder {
+        let fonts = Arc::new(FontSet::load(&env.fonts));
         let mut builder = Builder {
             path: path.to_path_buf(),
             env: env.clone(),
@@ -59,14 +49,14 @@ impl Builder {
     /// Rereads the templates into a new World: a World's sources are fixed
     /// when it is made. Typst's cache is global, so unchanged work is kept.
     pub fn reload_templates(&mut self) {
-        self.engine = commands::load_templates(&self.env)
+        self.engine = pipeline::load_templates(&self.env)
             .map(|t| Engine::new(self.fonts.clone(), Arc::new(t)))
             .map_err(|e| format!("错误：{e}"));
     }
 
     /// Scans the fonts again; the World holds them, so it is remade too.
     pub fn reload_fonts(&mut self) {
-        self.fonts = Arc::new(FontSet::load(&commands::font_options(&self.env.fonts)));
+        self.fonts = Arc::new(FontSet::load(&self.env.fonts));
         self.reload_templates();
     }
 
@@ -75,9 +65,10 @@ impl Builder {
     pub fn build(&mut self) -> Outcome {
         let started = Instant::now();
         self.pending = None;
-        let (budget, problems, file) = commands::inspect(&self.path);
+        let loaded = pipeline::inspect(&self.path);
+        let (budget, file) = (loaded.budget, loaded.file);
         let mut out = Outcome::default();
-        for p in &problems {
+        for p in &loaded.problems {
             let text = diag::render(&file.name(), &file.text, p).trim_end().to_string();
             if p.is_error() { &mut out.errors } else { &mut out.warnings }.push(text);
         }
@@ -93,7 +84,7 @@ impl Builder {
         match typeset(engine, &budget, &mut out) {
             Ok(pending) => {
                 let started = Instant::now();
-                let pages = page_images(&mut self.svgs, &pending.document);
+                let pages = page_images(&mut self.svgs, &pending.compiled.document);
                 out.timings.pages = started.elapsed();
                 out.render = Some(Render { revision: 0, pages, pdf: Default::default() });
                 self.pending = Some(pending);
@@ -107,27 +98,26 @@ impl Builder {
     /// (PDF/A-2b), so the preview reports what would stop `build`, such as
     /// a character no font has. `None` when there is nothing to export.
     pub fn pdf(&mut self) -> Option<Result<Vec<u8>, Vec<String>>> {
-        let Pending { document, ident, today } = self.pending.take()?;
+        let typeset = self.pending.take()?;
         let engine = self.engine.as_ref().ok()?;
-        let pdf = engine.pdf(&document, &ident, today, &PdfSettings::default());
+        let pdf = pipeline::export_pdf(&typeset, &PdfSettings::default());
         Some(pdf.map_err(|d| typst_messages(engine.world(), &d)))
     }
 }
 
-/// Compiles with the draft watermark.
+/// Compiles with the draft watermark: a preview is never the published
+/// document.
 fn typeset(
     engine: &mut Engine,
     budget: &Budget,
     out: &mut Outcome,
-) -> Result<Pending, Vec<String>> {
+) -> Result<Typeset, Vec<String>> {
     let started = Instant::now();
-    let today = commands::document_date(budget);
-    let view = derive::view(budget, &commands::presentation(engine, true));
-    let compiled = engine.compile(&view, today).map_err(|d| typst_messages(engine.world(), &d))?;
-    out.warnings.extend(typst_messages(engine.world(), &compiled.warnings));
+    let typeset =
+        pipeline::typeset(engine, budget, true).map_err(|d| typst_messages(engine.world(), &d))?;
+    out.warnings.extend(typst_messages(engine.world(), &typeset.compiled.warnings));
     out.timings.compile = started.elapsed();
-    let ident = commands::pdf_ident(budget);
-    Ok(Pending { document: compiled.document, ident, today })
+    Ok(typeset)
 }
 
 /// The SVG of every page, drawing only the pages not seen before.
@@ -169,19 +159,4 @@ fn draw_pages(pages: &[(u128, &Page)]) -> Vec<(u128, Arc<PageImage>)> {
 fn draw(hash: u128, page: &Page) -> Arc<PageImage> {
     let svg = typst_svg::svg(page, &SvgOptions::default());
     Arc::new(PageImage { key: format!("{:016x}", hash as u64), svg: svg.into_bytes().into() })
-}
-
-/// Typst's diagnostics as `yusuan build` prints them (file:line:column and
-/// the source line), one string each.
-fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<String> {
-    diags
-        .iter()
-        .map(|d| {
-            let mut buf = termcolor::NoColor::new(Vec::new());
-            match diagnostics::emit(&mut buf, world, [d], DiagnosticFormat::Human) {
-                Ok(()) => String::from_utf8_lossy(buf.get_ref()).trim_end().to_string(),
-                Err(_) => format!("模板错误：{}", d.message),
-            }
-        })
-        .collect()
 }

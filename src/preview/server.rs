@@ -101,7 +101,7 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
         "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
         "/status" => ok("application/json", snap.status_json()),
         // The page's own Chinese text falls back to this bundled face.
-        "/font/ui.otf" => match crate::fonts::bundled("FandolHei-Regular.otf") {
+        "/font/ui.otf" => match crate::typeset::fonts::bundled("FandolHei-Regular.otf") {
             Some(data) => ok("font/otf", data),
             None => text(404, "没有这个地址"),
         },

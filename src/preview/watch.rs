@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use typst::utils::hash128;
 
-use crate::args::EnvArgs;
+use crate::pipeline::Environment;
 
 /// How often the inputs are compared; half of it is the mean delay before
 /// a rebuild starts. A poll is a dozen `stat` calls.
@@ -52,7 +52,7 @@ pub struct Watch {
 impl Watch {
     /// Takes the first fingerprints; call it before the first build, so an
     /// edit saved during that build is seen by the next poll.
-    pub fn new(data: &Path, env: &EnvArgs) -> Watch {
+    pub fn new(data: &Path, env: &Environment) -> Watch {
         let templates = env.templates.clone().unwrap_or_else(|| PathBuf::from("templates"));
         Watch {
             data: Inputs::new(vec![data.to_path_buf()], true),
@@ -147,9 +147,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("a.toml");
         fs::write(&data, "x = 1\n").unwrap();
-        let env = EnvArgs {
+        let env = Environment {
             templates: Some(dir.path().join("tpl")),
-            fonts: crate::args::FontArgs { font_paths: Vec::new(), no_system_fonts: true },
+            fonts: crate::typeset::fonts::FontOptions {
+                font_paths: Vec::new(),
+                no_system_fonts: true,
+            },
         };
         let mut watch = Watch::new(&data, &env);
         assert!(!watch.poll().any());

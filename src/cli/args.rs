@@ -1,0 +1,258 @@
+//! 命令行参数：所有 clap 结构及其帮助文字。
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+用法：{usage}
+
+{all-args}{after-help}";
+
+/// 预算（yusuan）：把部门预算数据（TOML）生成“部门预算信息公开情况说明”PDF。
+#[derive(Debug, Parser)]
+#[command(
+    name = "yusuan",
+    version,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "示例：\n  yusuan build                      生成 data/ 下所有部门的 PDF 到 output/\n  yusuan build data/101001-2021.toml -o 公开\n  yusuan check data/                只核对数据，不生成 PDF\n\n各命令的说明：yusuan <命令> --help"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// 显示帮助
+    #[arg(short, long, action = ArgAction::Help, global = true, help_heading = "选项")]
+    pub help: Option<bool>,
+
+    /// 显示版本号
+    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "选项")]
+    pub version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 核对数据并生成 PDF（有错误时不生成，保留原有 PDF）
+    #[command(help_template = HELP_TEMPLATE)]
+    Build(BuildArgs),
+    /// 只核对数据，不生成 PDF；无错误时退出码为 0，有错误为 1
+    #[command(help_template = HELP_TEMPLATE)]
+    Check(CheckArgs),
+    /// 列出找到的字体
+    #[command(help_template = HELP_TEMPLATE)]
+    Fonts(FontsArgs),
+    /// 由本年数据生成下一年度草稿：本年数转为上年数，须重填的部分加标记
+    #[command(help_template = HELP_TEMPLATE)]
+    New(NewArgs),
+    /// 对比两份数据文件，列出变化的每个字段（可输出更正说明表）
+    #[command(help_template = HELP_TEMPLATE)]
+    Diff(DiffArgs),
+    /// 在浏览器中实时预览：修改数据或模板并保存后自动重新排版（只在本机提供）
+    #[command(help_template = HELP_TEMPLATE)]
+    Preview(PreviewArgs),
+}
+
+/// `yusuan build` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct BuildArgs {
+    /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
+    #[arg(value_name = "路径")]
+    pub paths: Vec<PathBuf>,
+
+    /// PDF 输出目录，文件名为数据文件名加 .pdf
+    #[arg(short, long, value_name = "目录", default_value = "output")]
+    pub output: PathBuf,
+
+    /// 在每页加“草稿”水印（[todo] 中还有未完成项的草稿总是加）
+    #[arg(long)]
+    pub draft: bool,
+
+    /// 即使 [todo] 中还有未完成的项，也生成不带水印的正式版
+    #[arg(long = "final", conflicts_with = "draft")]
+    pub final_: bool,
+
+    /// 同时处理的文件数，缺省为 CPU 核数
+    #[arg(short = 'j', long = "jobs", value_name = "数量")]
+    pub jobs: Option<usize>,
+
+    /// 同时把交给模板的数据写到 <输出目录>/<文件名>.json，供 typst 命令行直接编译模板
+    #[arg(long)]
+    pub emit_data: bool,
+
+    /// 同时在 PDF 旁写出附表的 Excel 文件（<文件名>.xlsx），每张附表一个工作表
+    #[arg(long)]
+    pub xlsx: bool,
+
+    /// PDF 遵循的标准，可给多个
+    #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
+    pub pdf_standards: Vec<PdfStandardArg>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+/// `yusuan new` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct NewArgs {
+    /// 本年度的数据文件
+    #[arg(long, value_name = "文件")]
+    pub from: PathBuf,
+
+    /// 新的预算年度，例如 2022
+    #[arg(long, value_name = "年度")]
+    pub year: i32,
+
+    /// 草稿文件名；缺省把原文件名中的年度换成新年度
+    #[arg(short, long, value_name = "文件")]
+    pub output: Option<PathBuf>,
+
+    /// 目标文件已存在时覆盖
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `yusuan diff` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct DiffArgs {
+    /// 原数据文件（更正前）
+    #[arg(value_name = "原文件")]
+    pub old: PathBuf,
+
+    /// 新数据文件（更正后）
+    #[arg(value_name = "新文件")]
+    pub new: PathBuf,
+
+    /// 输出格式：text 为逐处清单，markdown 为可随更正后 PDF 一同公布的更正说明，csv 为同样的表
+    #[arg(long, value_name = "格式", value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// 改为按数据字段列出变化（供作者核对，不排版）
+    #[arg(long)]
+    pub fields: bool,
+
+    /// 更正原因，写进更正说明，例如“行政运行人员经费录入有误”
+    #[arg(long, value_name = "原因")]
+    pub reason: Option<String>,
+
+    /// 更正说明的日期，例如 2021-03-10；缺省为今天
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+/// `yusuan diff` 的输出格式。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// 纯文本清单
+    Text,
+    /// Markdown 更正说明
+    Markdown,
+    /// CSV 更正表（UTF-8，带 BOM）
+    Csv,
+}
+
+/// `yusuan check` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct CheckArgs {
+    /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
+    #[arg(value_name = "路径")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `yusuan fonts` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct FontsArgs {
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// `yusuan preview` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct PreviewArgs {
+    /// 要预览的数据文件（.toml）
+    #[arg(value_name = "文件")]
+    pub file: PathBuf,
+
+    /// 预览服务的端口，只在本机 127.0.0.1 上监听；0 表示任选一个空闲端口
+    #[arg(short, long, value_name = "端口", default_value_t = 3030)]
+    pub port: u16,
+
+    /// 启动后用默认浏览器打开预览页
+    #[arg(long)]
+    pub open: bool,
+
+    /// 基准测试：在数据文件的副本上自动改动一个数字 N 次，打印从保存到新版本就绪的用时
+    #[arg(long, value_name = "N", hide = true)]
+    pub bench_edits: Option<usize>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+/// 排版环境：模板与字体。
+#[derive(Debug, Args, Clone)]
+pub struct EnvArgs {
+    /// 模板目录；缺省用当前目录下的 templates/，没有则用内置模板
+    #[arg(long, value_name = "目录")]
+    pub templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// 字体来源。
+#[derive(Debug, Args, Clone)]
+pub struct FontArgs {
+    /// 额外的字体目录（递归查找），可给多个；也可用环境变量 YUSUAN_FONT_PATHS
+    #[arg(
+        long = "font-path",
+        value_name = "目录",
+        env = "YUSUAN_FONT_PATHS",
+        value_delimiter = ':'
+    )]
+    pub font_paths: Vec<PathBuf>,
+
+    /// 不使用系统安装的字体，只用内置字体和 --font-path
+    #[arg(long)]
+    pub no_system_fonts: bool,
+}
+
+/// PDF 标准。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF 1.7
+    #[value(name = "1.7")]
+    V17,
+    /// PDF 2.0
+    #[value(name = "2.0")]
+    V20,
+    /// PDF/A-2b（缺省，长期归档）
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2u
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-2a
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/A-3b
+    #[value(name = "a-3b")]
+    A3b,
+    /// PDF/UA-1（无障碍）
+    #[value(name = "ua-1")]
+    Ua1,
+}

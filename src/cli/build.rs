@@ -1,0 +1,62 @@
+//! `yusuan build`：核对并生成 PDF（及 xlsx、视图数据），一个或多个文件。
+
+use std::path::Path;
+
+use crate::batch;
+use crate::cli::args::{BuildArgs, PdfStandardArg};
+use crate::cli::progress::Progress;
+use crate::cli::{environment, finish};
+use crate::error::Error;
+use crate::export::output;
+use crate::export::pdf::PdfSettings;
+use crate::pipeline;
+
+pub fn run(args: &BuildArgs) -> Result<(), Error> {
+    let inputs = pipeline::collect_inputs(&args.paths)?;
+    let env = pipeline::environment(&environment(&args.env))?;
+    let options = batch::Options {
+        output: args.output.clone(),
+        draft: args.draft,
+        final_: args.final_,
+        jobs: args.jobs,
+        emit_data: args.emit_data,
+        xlsx: args.xlsx,
+        pdf: pdf_settings(&args.pdf_standards),
+    };
+    if args.emit_data {
+        write_schema(&args.output)?;
+    }
+    let mut progress = Progress::new(inputs.len());
+    let outcomes = batch::build_all(&inputs, &options, env, |o| progress.record(o));
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    if inputs.len() > 1 {
+        progress.finish(&outcomes);
+    }
+    finish(failed, inputs.len(), "生成完毕")
+}
+
+/// The view's JSON Schema, once per run, for template authors.
+fn write_schema(dir: &Path) -> Result<(), Error> {
+    let path = dir.join(SCHEMA_FILE);
+    output::write_atomic(&path, crate::derive::view::schema_json().as_bytes())
+}
+
+/// The file `--emit-data` writes the view's schema to.
+pub const SCHEMA_FILE: &str = "yusuan-view.schema.json";
+
+pub fn pdf_settings(standards: &[PdfStandardArg]) -> PdfSettings {
+    use typst_pdf::PdfStandard as S;
+    let standards = standards
+        .iter()
+        .map(|s| match s {
+            PdfStandardArg::V17 => S::V_1_7,
+            PdfStandardArg::V20 => S::V_2_0,
+            PdfStandardArg::A2b => S::A_2b,
+            PdfStandardArg::A2u => S::A_2u,
+            PdfStandardArg::A2a => S::A_2a,
+            PdfStandardArg::A3b => S::A_3b,
+            PdfStandardArg::Ua1 => S::Ua_1,
+        })
+        .collect();
+    PdfSettings { standards, tagged: true }
+}

@@ -1,0 +1,72 @@
+//! 命令行：参数（`args`，不依赖本 crate 的其他部分）与每个命令一个文件，都是流水线的薄外壳。
+
+pub mod args;
+mod build;
+mod check;
+mod diff;
+mod fonts;
+mod new;
+mod preview;
+mod progress;
+
+use std::path::Path;
+
+use crate::diag::{self, Problem};
+use crate::error::Error;
+use crate::model::Budget;
+use crate::pipeline::{self, Environment};
+use crate::source::DataFile;
+use crate::typeset::fonts::FontOptions;
+use args::{Command, EnvArgs, FontArgs};
+
+/// Runs one command.
+pub fn run(cli: args::Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Build(a) => build::run(&a),
+        Command::Check(a) => check::run(&a),
+        Command::Fonts(a) => fonts::run(&a),
+        Command::New(a) => new::run(&a),
+        Command::Diff(a) => diff::run(&a),
+        Command::Preview(a) => preview::run(&a),
+    }
+}
+
+/// Reads, parses and checks one file, printing every problem found.
+/// Returns the budget when no error remains.
+fn load_checked(path: &Path) -> Option<(DataFile, Budget)> {
+    let (file, problems, budget) = pipeline::usable(pipeline::inspect(path));
+    print_problems(&file, &problems);
+    if let Some(summary) = diag::summary(&file.name(), &problems) {
+        eprintln!("{summary}");
+    }
+    budget.map(|b| (file, b))
+}
+
+/// Prints data problems to stderr.
+fn print_problems(file: &DataFile, problems: &[Problem]) {
+    eprint!("{}", diag::problems_text(&file.name(), &file.text, problems));
+}
+
+/// The closing line of a command over many files.
+fn finish(failed: usize, total: usize, ok_word: &str) -> Result<(), Error> {
+    if failed > 0 {
+        return Err(Error::Failed { failed, total });
+    }
+    eprintln!("{ok_word}：{total} 个文件");
+    Ok(())
+}
+
+fn font_options(f: &FontArgs) -> FontOptions {
+    FontOptions { font_paths: f.font_paths.clone(), no_system_fonts: f.no_system_fonts }
+}
+
+fn environment(env: &EnvArgs) -> Environment {
+    Environment { templates: env.templates.clone(), fonts: font_options(&env.fonts) }
+}
+
+/// Writes a command's result. A reader that stops early (`| head`) is not
+/// an error, and must not make the program panic as `print!` would.
+fn stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}

@@ -1,0 +1,75 @@
+//! 批量生成的进度：终端上是一条进度条，否则每个文件一行；最后列出生成与失败的清单。
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+
+use crate::batch::Outcome;
+
+/// Shows progress: a bar on a terminal, one plain line per file otherwise.
+pub struct Progress {
+    total: usize,
+    done: usize,
+    failed: usize,
+    bar: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize) -> Progress {
+        Progress { total, done: 0, failed: 0, bar: std::io::stderr().is_terminal() && total > 1 }
+    }
+
+    pub fn record(&mut self, o: &Outcome) {
+        self.done += 1;
+        let mut text = o.log.clone();
+        match &o.result {
+            Ok((pdf, pages)) => {
+                if !self.bar {
+                    let _ = writeln!(text, "已生成 {}（{} 页）", pdf.display(), pages);
+                }
+            }
+            Err(why) => {
+                self.failed += 1;
+                let _ = writeln!(text, "{}：{why}，未生成 PDF", o.input.display());
+            }
+        }
+        let mut err = std::io::stderr().lock();
+        if self.bar {
+            let _ = write!(err, "\r\x1b[K{text}{}", self.bar_line());
+        } else {
+            let _ = write!(err, "{text}");
+        }
+        let _ = err.flush();
+    }
+
+    fn bar_line(&self) -> String {
+        let width = 30;
+        let filled = width * self.done / self.total.max(1);
+        format!(
+            "[{}{}] {}/{}  失败 {}",
+            "█".repeat(filled),
+            "░".repeat(width - filled),
+            self.done,
+            self.total,
+            self.failed
+        )
+    }
+
+    /// Ends the bar and prints the summary: how many built, which failed and why.
+    pub fn finish(&self, outcomes: &[Outcome]) {
+        if self.bar {
+            eprintln!();
+        }
+        let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.result.is_err()).collect();
+        eprintln!(
+            "共 {} 个文件：生成 {} 个，失败 {} 个",
+            self.total,
+            self.total - failed.len(),
+            failed.len()
+        );
+        for o in failed {
+            if let Err(why) = &o.result {
+                eprintln!("  失败：{}（{why}）", o.input.display());
+            }
+        }
+    }
+}

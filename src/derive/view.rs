@@ -1,0 +1,436 @@
+//! 视图：交给模板的全部数据，即模板的契约。模板只读这里的字段，不读数据模型；
+//! `yusuan build --emit-data` 同时写出由这些类型生成的 JSON Schema，字段说明即下面的文档注释。
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::model::totals::Direction;
+
+/// 一个金额的两种印法（单位由所在位置决定：正文为万元，附表为附表单位）。
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct Money {
+    /// 正文形式，去掉末尾的零：`696.6`。
+    pub text: String,
+    /// 表格形式，固定两位小数：`696.60`。
+    pub fixed: String,
+    /// 按两位小数印出为零（正文中常省去整句）。
+    pub zero: bool,
+}
+
+/// 与上年比较的方向，印作“增加”“减少”“持平”。
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
+pub enum DirectionWord {
+    #[serde(rename = "增加")]
+    Increase,
+    #[serde(rename = "减少")]
+    Decrease,
+    #[serde(rename = "持平")]
+    Flat,
+}
+
+impl From<Direction> for DirectionWord {
+    fn from(d: Direction) -> DirectionWord {
+        match d {
+            Direction::Increase => DirectionWord::Increase,
+            Direction::Decrease => DirectionWord::Decrease,
+            Direction::Flat => DirectionWord::Flat,
+        }
+    }
+}
+
+/// 本年与上年的比较。
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct Change {
+    /// 方向：增加、减少或持平。
+    pub direction: DirectionWord,
+    /// 持平（按两位小数没有差额）。
+    pub flat: bool,
+    /// 增减额（绝对值）。
+    pub amount: Money,
+    /// 本年数。
+    pub current: Money,
+    /// 上年数。
+    pub previous: Money,
+}
+
+/// 模板收到的全部数据（`/data.json`）。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct View {
+    /// 文件身份：年度、部门、公开依据等。
+    pub doc: DocView,
+    /// 部门职责。
+    pub duties: DutiesView,
+    /// 机构设置：各预算单位。
+    pub units: Vec<UnitView>,
+    /// 收入预算。
+    pub income: IncomeView,
+    /// 支出预算。
+    pub expenditure: ExpenditureView,
+    /// 支出比上年增减。
+    pub change: ChangeView,
+    /// 机关运行经费。
+    pub operating: OperatingView,
+    /// “三公”经费。
+    pub sangong: SangongView,
+    /// 预算绩效信息。
+    pub performance: PerformanceView,
+    /// 政府采购预算。
+    pub procurement: ProcurementView,
+    /// 国有资产占用情况。
+    pub assets: AssetsView,
+    /// 名词解释；为空时不印这一部分。
+    pub glossary: Vec<TermView>,
+    /// 其他需要说明的事项，每段一项。
+    pub other_matters: Vec<String>,
+    /// 各字体角色可用的字体族，按优先顺序（见 `yusuan fonts`）。
+    pub fonts: BTreeMap<String, Vec<String>>,
+    /// 附表（由预算明细推算）；没有明细时为 null。
+    pub tables: Option<TablesView>,
+}
+
+/// 文件身份。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DocView {
+    /// 预算年度。
+    pub year: i32,
+    /// 上一年度。
+    pub previous_year: i32,
+    /// 部门全称。
+    pub department: String,
+    /// 部门简称；没有时为全称。
+    pub short_name: String,
+    /// 部门编码。
+    pub code: String,
+    /// 公开依据的文件名（不带书名号）。
+    pub legal_basis: Vec<String>,
+    /// 正文金额单位，如“万元”。
+    pub unit: String,
+    /// 公开依据连成一句：《甲》《乙》和《丙》。
+    pub legal_basis_text: String,
+    /// 是否为草稿（每页加“草稿”水印）。
+    pub draft: bool,
+}
+
+/// 部门职责。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DutiesView {
+    /// 引言段落。
+    pub intro: String,
+    /// 各条职责，不带编号。
+    pub items: Vec<String>,
+}
+
+/// 机构设置表的一行。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UnitView {
+    /// 单位名称。
+    pub name: String,
+    /// 单位性质，如“行政单位”。
+    pub nature: String,
+    /// 单位规格，如“正处级”。
+    pub rank: String,
+    /// 经费保障形式，如“财政拨款”。
+    pub funding: String,
+}
+
+/// 收入预算（万元）。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IncomeView {
+    /// 收入合计。
+    pub total: Money,
+    /// 一般公共预算收入。
+    pub general_budget: Money,
+    /// 政府性基金预算收入。
+    pub government_fund: Money,
+    /// 财政专户核拨收入。
+    pub special_account: Money,
+    /// 其他来源收入。
+    pub other: Money,
+    /// 上年结转。
+    pub carryover: Money,
+    /// 国有资本经营预算收入：为 0 时不在正文中提及。
+    pub state_capital: Money,
+    /// 事业收入：为 0 时不在正文中提及。
+    pub institution: Money,
+    /// 事业单位经营收入：为 0 时不在正文中提及。
+    pub institution_business: Money,
+}
+
+/// 支出预算（万元）。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ExpenditureView {
+    /// 支出合计。
+    pub total: Money,
+    /// 基本支出。
+    pub basic: Money,
+    /// 人员经费。
+    pub personnel: Money,
+    /// 日常公用经费。
+    pub public: Money,
+    /// 项目支出合计。
+    pub projects_total: Money,
+    /// 各项目。
+    pub projects: Vec<NamedMoney>,
+}
+
+/// 一个有名称的金额（项目）。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NamedMoney {
+    /// 名称。
+    pub name: String,
+    /// 金额。
+    pub amount: Money,
+}
+
+/// 支出比上年增减。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ChangeView {
+    /// 支出合计的增减。
+    pub total: Change,
+    /// 基本支出的增减。
+    pub basic: Change,
+    /// 项目支出的增减。
+    pub projects: Change,
+    /// 基本支出增减原因，已写成分句（“原因是……”）；没有时为空。
+    pub basic_reason: String,
+    /// 项目支出增减原因，已写成分句；没有时为空。
+    pub projects_reason: String,
+}
+
+/// 机关运行经费。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OperatingView {
+    /// 金额。
+    pub amount: Money,
+    /// 用途，已用顿号连接；没有时为空。
+    pub uses: String,
+}
+
+/// “三公”经费。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SangongView {
+    /// 合计的增减。
+    pub total: Change,
+    /// 因公出国（境）费。
+    pub overseas: SangongItem,
+    /// 公务用车购置及运行维护费。
+    pub vehicle: SangongItem,
+    /// 公务用车购置费（本年）。
+    pub vehicle_purchase: Money,
+    /// 公务用车运行维护费（本年）。
+    pub vehicle_operation: Money,
+    /// 公务接待费。
+    pub reception: SangongItem,
+}
+
+/// “三公”经费的一项。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SangongItem {
+    /// 与上年比较。
+    pub change: Change,
+    /// 增减原因，已写成分句；没有时为空。
+    pub reason: String,
+}
+
+/// 预算绩效信息。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PerformanceView {
+    /// 部门整体绩效目标，每段一项。
+    pub goal: Vec<String>,
+    /// 分项绩效目标。
+    pub targets: Vec<TargetView>,
+    /// 工作保障措施，每段一项。
+    pub measures: Vec<String>,
+    /// 项目绩效目标表。
+    pub projects: Vec<ProjectTableView>,
+}
+
+/// 一项分项绩效目标。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TargetView {
+    /// 名称，例如“立法工作”。
+    pub name: String,
+    /// 绩效目标。
+    pub goal: String,
+    /// 绩效指标。
+    pub indicators: String,
+}
+
+/// 一张项目绩效目标表。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProjectTableView {
+    /// 表号：全文表格连续编号，机构设置表为表1。
+    pub number: usize,
+    /// 表名：“<项目>绩效目标表”。
+    pub title: String,
+    /// 表头的单位（编制单位）。
+    pub unit: String,
+    /// 项目绩效目标，每条一项。
+    pub goals: Vec<String>,
+    /// 指标各行。
+    pub rows: Vec<IndicatorRow>,
+}
+
+/// 一行指标；`span*` 为合并单元格的行数，0 表示该格被上方合并。
+#[derive(Debug, Serialize, PartialEq, JsonSchema)]
+pub struct IndicatorRow {
+    /// 一级指标（写明的，或由二级指标推出）。
+    pub level1: String,
+    /// 二级指标。
+    pub level2: String,
+    /// 三级指标。
+    pub level3: String,
+    /// 指标描述。
+    pub description: String,
+    /// 指标值。
+    pub value: String,
+    /// 指标值确定依据。
+    pub basis: String,
+    /// 一级指标格向下合并的行数。
+    pub span1: usize,
+    /// 二级指标格向下合并的行数。
+    pub span2: usize,
+    /// 三级指标格向下合并的行数。
+    pub span3: usize,
+}
+
+/// 政府采购预算。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProcurementView {
+    /// 合计。
+    pub total: Money,
+    /// 货物类。
+    pub goods: Money,
+    /// 工程类。
+    pub works: Money,
+    /// 服务类。
+    pub services: Money,
+}
+
+/// 国有资产占用情况。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AssetsView {
+    /// 表号：排在各项目绩效目标表之后。
+    pub table_number: usize,
+    /// 截止日期：“2020年12月31日”。
+    pub as_of: String,
+    /// 截止日期的年份。
+    pub as_of_year: i32,
+    /// 固定资产总额。
+    pub total: Money,
+    /// 表的各行。
+    pub rows: Vec<AssetRow>,
+    /// 拟购置固定资产总额。
+    pub planned_purchase: Money,
+    /// 拟购置资产说明，已去掉句末标点；没有时为空。
+    pub planned_note: String,
+}
+
+/// 资产表的一行。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AssetRow {
+    /// 项目名称，如“1．房屋（平方米）”。
+    pub label: String,
+    /// 数量；不适用时为“——”。
+    pub quantity: String,
+    /// 价值。
+    pub value: Money,
+    /// 是否为“其中”行（缩进）。
+    pub sub: bool,
+}
+
+/// 一条名词解释。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TermView {
+    /// 名词。
+    pub term: String,
+    /// 解释。
+    pub definition: String,
+}
+
+/// 全部附表，交给模板和 xlsx。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TablesView {
+    /// 编制部门。
+    pub department: String,
+    /// 金额单位：“万元”或“元”。
+    pub unit: String,
+    /// 金额单位为元（数字长四位，模板用小一号的字）。
+    pub yuan: bool,
+    /// 各表，按序号。
+    pub tables: Vec<TableView>,
+}
+
+/// 一张附表。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TableView {
+    /// 附表序号，从 1 起。
+    pub number: usize,
+    /// 表名，如“部门收支总表”。
+    pub title: String,
+    /// 是否横排（列多的表）。
+    pub landscape: bool,
+    /// 各列相对宽度。
+    pub widths: Vec<u32>,
+    /// 表头各行。
+    pub head: Vec<Vec<HeadCell>>,
+    /// 表体各行。
+    pub rows: Vec<RowView>,
+    /// 没有数据（印空表说明）。
+    pub empty: bool,
+    /// 空表说明；有数据时为空字符串。
+    pub note: String,
+}
+
+/// 表头单元格。
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct HeadCell {
+    /// 文字。
+    pub text: String,
+    /// 跨几列。
+    pub colspan: usize,
+    /// 跨几行。
+    pub rowspan: usize,
+}
+
+/// 表体的一行。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RowView {
+    /// “合计”“类”“款”“项”；汇总表中的普通行为空。
+    pub level: String,
+    /// 各单元格，与列一一对应。
+    pub cells: Vec<CellView>,
+}
+
+/// 单元格的水平对齐。
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// 表体单元格：文字，或金额（右对齐两位小数）。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CellView {
+    /// 印出的文字（金额为两位小数形式）。
+    pub text: String,
+    /// 金额；文字单元格与不印的零为 null。
+    pub amount: Option<Money>,
+    /// 缩进级数（每级一个字宽）。
+    pub indent: usize,
+    /// 加粗（合计行与类级行）。
+    pub bold: bool,
+    /// 水平对齐。
+    pub align: Align,
+}
+
+/// The JSON Schema of [`View`], with every field's documentation, for
+/// template authors (written beside the data by `--emit-data`).
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(View);
+    serde_json::to_string_pretty(&schema).expect("the schema serializes") + "\n"
+}

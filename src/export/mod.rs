@@ -1,0 +1,5 @@
+//! 导出：PDF、附表的 xlsx，以及先写临时文件再改名的原子写入。
+
+pub mod output;
+pub mod pdf;
+pub mod xlsx;

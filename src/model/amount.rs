@@ -1,0 +1,212 @@
+//! 金额：一律以 `rust_decimal::Decimal` 表示，单位为万元。
+//!
+//! Display rule (written down once, used everywhere):
+//! - amounts are held exactly as authored, in 万元;
+//! - they are shown rounded to two decimals (0.01 万元), half away from zero
+//!   (四舍五入), after all arithmetic has been done on the exact values;
+//! - in running text trailing zeros are dropped (`696.6`, `0`), as the
+//!   published disclosures write them;
+//! - in tables every amount has exactly two decimals (`696.60`, `0.00`) so the
+//!   columns align on the decimal point.
+
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// Decimals shown on the page.
+pub const SHOWN_DECIMALS: u32 = 2;
+
+/// Decimals accepted in the data: 0.000001 万元 is one cent (0.01 元).
+pub const MAX_DECIMALS: u32 = 6;
+
+/// Amounts above this (in 万元, a trillion 元) are taken as typos: checked
+/// before any sum, so no sum can overflow.
+pub const ABSURD: i64 = 100_000_000;
+
+/// An amount in 万元, exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(pub Decimal);
+
+impl Amount {
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// The value rounded for display.
+    pub fn rounded(self) -> Decimal {
+        self.0.round_dp_with_strategy(SHOWN_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
+    }
+
+    /// Text form: `696.6`, `0`, `2220.42`.
+    pub fn text(self) -> String {
+        let r = self.rounded().normalize();
+        if r.is_zero() { "0".to_string() } else { r.to_string() }
+    }
+
+    /// Table form: always two decimals, `696.60`.
+    pub fn fixed(self) -> String {
+        let mut r = self.rounded();
+        if r.is_zero() {
+            r = Decimal::ZERO;
+        }
+        r.rescale(SHOWN_DECIMALS);
+        r.to_string()
+    }
+
+    pub fn abs(self) -> Amount {
+        Amount(self.0.abs())
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+impl std::ops::Add for Amount {
+    type Output = Amount;
+    fn add(self, rhs: Amount) -> Amount {
+        Amount(self.0 + rhs.0)
+    }
+}
+
+impl std::ops::Sub for Amount {
+    type Output = Amount;
+    fn sub(self, rhs: Amount) -> Amount {
+        Amount(self.0 - rhs.0)
+    }
+}
+
+impl std::iter::Sum for Amount {
+    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
+        iter.fold(Amount::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// Parses the text of an amount exactly.
+pub fn parse_amount(text: &str) -> Result<Amount, String> {
+    let t = text.trim().replace([',', '，', '_'], "");
+    let d: Decimal = t
+        .parse()
+        .or_else(|_| Decimal::from_scientific(&t))
+        .map_err(|_| format!("“{text}”不是金额，应为数字，例如 1193.26"))?;
+    Ok(Amount(d))
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AmountVisitor)
+    }
+}
+
+struct AmountVisitor;
+
+impl Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("金额（数字，或写成字符串的数字，单位万元）")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    /// TOML floats arrive as f64. Their shortest round-trip text is exactly the
+    /// literal the author wrote as long as it has at most 15 significant digits,
+    /// so we parse that text rather than converting the binary value.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+        if !v.is_finite() {
+            return Err(E::custom("金额不能是 inf 或 nan"));
+        }
+        let text = format!("{v}");
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        if digits > 15 {
+            return Err(E::custom(format!(
+                "金额 {text} 位数过多，无法保证精确；请写成字符串，例如 \"{text}\""
+            )));
+        }
+        parse_amount(&text).map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+        parse_amount(v).map_err(E::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Amount {
+        parse_amount(s).unwrap()
+    }
+
+    #[test]
+    fn text_form_drops_trailing_zeros() {
+        assert_eq!(a("696.60").text(), "696.6");
+        assert_eq!(a("0").text(), "0");
+        assert_eq!(a("0.00").text(), "0");
+        assert_eq!(a("2220.42").text(), "2220.42");
+        assert_eq!(a("1200").text(), "1200");
+        assert_eq!(a("1200.000").text(), "1200");
+    }
+
+    #[test]
+    fn table_form_has_two_decimals() {
+        assert_eq!(a("696.6").fixed(), "696.60");
+        assert_eq!(a("0").fixed(), "0.00");
+        assert_eq!(a("141.15").fixed(), "141.15");
+        assert_eq!(a("-0.001").fixed(), "0.00");
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(a("0.005").text(), "0.01");
+        assert_eq!(a("0.015").text(), "0.02");
+        assert_eq!(a("0.004999").text(), "0");
+        assert_eq!(a("-0.005").text(), "-0.01");
+        assert_eq!(a("2.675").fixed(), "2.68");
+    }
+
+    #[test]
+    fn floats_parse_to_the_literal_written() {
+        let v: Amount = toml::from_str::<toml::Value>("x = 2220.42")
+            .unwrap()
+            .get("x")
+            .cloned()
+            .unwrap()
+            .try_into()
+            .unwrap();
+        assert_eq!(v.0.to_string(), "2220.42");
+        // 0.1 + 0.2 as floats is 0.30000000000000004; as decimals it is 0.3.
+        assert_eq!((a("0.1") + a("0.2")).0.to_string(), "0.3");
+    }
+
+    #[test]
+    fn strings_with_separators_parse() {
+        assert_eq!(a("1,193.26").0.to_string(), "1193.26");
+        assert!(parse_amount("一千").is_err());
+    }
+
+    #[test]
+    fn sums_are_exact() {
+        let parts = ["264.6", "117", "270", "27", "18"].map(a);
+        assert_eq!(parts.into_iter().sum::<Amount>().text(), "696.6");
+    }
+}

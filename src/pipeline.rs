@@ -1,0 +1,164 @@
+//! 流水线：数据文件 → 核对过的模型 → 视图 → 排好的文档 → PDF。build、批量、预览、示例与测试都走这一条线。
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::diag::SourceDiagnostic;
+use typst::foundations::Datetime;
+
+use crate::derive::{self, Presentation, View};
+use crate::diag::Problem;
+use crate::error::Error;
+use crate::export::pdf::{self, PdfSettings};
+use crate::model::Budget;
+use crate::source::{self, Loaded};
+use crate::typeset::compile::{Compiled, Engine};
+use crate::typeset::fonts::{FontOptions, FontSet};
+use crate::typeset::templates::Templates;
+use crate::{checks, source::DataFile};
+
+/// Where the templates and fonts of a run come from.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// A templates folder; `None`: `templates/` here, else the bundled set.
+    pub templates: Option<PathBuf>,
+    pub fonts: FontOptions,
+}
+
+/// The data files named on the command line: files as given, folders
+/// searched recursively for `.toml`, in a stable order.
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let default = [PathBuf::from("data")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = out.len();
+            walk_toml(p, &mut out);
+            if out.len() == before {
+                return Err(Error::NoDataFiles(p.clone()));
+            }
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(Error::MissingPath(p.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk_toml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk_toml(&p, out);
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Reads, parses and checks one file: every problem, located and in
+/// reporting order (errors first, then by position). Never fails.
+pub fn inspect(path: &Path) -> Loaded {
+    checked(source::load(path))
+}
+
+/// As [`inspect`], for bytes already read (tests, the preview).
+pub fn inspect_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    checked(source::from_bytes(path, bytes))
+}
+
+/// Runs the checks on a parsed model and locates every problem.
+fn checked(mut loaded: Loaded) -> Loaded {
+    if let Some(b) = &loaded.budget {
+        loaded.problems.extend(checks::check(b));
+        loaded.problems.extend(checks::todo::check(&loaded.file.text));
+    }
+    source::place(&loaded.file.text, &mut loaded.problems);
+    loaded
+}
+
+/// The budget of a file that passes every check, or `None`.
+pub fn usable(loaded: Loaded) -> (DataFile, Vec<Problem>, Option<Budget>) {
+    let blocked = loaded.problems.iter().any(Problem::is_error);
+    (loaded.file, loaded.problems, loaded.budget.filter(|_| !blocked))
+}
+
+/// Loads fonts and templates once for all documents of a run.
+pub fn environment(env: &Environment) -> Result<(Arc<FontSet>, Arc<Templates>), Error> {
+    let templates = load_templates(env)?;
+    Ok((Arc::new(FontSet::load(&env.fonts)), Arc::new(templates)))
+}
+
+/// The template set `env` names, refused when it has no main.typ.
+pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
+    let templates = Templates::locate(env.templates.as_deref()).map_err(|source| {
+        Error::Templates { path: env.templates.clone().unwrap_or("templates".into()), source }
+    })?;
+    if !templates.files.contains_key("main.typ") {
+        return Err(Error::NoMainTemplate(templates.display_path("")));
+    }
+    Ok(templates)
+}
+
+/// The stable identifier of a department's document for one year, which
+/// every PDF of it carries.
+pub fn pdf_ident(b: &Budget) -> String {
+    format!("yusuan/{}/{}", b.document.code, b.document.year)
+}
+
+/// Draft flag and the font families each role resolves to.
+pub fn presentation(engine: &Engine, draft: bool) -> Presentation {
+    let fonts =
+        engine.fonts().roles().iter().map(|(k, r)| (k.to_string(), r.families.clone())).collect();
+    Presentation { draft, fonts }
+}
+
+/// The document's date: stated in the data, else SOURCE_DATE_EPOCH, else
+/// 1 January of the budget year. Never the clock, so builds are repeatable.
+pub fn document_date(b: &Budget) -> Datetime {
+    let stated = b
+        .document
+        .date
+        .and_then(|d| d.date)
+        .and_then(|d| Datetime::from_ymd(i32::from(d.year), d.month, d.day));
+    let epoch = || {
+        let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+        typst_kit::datetime::Time::fixed_timestamp(secs).ok()?.today(None)
+    };
+    stated
+        .or_else(epoch)
+        .or_else(|| Datetime::from_ymd(b.document.year, 1, 1))
+        .unwrap_or_else(|| Datetime::from_ymd(2000, 1, 1).expect("valid date"))
+}
+
+/// A document laid out, with what its export needs.
+pub struct Typeset {
+    /// The data the templates received.
+    pub view: View,
+    pub compiled: Compiled,
+    /// The PDF's identifier and date.
+    pub ident: String,
+    pub today: Datetime,
+}
+
+/// The one typeset sequence: model → view → layout. Errors are Typst's
+/// diagnostics, with their template locations.
+pub fn typeset(
+    engine: &mut Engine,
+    budget: &Budget,
+    draft: bool,
+) -> Result<Typeset, Vec<SourceDiagnostic>> {
+    let today = document_date(budget);
+    let view = derive::view(budget, &presentation(engine, draft));
+    let compiled = engine.compile(&view, today)?;
+    Ok(Typeset { view, compiled, ident: pdf_ident(budget), today })
+}
+
+/// The PDF of a laid-out document.
+pub fn export_pdf(t: &Typeset, settings: &PdfSettings) -> Result<Vec<u8>, Vec<SourceDiagnostic>> {
+    pdf::export(&t.compiled.document, &t.ident, t.today, settings)
+}

@@ -1,0 +1,109 @@
+//! 编译：把视图数据交给 Typst 排版，得到分好页的文档；Typst 的诊断保留模板的文件、行、列。
+
+use std::sync::Arc;
+
+use std::io::IsTerminal;
+
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::Datetime;
+use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
+use typst_layout::PagedDocument;
+
+use crate::derive::View;
+use crate::typeset::fonts::FontSet;
+use crate::typeset::templates::Templates;
+use crate::typeset::world::BudgetWorld;
+
+/// A compiled document and the template warnings it produced.
+pub struct Compiled {
+    pub document: PagedDocument,
+    pub warnings: Vec<SourceDiagnostic>,
+}
+
+/// Title, author (the department), subject and keywords of the PDF. Set
+/// here rather than by `set document` in the templates, which would make
+/// every element's styles differ between departments (see main.typ).
+fn set_metadata(doc: &mut PagedDocument, view: &View) {
+    let d = &view.doc;
+    let subject = format!("{}年部门预算信息公开情况说明", d.year);
+    let draft = if d.draft { "（草稿）" } else { "" };
+    let info = doc.info_mut();
+    info.title = Some(format!("{}{subject}{draft}", d.department).into());
+    info.author = vec![d.department.clone().into()];
+    info.description = Some(subject.into());
+    info.keywords = ["部门预算", "预算公开", &d.department, &d.year.to_string()]
+        .iter()
+        .map(|k| (*k).into())
+        .collect();
+}
+
+/// Compiles documents with one long-lived World, so the second and later
+/// documents reuse the parsed templates, the fonts and Typst's caches.
+pub struct Engine {
+    world: BudgetWorld,
+}
+
+impl Engine {
+    pub fn new(fonts: Arc<FontSet>, templates: Arc<Templates>) -> Engine {
+        Engine { world: BudgetWorld::new(fonts, templates) }
+    }
+
+    pub fn fonts(&self) -> &FontSet {
+        self.world.fonts()
+    }
+
+    pub fn world(&self) -> &BudgetWorld {
+        &self.world
+    }
+
+    /// Lays out one document. Errors are Typst's own diagnostics, with
+    /// spans into the templates, for the caller to print.
+    pub fn compile(
+        &mut self,
+        view: &View,
+        today: Datetime,
+    ) -> Result<Compiled, Vec<SourceDiagnostic>> {
+        let json = serde_json::to_vec(view).expect("the view serializes");
+        self.world.set_input(json, today);
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&self.world);
+        let result = output.map(|mut document| {
+            set_metadata(&mut document, view);
+            Compiled { document, warnings: warnings.to_vec() }
+        });
+        // Keep memory flat over long batches and preview sessions.
+        typst::comemo::evict(10);
+        result.map_err(|errors| errors.to_vec())
+    }
+}
+
+/// Typst's diagnostics with their template file, line and column and the
+/// source line, as typst itself prints them (coloured on a terminal).
+pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
+    if diags.is_empty() {
+        return String::new();
+    }
+    let mut buf = if std::io::stderr().is_terminal() {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    if diagnostics::emit(&mut buf, world, diags, DiagnosticFormat::Human).is_err() {
+        return diags.iter().map(|d| format!("模板错误：{}\n", d.message)).collect();
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// The same, one uncoloured string per diagnostic (the preview shows them
+/// one by one).
+pub fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut buf = termcolor::NoColor::new(Vec::new());
+            match diagnostics::emit(&mut buf, world, [d], DiagnosticFormat::Human) {
+                Ok(()) => String::from_utf8_lossy(buf.get_ref()).trim_end().to_string(),
+                Err(_) => format!("模板错误：{}", d.message),
+            }
+        })
+        .collect()
+}
