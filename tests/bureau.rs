@@ -80,7 +80,7 @@ fn diff_lists_exactly_the_corrected_fields() {
     let changed: Vec<&str> = text.lines().filter(|l| l.contains('→')).collect();
     assert_eq!(changed.len(), 3, "{text}");
     assert!(
-        text.contains("增减原因 › 公务接待费：在职人员增加 → 在职人员增加、接待任务增多"),
+        text.contains("增减原因 › 公务接待费增减原因：在职人员增加 → 在职人员增加、接待任务增多"),
         "{text}"
     );
     assert!(text.contains("指标值：≥419人 → ≥420人"), "{text}");

@@ -229,7 +229,7 @@ mod tests {
                 .replace("rank = \"正处级\"", "rank = \"副厅级\""),
         );
         let sections: Vec<String> = diff(&a, &b).into_iter().map(|c| c.section).collect();
-        assert_eq!(sections, ["机构设置", "国有资产"]);
+        assert_eq!(sections, ["机构设置", "国有资产占用情况"]);
     }
 
     #[test]
@@ -241,8 +241,11 @@ mod tests {
         );
         let d = diff(&a, &budget(&text));
         assert_eq!(d.len(), 1, "{d:?}");
-        assert_eq!(d[0].label, "项目 › “人大立法经费” › 金额");
+        assert_eq!(d[0].label, "项目支出 › “人大立法经费” › 金额");
         let md = to_markdown(&d, "x");
-        assert!(md.contains("| 1 | 支出预算 | 项目 › “人大立法经费” › 金额 | 117 | 118 |"), "{md}");
+        assert!(
+            md.contains("| 1 | 支出预算 | 项目支出 › “人大立法经费” › 金额 | 117 | 118 |"),
+            "{md}"
+        );
     }
 }

@@ -72,16 +72,6 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
     Loaded { file: DataFile { path: path.to_path_buf(), text }, budget, problems }
 }
 
-/// Reads a file, refusing what is not UTF-8 text.
-pub fn read(path: &Path) -> Result<DataFile, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| io_problem(&e))?;
-    let text = decode(&bytes)?;
-    if text.trim().is_empty() {
-        return Err(empty_file());
-    }
-    Ok(DataFile { path: path.to_path_buf(), text })
-}
-
 fn io_problem(e: &std::io::Error) -> Problem {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
@@ -181,10 +171,6 @@ pub fn place(text: &str, problems: &mut [Problem]) {
 
 /// Parses the text into the model. Serde stops at the first problem, so this
 /// yields at most one; [`analyse`] reports them all.
-pub fn parse(file: &DataFile) -> Result<Budget, Problem> {
-    parse_text(&file.text)
-}
-
 fn parse_text(text: &str) -> Result<Budget, Problem> {
     toml::from_str::<Budget>(text)
         .map(|b| resolve::resolve(b, text))
