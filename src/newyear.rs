@@ -75,9 +75,22 @@ const CARRIED: &[&str] = &[
 fn carried_field(path: &str, item: &Item) -> bool {
     let key = path.rsplit('.').next().unwrap_or(path);
     let fixed = [
-        "as_of", "same_as_public", "name", "unit", "budget_line", "function", "function_name",
-        "economic", "economic_name", "source", "carried_from", "basic", "project", "level1",
-        "level2", "level3",
+        "as_of",
+        "same_as_public",
+        "name",
+        "unit",
+        "budget_line",
+        "function",
+        "function_name",
+        "economic",
+        "economic_name",
+        "source",
+        "carried_from",
+        "basic",
+        "project",
+        "level1",
+        "level2",
+        "level3",
     ];
     if fixed.contains(&key) || item.as_bool().is_some() {
         return false;

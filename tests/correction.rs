@@ -53,16 +53,21 @@ fn the_issues_example_lists_every_printed_place_in_document_order() {
         &["--format", "markdown", "--reason", "行政运行人员经费录入有误", "--date", "2021-03-10"],
     );
     assert!(ok, "{err}");
-    assert!(md.starts_with("# 云溪市文化广电旅游体育局2021年部门预算信息公开情况说明更正说明"), "{md}");
+    assert!(
+        md.starts_with("# 云溪市文化广电旅游体育局2021年部门预算信息公开情况说明更正说明"),
+        "{md}"
+    );
     assert!(md.contains("行政运行人员经费录入有误"), "{md}");
     assert!(md.contains("2021年3月10日"), "{md}");
     let rows = rows(&md);
     let find = |loc: &str| rows.iter().find(|r| r.1 == loc);
     // The cell of the issue, addressed by table, row and column.
-    let cell = find("附表3　部门支出总表 › 2070101 行政运行 › 基本支出").unwrap_or_else(|| panic!("{md}"));
+    let cell =
+        find("附表3　部门支出总表 › 2070101 行政运行 › 基本支出").unwrap_or_else(|| panic!("{md}"));
     assert_eq!((cell.2.as_str(), cell.3.as_str()), ("186.40", "196.40"));
     // The narrative: 收入, 支出 and the year-on-year sentence.
-    for section in ["二、（一）收入说明", "二、（二）支出说明", "二、（三）比上年增减情况"] {
+    for section in ["二、（一）收入说明", "二、（二）支出说明", "二、（三）比上年增减情况"]
+    {
         assert!(rows.iter().any(|r| r.1.starts_with(section)), "{section} missing:\n{md}");
     }
     assert!(rows.iter().any(|r| r.2.contains("1965.7") && r.3.contains("1975.7")), "{md}");
@@ -122,7 +127,10 @@ mod property {
     struct Lcg(u64);
     impl Lcg {
         fn next(&mut self, n: usize) -> usize {
-            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             ((self.0 >> 33) as usize) % n
         }
     }
@@ -164,7 +172,8 @@ mod property {
         let mut tried = 0;
         for sample in ["101001-2021.toml", "215001-2021.toml"] {
             let text = fs::read_to_string(root().join("data").join(sample)).unwrap();
-            let old = yusuan::diff::document::lay_out(&mut engine, &text).expect("the sample lays out");
+            let old =
+                yusuan::diff::document::lay_out(&mut engine, &text).expect("the sample lays out");
             let old_places = places(&old.view, &old.document);
             let amounts = item_amounts(&text);
             let mut done = 0;
@@ -210,15 +219,14 @@ mod property {
         changes: &[yusuan::diff::document::Correction],
         sample: &str,
     ) {
-        let changed_locs: std::collections::HashSet<(&str, &str)> = changes
-            .iter()
-            .filter_map(|c| Some((c.location.as_str(), c.new.as_deref()?)))
-            .collect();
+        let changed_locs: std::collections::HashSet<(&str, &str)> =
+            changes.iter().filter_map(|c| Some((c.location.as_str(), c.new.as_deref()?))).collect();
         let listed: Vec<&Place> = new_places
             .iter()
             .filter(|p| changed_locs.contains(&(p.location.as_str(), p.text.as_str())))
             .collect();
-        let paras: std::collections::HashSet<String> = listed.iter().filter_map(|p| para_key(p)).collect();
+        let paras: std::collections::HashSet<String> =
+            listed.iter().filter_map(|p| para_key(p)).collect();
         let mut allowed = String::new();
         for p in new_places.iter().filter(|p| para_key(p).is_some_and(|k| paras.contains(&k))) {
             allowed.extend(p.text.chars().filter(|c| !c.is_whitespace()));

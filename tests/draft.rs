@@ -37,7 +37,10 @@ fn build(dir: &Path, extra: &[&str]) -> Output {
 
 /// Number of the open-item warnings, and the count the summary states.
 fn open_items(err: &str) -> (usize, Option<usize>) {
-    let items = err.lines().filter(|l| l.starts_with("警告：待更新：") || l.starts_with("警告：待填写：")).count();
+    let items = err
+        .lines()
+        .filter(|l| l.starts_with("警告：待更新：") || l.starts_with("警告：待填写："))
+        .count();
     let stated = err.lines().find_map(|l| {
         let rest = l.strip_prefix("警告：草稿：还有 ")?;
         rest.split(' ').next()?.parse().ok()
@@ -168,7 +171,8 @@ fn filling_every_item_clears_the_draft_and_an_untouched_one_keeps_its_warning() 
     assert!(!err.contains("本年各项金额与上年逐项相同"), "{err}");
 
     // The diff against last year names the field still unchanged.
-    let out = yusuan(dir.path(), &["diff", "--fields", "data/101001-2021.toml", "data/101001-2022.toml"]);
+    let out =
+        yusuan(dir.path(), &["diff", "--fields", "data/101001-2021.toml", "data/101001-2022.toml"]);
     let diff = String::from_utf8_lossy(&out.stdout);
     assert!(diff.contains("草稿中仍未更新的字段（1 项）"), "{diff}\n{}", stderr(&out));
     assert!(diff.contains("line_items[0].amount"), "{diff}");

@@ -40,7 +40,9 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     let changes = crate::diff::document::compare(&a.places(), &b.places());
     let text = match args.format {
         DiffFormat::Text => crate::diff::document::to_text(&changes),
-        DiffFormat::Markdown => crate::diff::document::to_markdown(&notice(args, &new.1)?, &changes),
+        DiffFormat::Markdown => {
+            crate::diff::document::to_markdown(&notice(args, &new.1)?, &changes)
+        }
         DiffFormat::Csv => crate::diff::document::to_csv(&changes),
     };
     stdout(&text);
@@ -52,8 +54,10 @@ fn notice(args: &DiffArgs, b: &Budget) -> Result<crate::diff::document::Notice, 
     let d = &b.document;
     let date = match &args.date {
         Some(s) => {
-            let t: toml::value::Datetime =
-                s.trim().parse().map_err(|_| Error::Usage(format!("日期“{s}”应写成 2021-03-10")))?;
+            let t: toml::value::Datetime = s
+                .trim()
+                .parse()
+                .map_err(|_| Error::Usage(format!("日期“{s}”应写成 2021-03-10")))?;
             crate::derive::chinese_date(&t).1
         }
         None => today(),

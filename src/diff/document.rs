@@ -24,9 +24,9 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 use crate::derive::View;
+use crate::derive::tables::chinese_number;
 use crate::model::Budget;
 use crate::typeset::compile::Engine;
-use crate::derive::tables::chinese_number;
 
 /// One printed figure or clause, as a reader finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +108,8 @@ pub fn engine(dir: &Path) -> Engine {
         font_paths: Vec::new(),
         no_system_fonts: true,
     });
-    let templates = crate::typeset::templates::Templates::locate(Some(dir)).expect("the templates load");
+    let templates =
+        crate::typeset::templates::Templates::locate(Some(dir)).expect("the templates load");
     Engine::new(Arc::new(fonts), Arc::new(templates))
 }
 
@@ -199,7 +200,11 @@ struct Section {
 impl Section {
     /// “二、（一）收入说明”, or “一、部门职责及机构设置情况” before any sub-heading.
     fn location(&self) -> String {
-        let n = if self.number > 0 { format!("{}、", chinese_number(self.number)) } else { String::new() };
+        let n = if self.number > 0 {
+            format!("{}、", chinese_number(self.number))
+        } else {
+            String::new()
+        };
         if self.sub.is_empty() { format!("{n}{}", self.title) } else { format!("{n}{}", self.sub) }
     }
 }
@@ -296,7 +301,9 @@ impl Reader<'_> {
         let t = "表1　部门机构设置情况";
         for u in &self.view.units {
             let page = self.find(start, start + 2, &u.name).unwrap_or(start);
-            for (column, text) in [("单位性质", &u.nature), ("单位规格", &u.rank), ("经费保障形式", &u.funding)] {
+            for (column, text) in
+                [("单位性质", &u.nature), ("单位规格", &u.rank), ("经费保障形式", &u.funding)]
+            {
                 self.cell(t, &u.name, column, page, text);
             }
         }
@@ -474,7 +481,8 @@ pub fn compare(old: &[Place], new: &[Place]) -> Vec<Correction> {
         old: Some(p.text.clone()),
         new: None,
     };
-    let mut out: Vec<Correction> = orphans.get(&None).into_iter().flatten().map(|p| gone(p)).collect();
+    let mut out: Vec<Correction> =
+        orphans.get(&None).into_iter().flatten().map(|p| gone(p)).collect();
     for p in new {
         match old_by_key.get(p.key.as_str()) {
             Some(o) if o.text == p.text => {}
@@ -522,7 +530,10 @@ pub fn to_text(changes: &[Correction]) -> String {
     for c in changes {
         let old = shown(c.old.as_deref(), "（无）");
         let new = shown(c.new.as_deref(), "（删去）");
-        out.push_str(&format!("第{}页　{}\n  更正前：{old}\n  更正后：{new}\n", c.page, c.location));
+        out.push_str(&format!(
+            "第{}页　{}\n  更正前：{old}\n  更正后：{new}\n",
+            c.page, c.location
+        ));
     }
     out
 }
@@ -562,7 +573,11 @@ pub fn to_markdown(n: &Notice, changes: &[Correction]) -> String {
 /// The rows as CSV (UTF-8 with BOM, CRLF, as spreadsheet programs open it).
 pub fn to_csv(changes: &[Correction]) -> String {
     let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
     };
     let mut out = String::from("\u{feff}序号,页码,位置,更正前,更正后\r\n");
     for (i, c) in changes.iter().enumerate() {
@@ -602,11 +617,7 @@ mod tests {
         let s = |x: &str| Some(x.to_string());
         assert_eq!(
             got,
-            [
-                ("B".into(), s("2"), None),
-                ("C".into(), s("3"), s("30")),
-                ("E".into(), None, s("5")),
-            ]
+            [("B".into(), s("2"), None), ("C".into(), s("3"), s("30")), ("E".into(), None, s("5")),]
         );
         assert!(compare(&new, &new).is_empty());
     }

@@ -214,8 +214,10 @@ pub const BUDGET: &[Field] = &[
 
 pub const TODO_FIELD: &[Field] = &[req("field", "字段路径", Text), opt("was", "沿用的原值", Text)];
 
-pub const TODO: &[Field] =
-    &[opt("from_year", "草稿所据年度", Int), opt("fields", "待更新的字段", List(&Table(TODO_FIELD)))];
+pub const TODO: &[Field] = &[
+    opt("from_year", "草稿所据年度", Int),
+    opt("fields", "待更新的字段", List(&Table(TODO_FIELD))),
+];
 
 pub const LINE_ITEM: &[Field] = &[
     opt("unit", "单位", Text),

@@ -74,7 +74,8 @@ fn joined<'a>(kv: impl Iterator<Item = (&'a str, Option<String>)>) -> String {
 }
 
 fn canonical_value(v: &Value) -> String {
-    let number = |s: &str| crate::model::amount::parse_amount(s).ok().map(|a| a.0.normalize().to_string());
+    let number =
+        |s: &str| crate::model::amount::parse_amount(s).ok().map(|a| a.0.normalize().to_string());
     match v {
         Value::String(s) => {
             let t = s.value().trim();
@@ -88,9 +89,7 @@ fn canonical_value(v: &Value) -> String {
         Value::Boolean(b) => b.value().to_string(),
         Value::Datetime(d) => d.value().to_string(),
         Value::Array(a) => a.iter().map(canonical_value).collect::<Vec<_>>().join("\u{1e}"),
-        Value::InlineTable(t) => {
-            joined(t.iter().map(|(k, v)| (k, Some(canonical_value(v)))))
-        }
+        Value::InlineTable(t) => joined(t.iter().map(|(k, v)| (k, Some(canonical_value(v))))),
     }
 }
 
@@ -306,7 +305,11 @@ fn value_texts(v: &Value, path: &str, out: &mut Vec<Hit>) {
 /// The entries a rolled-forward draft starts with: every leaf under the
 /// given sections that `keep` accepts, with the value it carries, in file
 /// order. Blank values are left out: there is nothing carried to update.
-pub fn carried(root: &Item, sections: &[&str], keep: &dyn Fn(&str, &Item) -> bool) -> Vec<TodoField> {
+pub fn carried(
+    root: &Item,
+    sections: &[&str],
+    keep: &dyn Fn(&str, &Item) -> bool,
+) -> Vec<TodoField> {
     let mut out = Vec::new();
     for s in sections {
         if let Some(item) = lookup(root, s) {
@@ -470,7 +473,12 @@ fields = [
         let fields: Vec<&str> = open.iter().map(|o| o.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["income.general_budget", "income.other", "performance.overall.goal", "assets.planned_note"]
+            [
+                "income.general_budget",
+                "income.other",
+                "performance.overall.goal",
+                "assets.planned_note"
+            ]
         );
         let edited = text
             .replace("general_budget = 1965.7", "general_budget = 2001.3")
@@ -488,9 +496,11 @@ fields = [
     fn a_field_to_fill_stays_open_while_marked() {
         let text = draft().replace("[todo]", "[assets]\nplanned_note = \"【待填写】\"\n\n[todo]");
         let d = doc(&text);
-        assert!(open_items(d.as_item(), &read(d.as_item()))
-            .iter()
-            .any(|o| o.field == "assets.planned_note"));
+        assert!(
+            open_items(d.as_item(), &read(d.as_item()))
+                .iter()
+                .any(|o| o.field == "assets.planned_note")
+        );
     }
 
     #[test]
@@ -499,7 +509,10 @@ fields = [
         let d = doc(&text);
         let ps = problems(d.as_item(), &read(d.as_item()), |p| format!("«{p}»"));
         let msgs: Vec<&str> = ps.iter().map(|p| p.message.as_str()).collect();
-        assert!(msgs.contains(&"待更新：«income.general_budget»仍是2021年的数（1965.7）"), "{msgs:?}");
+        assert!(
+            msgs.contains(&"待更新：«income.general_budget»仍是2021年的数（1965.7）"),
+            "{msgs:?}"
+        );
         assert!(msgs.contains(&"草稿：还有 4 项待更新或待填写（见以上各条）"), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.starts_with("本年各项金额与上年逐项相同（2 项")), "{msgs:?}");
         assert!(msgs.contains(&"«performance.overall.goal[0]»仍提到“2021年”"), "{msgs:?}");
