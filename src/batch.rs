@@ -25,6 +25,8 @@ pub struct Options {
     pub output: PathBuf,
     /// 草稿 watermark on every page.
     pub draft: bool,
+    /// No watermark even for a file whose `[todo]` has open items.
+    pub final_: bool,
     /// Worker threads; `None`: one per core.
     pub jobs: Option<usize>,
     /// Also write the view as `<stem>.json`.
@@ -96,7 +98,8 @@ fn build_logged(
         Some(b) if errors == 0 => b,
         _ => return Err(format!("数据有 {} 处错误", errors.max(1))),
     };
-    let typeset = pipeline::typeset(engine, &budget, args.draft).map_err(|diags| {
+    let draft = draft_state(&file.text, args, log);
+    let typeset = pipeline::typeset(engine, &budget, draft).map_err(|diags| {
         log.push_str(&typst_text(engine.world(), &diags));
         "模板编译失败".to_string()
     })?;
@@ -119,4 +122,25 @@ fn build_logged(
         crate::export::html::beside(&typeset.view, &out)?;
     }
     Ok((out, typeset.compiled.document.pages().len()))
+}
+
+/// Whether the PDF is a draft: asked for, or a file whose `[todo]` still
+/// has open items (unless `--final` says otherwise). Either way the log
+/// says so, since the officer must not take a draft for the real thing.
+fn draft_state(text: &str, args: &Options, log: &mut String) -> bool {
+    let open = crate::model::todo::open_count(text);
+    if open == 0 {
+        return args.draft;
+    }
+    if args.final_ {
+        log.push_str(&format!(
+            "注意：[todo] 中还有 {open} 项未更新，按 --final 生成了不带水印的正式版\n"
+        ));
+        return false;
+    }
+    log.push_str(&format!(
+        "草稿：[todo] 中还有 {open} 项待更新（yusuan check 逐项列出），PDF 每页加了“草稿”水印；\
+         全部更新后重新生成即为正式版（确需提前生成正式版时加 --final）\n"
+    ));
+    true
 }

@@ -75,6 +75,7 @@ pub fn inspect_bytes(path: &Path, bytes: &[u8]) -> Loaded {
 fn checked(mut loaded: Loaded) -> Loaded {
     if let Some(b) = &loaded.budget {
         loaded.problems.extend(checks::check(b));
+        loaded.problems.extend(checks::todo::check(&loaded.file.text));
     }
     source::place(&loaded.file.text, &mut loaded.problems);
     loaded

@@ -4,6 +4,7 @@
 //! path into a line and column. Errors block the build, warnings are printed.
 
 mod lineitems;
+pub mod todo;
 
 use rust_decimal::Decimal;
 

@@ -70,9 +70,13 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "目录", default_value = "output")]
     pub output: PathBuf,
 
-    /// 在每页加“草稿”水印
+    /// 在每页加“草稿”水印（[todo] 中还有未完成项的草稿总是加）
     #[arg(long)]
     pub draft: bool,
+
+    /// 即使 [todo] 中还有未完成的项，也生成不带水印的正式版
+    #[arg(long = "final", conflicts_with = "draft")]
+    pub final_: bool,
 
     /// 同时处理的文件数，缺省为 CPU 核数
     #[arg(short = 'j', long = "jobs", value_name = "数量")]
@@ -131,9 +135,24 @@ pub struct DiffArgs {
     #[arg(value_name = "新文件")]
     pub new: PathBuf,
 
-    /// 输出格式：text 为按部分分组的清单，markdown 为可随更正后 PDF 一同公布的更正说明表
+    /// 输出格式：text 为逐处清单，markdown 为可随更正后 PDF 一同公布的更正说明，csv 为同样的表
     #[arg(long, value_name = "格式", value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+
+    /// 改为按数据字段列出变化（供作者核对，不排版）
+    #[arg(long)]
+    pub fields: bool,
+
+    /// 更正原因，写进更正说明，例如“行政运行人员经费录入有误”
+    #[arg(long, value_name = "原因")]
+    pub reason: Option<String>,
+
+    /// 更正说明的日期，例如 2021-03-10；缺省为今天
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
 }
 
 /// `yusuan diff` 的输出格式。
@@ -141,8 +160,10 @@ pub struct DiffArgs {
 pub enum DiffFormat {
     /// 纯文本清单
     Text,
-    /// Markdown 更正说明表
+    /// Markdown 更正说明
     Markdown,
+    /// CSV 更正表（UTF-8，带 BOM）
+    Csv,
 }
 
 /// `yusuan check` 的参数。

@@ -17,6 +17,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
     let options = batch::Options {
         output: args.output.clone(),
         draft: args.draft,
+        final_: args.final_,
         jobs: args.jobs,
         emit_data: args.emit_data,
         xlsx: args.xlsx,

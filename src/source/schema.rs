@@ -418,6 +418,8 @@ mod tests {
             ("Holding", serde_keys::<m::Holding>(), HOLDING),
             ("Term", serde_keys::<m::Term>(), TERM),
             ("LineItem", serde_keys::<m::LineItem>(), LINE_ITEM),
+            ("Todo", serde_keys::<m::todo::Todo>(), TODO),
+            ("TodoField", serde_keys::<m::todo::TodoField>(), TODO_FIELD),
         ];
         for (name, model, schema) in pairs {
             assert_eq!(model, schema_keys(schema), "schema and model differ for {name}");

@@ -6,6 +6,8 @@
 //! (projects, units, tables, terms) are matched by name, so inserting one
 //! project does not show every later one as changed.
 
+pub mod document;
+
 use serde_json::Value;
 
 use crate::model::Budget;

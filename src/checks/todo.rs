@@ -1,0 +1,13 @@
+//! 草稿待办的核对：`[todo]` 中每个仍未更新的字段一条警告，另说明还剩几项。
+
+use crate::diag::Problem;
+use crate::model::todo;
+use crate::model::todo::describe;
+
+/// The draft's open items of a file's text, as warnings located in it;
+/// nothing for a file without `[todo]` or one that does not parse.
+pub fn check(text: &str) -> Vec<Problem> {
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else { return Vec::new() };
+    let root = doc.as_item();
+    todo::problems(root, &todo::read(root), |p| describe(root, p))
+}
