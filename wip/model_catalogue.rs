@@ -135,6 +135,8 @@ pub struct Catalogue {
     pub year: i32,
     /// Every file that went into it, bottom first.
     pub files: Vec<String>,
+    /// The user's file laid over the bundled ones, if any.
+    pub user: Option<String>,
     function: BTreeMap<String, Entry>,
     economic: BTreeMap<String, Entry>,
 }

@@ -84,6 +84,7 @@ pub fn effective(year: i32, user: Option<(&str, &str)>) -> Result<Catalogue, Vec
     let Some((name, text)) = user else { return Ok(cat) };
     let layer = parse(name, text, true)?;
     let errors = cat.apply(&layer);
+    cat.user = Some(name.to_string());
     if errors.is_empty() {
         return Ok(cat);
     }
