@@ -212,12 +212,21 @@ impl Reader<'_> {
         };
         let mut c = Change { span, ..Change::default() };
         for (k, f) in t.iter() {
-            self.field(s, code, &path, k, f, &mut c);
+            let key_span = t.get_key_value(k).and_then(|(key, _)| key.span());
+            self.field(s, code, (&path, key_span), k, f, &mut c);
         }
         Some(c)
     }
 
-    fn field(&mut self, s: Scheme, code: &str, path: &str, k: &str, f: &Item, c: &mut Change) {
+    fn field(
+        &mut self,
+        s: Scheme,
+        code: &str,
+        (path, key_span): (&str, Option<Range<usize>>),
+        k: &str,
+        f: &Item,
+        c: &mut Change,
+    ) {
         let at = format!("{path}.{k}");
         match k {
             "name" => c.name = self.text_of(&at, f).and_then(|n| self.name(&at, &n, f.span())),
@@ -229,10 +238,12 @@ impl Reader<'_> {
             "items_complete" if s == Scheme::Function && code.len() == 5 => {
                 c.items_complete = Some(self.flag(&at, f))
             }
-            "items_complete" => self.error(at, f.span(), "items_complete 只用于功能分类的款（5 位）".into(), "删去"),
+            "items_complete" => {
+                self.error(at, key_span, "items_complete 只用于功能分类的款（5 位）".into(), "删去")
+            }
             _ => self.error(
                 at,
-                f.span(),
+                key_span,
                 format!("科目表条目中没有“{k}”这一项"),
                 "name、source、note、was、removed、unconfirmed、items_complete",
             ),
