@@ -106,7 +106,7 @@ fn an_unlisted_item_under_a_listed_kuan_is_a_warning_naming_the_catalogue() {
     let (_d, out) = check(&with_item(&fixture("yunxi-2025.toml"), "2070199", "其他文化和旅游支出"), &[]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("警告：功能分类科目 2070199 不在2025 年科目表（内置 catalogue/2025.toml）中"), "{err}");
+    assert!(err.contains("警告：功能分类科目 2070199 不在 2025 年科目表（内置 catalogue/2025.toml）中"), "{err}");
 }
 
 #[test]

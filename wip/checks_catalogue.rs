@@ -100,7 +100,7 @@ fn no_item(code: &str, kuan: &str, kuan_name: &str, complete: bool, path: &str, 
     Problem::warning(
         path,
         format!(
-            "功能分类科目 {code} 不在{}中：该表 {kuan_name}（{kuan}）款下的项没有收全，这一项的编码和名称无法核对",
+            "功能分类科目 {code} 不在 {} 中：该表 {kuan_name}（{kuan}）款下的项没有收全，这一项的编码和名称无法核对",
             describe(cat)
         ),
     )

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use toml_edit::{Item, TableLike, Value};
+use toml_edit::{Item, Value};
 
 use crate::diag::Problem;
 use crate::model::catalogue::{Catalogue, Change, Layer, Scheme, level_word};
@@ -189,11 +189,13 @@ impl Reader<'_> {
         if digits && s.levels().contains(&code.len()) {
             return true;
         }
-        let lens: Vec<String> = s.levels().iter().map(|l| format!("{l} 位（{}）", level_word(*l))).collect();
+        let lens: Vec<String> =
+            s.levels().iter().map(|l| format!("{l} 位（{}）", level_word(*l))).collect();
+        let (last, rest) = lens.split_last().map_or((String::new(), &[][..]), |(l, r)| (l.clone(), r));
         self.error(
             format!("{}.\"{code}\"", s.key()),
             span,
-            format!("{}科目编码“{code}”应为 {} 数字", s.label(), lens.join("、")),
+            format!("{}科目编码“{code}”应为 {}或 {last}数字", s.label(), rest.join("、")),
             "如 \"2130599\" = \"其他巩固脱贫攻坚成果衔接乡村振兴支出\"",
         );
         false
@@ -369,8 +371,8 @@ mod tests {
         let base = "base = 2024\n[economic]\n\"30250\" = { name = \"x\", colour = 1 }\n";
         let p = parse("my.toml", base, true).unwrap_err();
         assert_eq!(p.len(), 2, "{p:?}");
-        let orphan = "[function]\n\"2139901\" = \"其他\"\n";
-        let e = effective(2025, Some(("my.toml", orphan))).unwrap_err();
+        let orphan = "[function]\n\"2135001\" = \"其他\"\n";
+        let Err(e) = effective(2025, Some(("my.toml", orphan))) else { panic!("accepted an orphan") };
         assert!(e[0].message.contains("上级"), "{e:?}");
     }
 
