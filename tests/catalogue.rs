@@ -19,7 +19,8 @@ fn in_year(year: i32) -> String {
 
 /// The 2025 fixture without the two items whose codes came after 2021.
 fn without_later_codes(text: &str) -> String {
-    let cut = text.find("\n[[line_items]]\nunit = \"云溪市文化馆\"\nfunction = \"2130599\"").unwrap();
+    let cut =
+        text.find("\n[[line_items]]\nunit = \"云溪市文化馆\"\nfunction = \"2130599\"").unwrap();
     text[..cut].to_string() + "\n"
 }
 
@@ -35,14 +36,21 @@ fn check(text: &str, extra: &[&str]) -> (tempfile::TempDir, Output) {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("data")).unwrap();
     fs::write(dir.path().join("data/x.toml"), text).unwrap();
-    let args: Vec<&str> = ["check", "data/x.toml"].into_iter().chain(extra.iter().copied()).collect();
+    let args: Vec<&str> =
+        ["check", "data/x.toml"].into_iter().chain(extra.iter().copied()).collect();
     let out = yusuan(dir.path(), &args);
     (dir, out)
 }
 
 fn build(dir: &Path, extra: &[&str]) -> String {
     let templates = root().join("templates");
-    let mut args = vec!["build", "data/x.toml", "--no-system-fonts", "--templates", templates.to_str().unwrap()];
+    let mut args = vec![
+        "build",
+        "data/x.toml",
+        "--no-system-fonts",
+        "--templates",
+        templates.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let out = yusuan(dir, &args);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -62,7 +70,12 @@ fn the_2021_catalogue_still_refuses_a_code_it_lacks_and_says_how_to_add_it() {
     let (_d, out) = check(&in_year(2021), &[]);
     let err = stderr(&out);
     assert!(!out.status.success());
-    assert!(err.contains("农林水支出（213）下没有“21305”这个款，2021 年科目表（内置 catalogue/2021.toml）未收录"), "{err}");
+    assert!(
+        err.contains(
+            "农林水支出（213）下没有“21305”这个款，2021 年科目表（内置 catalogue/2021.toml）未收录"
+        ),
+        "{err}"
+    );
     assert!(err.contains("在数据文件旁的 catalogue/2021.toml"), "{err}");
     assert!(err.contains("data/x.toml:"), "{err}");
 }
@@ -91,11 +104,15 @@ fn a_year_between_uses_its_own_catalogue() {
 
 #[test]
 fn a_year_outside_the_catalogues_takes_the_nearest_and_says_so_once() {
-    for (year, near, text) in [(2027, 2026, in_year(2027)), (2019, 2021, without_later_codes(&in_year(2019)))] {
+    for (year, near, text) in
+        [(2027, 2026, in_year(2027)), (2019, 2021, without_later_codes(&in_year(2019)))]
+    {
         let (_d, out) = check(&text, &[]);
         let err = stderr(&out);
         assert!(out.status.success(), "{year}: {err}");
-        let says = format!("没有 {year} 年的科目表，按最近的 {near} 年科目表（内置 catalogue/{near}.toml）核对");
+        let says = format!(
+            "没有 {year} 年的科目表，按最近的 {near} 年科目表（内置 catalogue/{near}.toml）核对"
+        );
         assert_eq!(err.matches(&says).count(), 1, "{year}: {err}");
         assert!(err.contains("document.year"), "{err}");
     }
@@ -103,15 +120,20 @@ fn a_year_outside_the_catalogues_takes_the_nearest_and_says_so_once() {
 
 #[test]
 fn an_unlisted_item_under_a_listed_kuan_is_a_warning_naming_the_catalogue() {
-    let (_d, out) = check(&with_item(&fixture("yunxi-2025.toml"), "2070199", "其他文化和旅游支出"), &[]);
+    let (_d, out) =
+        check(&with_item(&fixture("yunxi-2025.toml"), "2070199", "其他文化和旅游支出"), &[]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("警告：功能分类科目 2070199 不在 2025 年科目表（内置 catalogue/2025.toml）中"), "{err}");
+    assert!(
+        err.contains("警告：功能分类科目 2070199 不在 2025 年科目表（内置 catalogue/2025.toml）中"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_half_width_bracket_is_only_a_different_writing_and_the_table_prints_the_catalogue() {
-    let text = with_item(&fixture("yunxi-2025.toml"), "2010399", "其他政府办公厅(室)及相关机构事务支出");
+    let text =
+        with_item(&fixture("yunxi-2025.toml"), "2010399", "其他政府办公厅(室)及相关机构事务支出");
     let (dir, out) = check(&text, &[]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
@@ -124,11 +146,17 @@ fn a_half_width_bracket_is_only_a_different_writing_and_the_table_prints_the_cat
 
 #[test]
 fn another_name_is_an_error_showing_both() {
-    let text = fixture("yunxi-2025.toml").replace("\"其他行政事业单位养老支出\"", "\"其他养老支出\"");
+    let text =
+        fixture("yunxi-2025.toml").replace("\"其他行政事业单位养老支出\"", "\"其他养老支出\"");
     let (_d, out) = check(&text, &[]);
     let err = stderr(&out);
     assert!(!out.status.success());
-    assert!(err.contains("功能分类科目 2080599 的名称是“其他行政事业单位养老支出”，这里写作“其他养老支出”"), "{err}");
+    assert!(
+        err.contains(
+            "功能分类科目 2080599 的名称是“其他行政事业单位养老支出”，这里写作“其他养老支出”"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -141,7 +169,10 @@ fn a_renamed_code_prints_its_new_name_and_the_old_name_gets_a_hint() {
     let out = yusuan(dir.path(), &["check", "data/x.toml", flag[0], flag[1]]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("2070104 在 2025 年科目表中已改称“公共图书馆”，这里写的是原名称“图书馆”"), "{err}");
+    assert!(
+        err.contains("2070104 在 2025 年科目表中已改称“公共图书馆”，这里写的是原名称“图书馆”"),
+        "{err}"
+    );
     let pdf = build(dir.path(), &flag);
     assert!(pdf.contains("文化和旅游事务") && pdf.contains("公共图书馆"), "{pdf}");
 }
@@ -164,7 +195,10 @@ fn a_user_catalogue_beside_the_data_makes_a_refused_file_pass() {
     assert!(stderr(&out).contains("1 个文件"), "{}", stderr(&out));
     let shown = yusuan(dir.path(), &["catalogue", "show", "2025", "--code", "20140"]);
     let listing = String::from_utf8_lossy(&shown.stdout);
-    assert!(listing.contains("2014001 行政运行") && listing.contains("data/catalogue/2025.toml"), "{listing}");
+    assert!(
+        listing.contains("2014001 行政运行") && listing.contains("data/catalogue/2025.toml"),
+        "{listing}"
+    );
 }
 
 #[test]
@@ -193,16 +227,23 @@ fn catalogue_show_lists_each_code_with_its_file() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(text.contains("21305 巩固脱贫攻坚成果衔接乡村振兴"), "{text}");
     assert!(text.contains("〔catalogue/2024.toml〕"), "{text}");
-    assert!(text.contains("2130599 其他巩固脱贫攻坚成果衔接乡村振兴支出") && text.contains("〔未核对〕"), "{text}");
+    assert!(
+        text.contains("2130599 其他巩固脱贫攻坚成果衔接乡村振兴支出")
+            && text.contains("〔未核对〕"),
+        "{text}"
+    );
     assert!(text.contains("财预〔2023〕83号"), "{text}");
     let out = yusuan(dir.path(), &["catalogue", "show", "2027", "--code", "201"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("没有 2027 年的内置科目表，按最近的 2026 年"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("没有 2027 年的内置科目表，按最近的 2026 年")
+    );
 }
 
 #[test]
 fn the_samples_check_without_catalogue_messages() {
     for sample in ["101001-2021", "215001-2021"] {
-        let (_d, out) = check(&fs::read_to_string(root().join(format!("data/{sample}.toml"))).unwrap(), &[]);
+        let (_d, out) =
+            check(&fs::read_to_string(root().join(format!("data/{sample}.toml"))).unwrap(), &[]);
         let err = stderr(&out);
         assert!(out.status.success(), "{sample}: {err}");
         assert!(!err.contains("科目表"), "{sample}: {err}");

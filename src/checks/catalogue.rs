@@ -30,7 +30,7 @@ pub fn year_fallback(data_year: i32, cat: &Catalogue) -> Option<Problem> {
         Problem::warning(
             "document.year",
             format!(
-                "没有 {data_year} 年的科目表，按最近的 {} 核对科目编码和名称",
+                "没有 {data_year} 年的科目表，按最近的 {}核对科目编码和名称",
                 describe(cat)
             ),
         )
@@ -49,8 +49,11 @@ pub fn code(s: Scheme, code: &str, path: &str, cat: &Catalogue) -> Option<Proble
         Verdict::Known(_) => None,
         Verdict::Shape => Some(shape(s, code, path, year)),
         Verdict::NoClass { class } => Some(
-            Problem::error(path, format!("{}科目 {code}：{}中没有“{class}”这个类", s.label(), describe(cat)))
-                .expected(how_to_add(year, &format!("\"{class}\" = \"类名称\""))),
+            Problem::error(
+                path,
+                format!("{}科目 {code}：{}中没有“{class}”这个类", s.label(), describe(cat)),
+            )
+            .expected(how_to_add(year, &format!("\"{class}\" = \"类名称\""))),
         ),
         Verdict::NoKuan { class, kuan } => Some(
             Problem::error(
@@ -64,7 +67,9 @@ pub fn code(s: Scheme, code: &str, path: &str, cat: &Catalogue) -> Option<Proble
             )
             .expected(how_to_add(year, &kuan_lines(s, code, &kuan))),
         ),
-        Verdict::NoItem { kuan, complete } => Some(no_item(code, &kuan, &name(&kuan), complete, path, cat)),
+        Verdict::NoItem { kuan, complete } => {
+            Some(no_item(code, &kuan, &name(&kuan), complete, path, cat))
+        }
     }
 }
 
@@ -88,19 +93,29 @@ fn shape(s: Scheme, code: &str, path: &str, year: i32) -> Problem {
 /// A 项 the catalogue does not list under a 款 it does. Most 款 list only
 /// the 项 seen in a source, so this is a warning unless the 款 says its 项
 /// are complete.
-fn no_item(code: &str, kuan: &str, kuan_name: &str, complete: bool, path: &str, cat: &Catalogue) -> Problem {
+fn no_item(
+    code: &str,
+    kuan: &str,
+    kuan_name: &str,
+    complete: bool,
+    path: &str,
+    cat: &Catalogue,
+) -> Problem {
     let add = how_to_add(cat.year, &format!("\"{code}\" = \"项名称\""));
     if complete {
         return Problem::error(
             path,
-            format!("功能分类科目 {code}：{kuan_name}（{kuan}）款下没有这一项（{}已列全该款的项）", describe(cat)),
+            format!(
+                "功能分类科目 {code}：{kuan_name}（{kuan}）款下没有这一项（{}已列全该款的项）",
+                describe(cat)
+            ),
         )
         .expected(add);
     }
     Problem::warning(
         path,
         format!(
-            "功能分类科目 {code} 不在 {} 中：该表 {kuan_name}（{kuan}）款下的项没有收全，这一项的编码和名称无法核对",
+            "功能分类科目 {code} 不在 {}中：该表 {kuan_name}（{kuan}）款下的项没有收全，这一项的编码和名称无法核对",
             describe(cat)
         ),
     )
@@ -111,7 +126,14 @@ fn no_item(code: &str, kuan: &str, kuan_name: &str, complete: bool, path: &str, 
 /// written with other brackets or blanks is a warning that says so, a former
 /// name is a warning that gives the new one, any other name an error (a
 /// warning when the catalogue's own name is unconfirmed).
-pub fn name(s: Scheme, code: &str, written: &str, e: &Entry, path: &str, cat: &Catalogue) -> Option<Problem> {
+pub fn name(
+    s: Scheme,
+    code: &str,
+    written: &str,
+    e: &Entry,
+    path: &str,
+    cat: &Catalogue,
+) -> Option<Problem> {
     let (year, official) = (cat.year, e.name.as_str());
     let tables = format!("“{official}”（附表按科目表的写法印出）");
     match naming(written, e) {
@@ -143,7 +165,14 @@ pub fn name(s: Scheme, code: &str, written: &str, e: &Entry, path: &str, cat: &C
     }
 }
 
-fn different(s: Scheme, code: &str, written: &str, e: &Entry, path: &str, cat: &Catalogue) -> Problem {
+fn different(
+    s: Scheme,
+    code: &str,
+    written: &str,
+    e: &Entry,
+    path: &str,
+    cat: &Catalogue,
+) -> Problem {
     let official = &e.name;
     let message = format!(
         "{}科目 {code} 的名称是“{official}”，这里写作“{written}”（{}，来自 {}）",

@@ -18,16 +18,17 @@ fn show(a: &CatalogueShowArgs) -> Result<(), Error> {
     let user = user_file(a)?;
     let cat = match &user {
         Some(f) => source::effective(a.year, Some((&f.name(), &f.text))).map_err(|problems| {
-            crate::report::problems(&f.name(), &f.text, &problems);
+            eprint!("{}", crate::diag::problems_text(&f.name(), &f.text, &problems));
             Error::Failed { failed: 1, total: 1 }
         })?,
-        None => source::bundled(a.year).clone(),
+        None => Catalogue::clone(source::bundled(a.year)),
     };
     let mut out = heading(a.year, &cat);
     for s in Scheme::ALL {
         listing(&mut out, s, &cat, a.code.as_deref().unwrap_or(""), a.verbose);
     }
-    crate::cli::stdout(&out)
+    super::stdout(&out);
+    Ok(())
 }
 
 /// The user's catalogue: the one given, else `catalogue/<年度>.toml` in the
@@ -38,7 +39,7 @@ fn user_file(a: &CatalogueShowArgs) -> Result<Option<crate::source::DataFile>, E
         return Ok(None);
     };
     crate::source::read(&path).map(Some).map_err(|p| {
-        crate::report::problems(&path.display().to_string(), "", &[p]);
+        eprint!("{}", crate::diag::problems_text(&path.display().to_string(), "", &[p]));
         Error::Failed { failed: 1, total: 1 }
     })
 }
@@ -50,7 +51,10 @@ fn heading(year: i32, cat: &Catalogue) -> String {
     }
     let _ = writeln!(out, "{} 年政府收支分类科目（yusuan 采用的）", year);
     let _ = writeln!(out, "由这些文件依次叠加而成：{}", cat.files.join(" → "));
-    let _ = writeln!(out, "标记：〔未核对〕编码或名称未经来源核对；〔原称…〕改名前的名称；〔项已收全〕该款下没有列出的项是错误。");
+    let _ = writeln!(
+        out,
+        "标记：〔未核对〕编码或名称未经来源核对；〔原称…〕改名前的名称；〔项已收全〕该款下没有列出的项是错误。"
+    );
     out
 }
 
@@ -61,10 +65,18 @@ fn listing(out: &mut String, s: Scheme, cat: &Catalogue, prefix: &str, verbose: 
     };
     let _ = writeln!(out, "\n{title}");
     let mut n = 0;
-    for (code, e) in cat.entries(s).filter(|(c, _)| c.starts_with(prefix) || prefix.starts_with(c)) {
+    for (code, e) in cat.entries(s).filter(|(c, _)| c.starts_with(prefix) || prefix.starts_with(c))
+    {
         n += 1;
         let indent = "  ".repeat(s.levels().iter().position(|&l| l == code.len()).unwrap_or(0));
-        let _ = writeln!(out, "{indent}{code} {}{}　〔{}〕{}", e.name, level_mark(code), e.origin, marks(e));
+        let _ = writeln!(
+            out,
+            "{indent}{code} {}{}　〔{}〕{}",
+            e.name,
+            level_mark(code),
+            e.origin,
+            marks(e)
+        );
         if verbose {
             details(out, &indent, e);
         }

@@ -8,11 +8,12 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use toml_edit::{Item, Value};
 
-use crate::diag::Problem;
+use crate::diag::{Elsewhere, Problem};
+use crate::model::Budget;
 use crate::model::catalogue::{Catalogue, Change, Layer, Scheme, level_word};
 
 /// The bundled catalogues, oldest first; each later file names the one
@@ -38,11 +39,16 @@ pub fn bundled_years() -> impl Iterator<Item = i32> {
 }
 
 /// The bundled catalogue of a year that has one, or of the nearest year.
-pub fn bundled(year: i32) -> &'static Catalogue {
-    static ALL: OnceLock<Vec<Catalogue>> = OnceLock::new();
-    let all = ALL.get_or_init(build_bundled);
+pub fn bundled(year: i32) -> &'static Arc<Catalogue> {
+    static ALL: OnceLock<Vec<Arc<Catalogue>>> = OnceLock::new();
+    let all = ALL.get_or_init(|| build_bundled().into_iter().map(Arc::new).collect());
     let want = nearest(year);
     all.iter().find(|c| c.year == want).unwrap_or(&all[0])
+}
+
+/// The catalogue a budget was read with, else the bundled one of its year.
+pub fn of(b: &Budget) -> &Catalogue {
+    b.catalogue.as_deref().unwrap_or_else(|| bundled(b.document.year))
 }
 
 /// Every bundled catalogue, each laid over the one before. The files are
@@ -76,11 +82,32 @@ pub fn user_file(data: &Path, year: i32, given: Option<&Path>) -> Option<PathBuf
     beside.is_file().then_some(beside)
 }
 
+/// The user's catalogue for data of `year` read from `path`, laid over the
+/// bundled one; `None` when there is no user file. Problems are located in
+/// the user's file.
+pub fn for_data(
+    path: &Path,
+    year: i32,
+    given: Option<&Path>,
+) -> Result<Option<Arc<Catalogue>>, Vec<Problem>> {
+    let Some(user) = user_file(path, year, given) else { return Ok(None) };
+    let name = user.display().to_string();
+    let read = crate::source::read(&user).map_err(|p| {
+        let nowhere = Arc::new(Elsewhere { name: name.clone(), text: String::new() });
+        let message = format!("科目表 {name}：{}", p.message);
+        vec![Problem { message, span: Some(0..0), ..p }.in_file(&nowhere)]
+    })?;
+    let file = Arc::new(Elsewhere { name, text: read.text });
+    effective(year, Some((&file.name, &file.text)))
+        .map(|c| Some(Arc::new(c)))
+        .map_err(|ps| ps.into_iter().map(|p| p.in_file(&file)).collect())
+}
+
 /// The catalogue a file of `year` is checked against: the bundled one of
 /// that year (or the nearest), with the user's file laid over it. Errors are
 /// the user file's, located in `user_text`.
 pub fn effective(year: i32, user: Option<(&str, &str)>) -> Result<Catalogue, Vec<Problem>> {
-    let mut cat = bundled(year).clone();
+    let mut cat = Catalogue::clone(bundled(year));
     let Some((name, text)) = user else { return Ok(cat) };
     let layer = parse(name, text, true)?;
     let errors = cat.apply(&layer);
@@ -130,7 +157,13 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error(&mut self, field: String, span: Option<Range<usize>>, message: String, expected: &str) {
+    fn error(
+        &mut self,
+        field: String,
+        span: Option<Range<usize>>,
+        message: String,
+        expected: &str,
+    ) {
         let p = Problem::error(field, message).expected(expected).at(span.unwrap_or(0..0));
         self.problems.push(p);
     }
@@ -139,7 +172,10 @@ impl Reader<'_> {
         let (message, expected) = if key == "base" {
             ("用户科目表不写 base：它总是补充或更正数据年度的内置科目表".to_string(), "删去 base")
         } else {
-            (format!("科目表中没有“{key}”这一部分"), "[function]（功能分类）、[economic]（经济分类）或 [sources]")
+            (
+                format!("科目表中没有“{key}”这一部分"),
+                "[function]（功能分类）、[economic]（经济分类）或 [sources]",
+            )
         };
         let _ = user;
         self.error(key.to_string(), span, message, expected);
@@ -155,12 +191,22 @@ impl Reader<'_> {
 
     fn sources(&mut self, item: &Item) {
         let Some(t) = item.as_table_like() else {
-            return self.error("sources".into(), item.span(), "[sources] 应为一张表".into(), "键 = \"来源说明\"");
+            return self.error(
+                "sources".into(),
+                item.span(),
+                "[sources] 应为一张表".into(),
+                "键 = \"来源说明\"",
+            );
         };
         for (k, v) in t.iter() {
             match v.as_str() {
                 Some(s) => drop(self.sources.insert(k.to_string(), s.to_string())),
-                None => self.error(format!("sources.{k}"), v.span(), "来源说明应为文字".into(), "键 = \"来源说明\""),
+                None => self.error(
+                    format!("sources.{k}"),
+                    v.span(),
+                    "来源说明应为文字".into(),
+                    "键 = \"来源说明\"",
+                ),
             }
         }
     }
@@ -168,7 +214,12 @@ impl Reader<'_> {
     fn codes(&mut self, s: Scheme, item: &Item) -> BTreeMap<String, Change> {
         let mut out = BTreeMap::new();
         let Some(t) = item.as_table_like() else {
-            self.error(s.key().into(), item.span(), format!("[{}] 应为一张表", s.key()), "\"编码\" = \"名称\"");
+            self.error(
+                s.key().into(),
+                item.span(),
+                format!("[{}] 应为一张表", s.key()),
+                "\"编码\" = \"名称\"",
+            );
             return out;
         };
         for (code, v) in t.iter() {
@@ -191,7 +242,8 @@ impl Reader<'_> {
         }
         let lens: Vec<String> =
             s.levels().iter().map(|l| format!("{l} 位（{}）", level_word(*l))).collect();
-        let (last, rest) = lens.split_last().map_or((String::new(), &[][..]), |(l, r)| (l.clone(), r));
+        let (last, rest) =
+            lens.split_last().map_or((String::new(), &[][..]), |(l, r)| (l.clone(), r));
         self.error(
             format!("{}.\"{code}\"", s.key()),
             span,
@@ -209,7 +261,12 @@ impl Reader<'_> {
             return Some(Change { name: Some(name), span, ..Change::default() });
         }
         let Some(t) = v.as_table_like() else {
-            self.error(path, v.span(), format!("科目 {code} 应写名称或一张表"), "\"编码\" = \"名称\" 或 { name = \"名称\", source = [\"…\"] }");
+            self.error(
+                path,
+                v.span(),
+                format!("科目 {code} 应写名称或一张表"),
+                "\"编码\" = \"名称\" 或 { name = \"名称\", source = [\"…\"] }",
+            );
             return None;
         };
         let mut c = Change { span, ..Change::default() };
@@ -289,7 +346,12 @@ impl Reader<'_> {
             _ => Vec::new(),
         };
         if list.is_empty() || list.iter().any(|v| v.as_str().is_none()) {
-            self.error(at.into(), f.span(), "source 应为文字或文字的数组".into(), "source = [\"来源\"]");
+            self.error(
+                at.into(),
+                f.span(),
+                "source 应为文字或文字的数组".into(),
+                "source = [\"来源\"]",
+            );
             return Vec::new();
         }
         let _ = self.text;
@@ -317,7 +379,10 @@ mod tests {
                         assert!(!c.sources.is_empty() || c.unconfirmed, "{year} {code}: no source");
                     }
                     for src in &c.sources {
-                        assert!(src.chars().count() > 6, "{year} {code}: source key {src} unresolved");
+                        assert!(
+                            src.chars().count() > 6,
+                            "{year} {code}: source key {src} unresolved"
+                        );
                     }
                 }
             }
@@ -372,7 +437,9 @@ mod tests {
         let p = parse("my.toml", base, true).unwrap_err();
         assert_eq!(p.len(), 2, "{p:?}");
         let orphan = "[function]\n\"2135001\" = \"其他\"\n";
-        let Err(e) = effective(2025, Some(("my.toml", orphan))) else { panic!("accepted an orphan") };
+        let Err(e) = effective(2025, Some(("my.toml", orphan))) else {
+            panic!("accepted an orphan")
+        };
         assert!(e[0].message.contains("上级"), "{e:?}");
     }
 
@@ -381,7 +448,10 @@ mod tests {
         let text = "[function]\n\"21399\" = \"其他农林水支出\"\n\"2139999\" = { name = \"其他农林水支出\", source = \"本局指标文件\" }\n\"20101\" = { name = \"人大事务（改）\", was = \"人大事务\" }\n";
         let cat = effective(2025, Some(("my.toml", text))).unwrap();
         let e = cat.entry(Scheme::Function, "2139999").unwrap();
-        assert_eq!((e.origin.as_str(), e.sources.as_slice()), ("my.toml", &["本局指标文件".to_string()][..]));
+        assert_eq!(
+            (e.origin.as_str(), e.sources.as_slice()),
+            ("my.toml", &["本局指标文件".to_string()][..])
+        );
         assert_eq!(cat.name(Scheme::Function, "20101"), Some("人大事务（改）"));
         assert_eq!(cat.main_file(), "my.toml");
     }
