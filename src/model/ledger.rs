@@ -75,7 +75,7 @@ pub const INCOME_SOURCES: [(Source, &str); 7] = [
 /// The catalogue the budget was read with (`source` sets it; a budget made
 /// otherwise has none, and its tables no catalogue names).
 fn catalogue_of(b: &Budget) -> &Catalogue {
-    b.catalogue.as_deref().unwrap_or_else(catalogue::empty)
+    b.catalogue.as_deref().unwrap_or_else(|| catalogue::empty())
 }
 
 /// The name of every function code the tables show: 类 and 款 from the
