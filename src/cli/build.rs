@@ -23,6 +23,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         xlsx: args.xlsx,
         html: args.html,
         pdf: pdf_settings(&args.pdf_standards),
+        catalogue: args.catalogue.clone(),
     };
     if args.emit_data {
         write_schema(&args.output)?;
