@@ -92,6 +92,21 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// 排版一个文件的时间与内存上限（见 README“出错时的保证”）。
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
+    /// 排版一个文件最多用的秒数，超过即停止并报错；0 为不限
+    #[arg(long, value_name = "秒", env = "YUSUAN_TIME_LIMIT", default_value_t = 300)]
+    pub time_limit: u64,
+
+    /// 本次运行最多占用的内存（MiB），超过即停止并报错；0 为不限
+    #[arg(long, value_name = "MiB", env = "YUSUAN_MEMORY_LIMIT", default_value_t = 4096)]
+    pub memory_limit: u64,
 }
 
 /// `yusuan new` 的参数。
@@ -148,6 +163,10 @@ pub struct CheckArgs {
     /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
     #[arg(value_name = "路径")]
     pub paths: Vec<PathBuf>,
+
+    /// 核对每个字符都有字体能显示时所用的字体，与 build 相同
+    #[command(flatten)]
+    pub fonts: FontArgs,
 }
 
 /// `yusuan fonts` 的参数。

@@ -13,7 +13,9 @@ use crate::pipeline;
 
 pub fn run(args: &BuildArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
+    pipeline::one_output_per_input(&inputs, &args.output)?;
     let env = pipeline::environment(&environment(&args.env))?;
+    output::clean_stale(&args.output);
     let options = batch::Options {
         output: args.output.clone(),
         draft: args.draft,
@@ -21,6 +23,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         emit_data: args.emit_data,
         xlsx: args.xlsx,
         pdf: pdf_settings(&args.pdf_standards),
+        limits: (args.limits.time_limit, args.limits.memory_limit),
     };
     if args.emit_data {
         write_schema(&args.output)?;

@@ -1,12 +1,14 @@
 //! `yusuan check`：只核对，不生成。
 
 use crate::cli::args::CheckArgs;
-use crate::cli::{finish, load_checked};
+use crate::cli::{finish, font_options, load_checked};
+use crate::typeset::fonts::FontSet;
 use crate::error::Error;
 use crate::pipeline;
 
 pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
-    let failed = inputs.iter().filter(|p| load_checked(p).is_none()).count();
+    let fonts = FontSet::load(&font_options(&args.fonts));
+    let failed = inputs.iter().filter(|p| load_checked(p, Some(&fonts)).is_none()).count();
     finish(failed, inputs.len(), "核对通过")
 }

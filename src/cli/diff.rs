@@ -31,7 +31,16 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
 fn readable(p: &Path) -> Result<(DataFile, Budget), Error> {
     let loaded = pipeline::inspect(p);
     match loaded.budget {
-        Some(b) => Ok((loaded.file, b)),
+        Some(b) => {
+            let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
+            if errors > 0 {
+                let name = loaded.file.name();
+                eprintln!(
+                    "注意：{name} 未通过核对（{errors} 个错误，用 yusuan check {name} 查看）；下面仍列出变化"
+                );
+            }
+            Ok((loaded.file, b))
+        }
         None => {
             print_problems(&loaded.file, &loaded.problems);
             Err(Error::Failed { failed: 1, total: 2 })

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::model::Budget;
 use crate::pipeline::{self, Environment};
 use crate::source::DataFile;
-use crate::typeset::fonts::FontOptions;
+use crate::typeset::fonts::{FontOptions, FontSet};
 use args::{Command, EnvArgs, FontArgs};
 
 /// Runs one command.
@@ -33,8 +33,13 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
 
 /// Reads, parses and checks one file, printing every problem found.
 /// Returns the budget when no error remains.
-fn load_checked(path: &Path) -> Option<(DataFile, Budget)> {
-    let (file, problems, budget) = pipeline::usable(pipeline::inspect(path));
+/// With `fonts`, also every character no font of the set can show.
+fn load_checked(path: &Path, fonts: Option<&FontSet>) -> Option<(DataFile, Budget)> {
+    let mut loaded = pipeline::inspect(path);
+    if let Some(fonts) = fonts.filter(|_| loaded.budget.is_some()) {
+        loaded.problems.extend(crate::typeset::coverage::check(&loaded.file.text, fonts));
+    }
+    let (file, problems, budget) = pipeline::usable(loaded);
     print_problems(&file, &problems);
     if let Some(summary) = diag::summary(&file.name(), &problems) {
         eprintln!("{summary}");
