@@ -126,7 +126,7 @@ fn stage_all(
     pdf_path: &Path,
     pdf: Vec<u8>,
     view: &crate::derive::View,
-    args: &BuildArgs,
+    args: &Options,
     log: &mut String,
 ) -> Result<Vec<output::Staged>, String> {
     let mut files = vec![(pdf_path.to_path_buf(), pdf)];
