@@ -18,8 +18,8 @@ use crate::export::pdf::PdfSettings;
 use crate::pipeline;
 use crate::typeset::compile::{Engine, typst_text};
 use crate::typeset::fonts::FontSet;
-use crate::typeset::{coverage, limits};
 use crate::typeset::templates::Templates;
+use crate::typeset::{coverage, limits};
 
 /// What a batch writes for each document, and how.
 #[derive(Debug, Clone)]
@@ -154,8 +154,8 @@ fn stage_all(
     }
     let mut staged = Vec::new();
     for (path, bytes) in &files {
-        let s = output::stage(path, bytes)
-            .map_err(|e| format!("{e}；{}", unwritten(&files, path)))?;
+        let s =
+            output::stage(path, bytes).map_err(|e| format!("{e}；{}", unwritten(&files, path)))?;
         staged.push(s);
     }
     Ok(staged)
@@ -190,4 +190,3 @@ fn commit(staged: Vec<output::Staged>, log: &mut String) -> Result<(), String> {
 fn or_none(names: &[String]) -> String {
     if names.is_empty() { "无".to_string() } else { names.join("、") }
 }
-

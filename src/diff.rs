@@ -40,7 +40,9 @@ fn plain_dates(v: Value) -> Value {
         Value::Object(o) if o.len() == 1 && o.contains_key("$__toml_private_datetime") => {
             o.into_iter().next().map_or(Value::Null, |(_, d)| d)
         }
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, plain_dates(v))).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, plain_dates(v))).collect())
+        }
         Value::Array(a) => Value::Array(a.into_iter().map(plain_dates).collect()),
         other => other,
     }

@@ -76,7 +76,6 @@ pub fn one_output_per_input(inputs: &[PathBuf], out_dir: &Path) -> Result<(), Er
     Ok(())
 }
 
-
 /// Reads, parses and checks one file: every problem, located and in
 /// reporting order (errors first, then by position). Never fails.
 pub fn inspect(path: &Path) -> Loaded {

@@ -201,10 +201,9 @@ fn matches(dir: &Path, pattern: &str) -> bool {
             let p = dir.join(stem);
             let (parent, prefix) = match stem.ends_with('/') {
                 true => (p.as_path(), String::new()),
-                false => (
-                    p.parent().unwrap(),
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                ),
+                false => {
+                    (p.parent().unwrap(), p.file_name().unwrap().to_string_lossy().into_owned())
+                }
             };
             fs::read_dir(parent).is_ok_and(|r| {
                 r.flatten().any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
@@ -397,8 +396,8 @@ fn a_batch_killed_with_sigkill_leaves_whole_files_only() {
     // PDF was already replaced.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let writing = !temporaries(&out).is_empty()
-            || pdfs(&out).iter().any(|(n, b)| old.get(n) != Some(b));
+        let writing =
+            !temporaries(&out).is_empty() || pdfs(&out).iter().any(|(n, b)| old.get(n) != Some(b));
         if writing || Instant::now() > deadline {
             break;
         }

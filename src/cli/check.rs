@@ -2,9 +2,9 @@
 
 use crate::cli::args::CheckArgs;
 use crate::cli::{finish, font_options, load_checked};
-use crate::typeset::fonts::FontSet;
 use crate::error::Error;
 use crate::pipeline;
+use crate::typeset::fonts::FontSet;
 
 pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;

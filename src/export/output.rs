@@ -68,7 +68,8 @@ pub fn stage(dest: &Path, bytes: &[u8]) -> Result<Staged, Error> {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!("{PREFIX}{}-{n}{SUFFIX}", std::process::id()));
     let staged = Staged { tmp, dest: dest.to_path_buf(), done: false };
-    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&staged.tmp).map_err(err)?;
+    let mut f =
+        fs::OpenOptions::new().write(true).create_new(true).open(&staged.tmp).map_err(err)?;
     f.write_all(bytes).and_then(|()| f.sync_all()).map_err(err)?;
     Ok(staged)
 }

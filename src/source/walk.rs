@@ -95,11 +95,7 @@ fn visit(
 /// lead to must be a regular file.
 pub fn regular_file(path: &Path) -> Result<(), io::Error> {
     let meta = fs::metadata(path)?;
-    if meta.is_file() {
-        Ok(())
-    } else {
-        Err(io::Error::other(NOT_REGULAR))
-    }
+    if meta.is_file() { Ok(()) } else { Err(io::Error::other(NOT_REGULAR)) }
 }
 
 const NOT_REGULAR: &str = "不是普通文件（可能是管道、设备或目录）";
@@ -131,7 +127,12 @@ impl fmt::Display for Skipped {
                 write!(f, "跳过 {}：不是普通文件（管道、设备或套接字）", crate::error::shown(p))
             }
             Skipped::Unreadable(p, e) => {
-                write!(f, "跳过 {}：无法读取（{}）", crate::error::shown(p), crate::error::os_words(e))
+                write!(
+                    f,
+                    "跳过 {}：无法读取（{}）",
+                    crate::error::shown(p),
+                    crate::error::os_words(e)
+                )
             }
         }
     }
