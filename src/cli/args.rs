@@ -147,6 +147,21 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// 排版一个文件的时间与内存上限（见 README“出错时的保证”）。
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
+    /// 排版一个文件最多用的秒数，超过即停止并报错；0 为不限
+    #[arg(long, value_name = "秒", env = "YUSUAN_TIME_LIMIT", default_value_t = 300)]
+    pub time_limit: u64,
+
+    /// 本次运行最多占用的内存（MiB），超过即停止并报错；0 为不限
+    #[arg(long, value_name = "MiB", env = "YUSUAN_MEMORY_LIMIT", default_value_t = 4096)]
+    pub memory_limit: u64,
 }
 
 /// `yusuan new` 的参数。
@@ -224,6 +239,9 @@ pub struct CheckArgs {
     /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
     #[arg(long, value_name = "文件")]
     pub catalogue: Option<PathBuf>,
+    /// 核对每个字符都有字体能显示时所用的字体，与 build 相同
+    #[command(flatten)]
+    pub fonts: FontArgs,
 }
 
 /// `yusuan fonts` 的参数。

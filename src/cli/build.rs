@@ -13,7 +13,9 @@ use crate::pipeline;
 
 pub fn run(args: &BuildArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
+    pipeline::one_output_per_input(&inputs, &args.output)?;
     let env = pipeline::environment(&environment(&args.env))?;
+    output::clean_stale(&args.output);
     let options = batch::Options {
         output: args.output.clone(),
         draft: args.draft,
@@ -24,6 +26,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         html: args.html,
         pdf: pdf_settings(&args.pdf_standards),
         catalogue: args.catalogue.clone(),
+        limits: (args.limits.time_limit, args.limits.memory_limit),
     };
     if args.emit_data {
         write_schema(&args.output)?;

@@ -16,7 +16,9 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     }
     // A notice is only made from documents that could be published: both
     // files pass their checks, and the corrected one is no draft.
-    let (Some(old), Some(new)) = (load_checked(&args.old), load_checked(&args.new)) else {
+    let (Some(old), Some(new)) =
+        (load_checked(&args.old, None, None), load_checked(&args.new, None, None))
+    else {
         eprintln!("未生成更正说明：先改正以上错误");
         return Err(Error::Failed { failed: 1, total: 2 });
     };
@@ -136,7 +138,16 @@ fn still_drafted(text: &str) -> String {
 fn readable(p: &Path) -> Result<(DataFile, Budget), Error> {
     let loaded = pipeline::inspect(p);
     match loaded.budget {
-        Some(b) => Ok((loaded.file, b)),
+        Some(b) => {
+            let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
+            if errors > 0 {
+                let name = loaded.file.name();
+                eprintln!(
+                    "注意：{name} 未通过核对（{errors} 个错误，用 yusuan check {name} 查看）；下面仍列出变化"
+                );
+            }
+            Ok((loaded.file, b))
+        }
         None => {
             print_problems(&loaded.file, &loaded.problems);
             Err(Error::Failed { failed: 1, total: 2 })

@@ -12,7 +12,6 @@
 //! `th scope="row"`, amounts right-aligned in tabular figures.
 
 use std::fmt::Write;
-use std::path::Path;
 
 use crate::derive::tables::chinese_number;
 use crate::derive::{
@@ -638,12 +637,6 @@ fn attached_row(t: &TableView, r: &RowView) -> Vec<Cell> {
             }
         })
         .collect()
-}
-
-/// Writes `<stem>.html` beside the PDF `pdf`, atomically.
-pub fn beside(view: &View, pdf: &Path) -> Result<(), String> {
-    super::output::write_atomic(&pdf.with_extension("html"), page(view).as_bytes())
-        .map_err(|e| e.to_string())
 }
 
 /// Text and attribute values: `&`, `<`, `>` and quotes escaped.

@@ -75,8 +75,8 @@ fn respond(request: Request, shared: &Arc<Shared>, port: u16) {
         }
         // The PDF may still be being written; other requests need not wait.
         "/document.pdf" => {
-            let snap = shared.get();
-            std::thread::spawn(move || request.respond(pdf(&snap)));
+            let shared = shared.clone();
+            std::thread::spawn(move || request.respond(pdf(&first_render(&shared))));
         }
         _ => {
             let _ = request.respond(route(&path, &shared.get()));
@@ -138,6 +138,16 @@ const LIVE: &str = r#"  const y = sessionStorage.getItem("yusuan-scroll");
     }
   };
 "#;
+
+/// The current snapshot; before the first revision is published, waits
+/// for it, as a request for the PDF waits for a later one's export.
+fn first_render(shared: &Shared) -> Arc<Snapshot> {
+    let snap = shared.get();
+    if snap.revision > 0 {
+        return snap;
+    }
+    shared.wait_newer(0, PDF_WAIT)
+}
 
 /// The PDF of the render on show, once written.
 fn pdf(snap: &Snapshot) -> Reply {
