@@ -141,7 +141,7 @@ fn update(doc: &mut toml_edit::DocumentMut, path: &str) {
         }
     }
     let v = item.as_value_mut().expect("a value");
-    let new: toml_edit::Value = match v {
+    let new: toml_edit::Value = match &*v {
         toml_edit::Value::Integer(i) => (*i.value() * 2).into(),
         toml_edit::Value::Float(f) => (*f.value() * 2.0).into(),
         toml_edit::Value::String(s) => match s.value().parse::<f64>() {
