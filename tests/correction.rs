@@ -170,14 +170,20 @@ mod property {
         let mut rng = Lcg(20);
         let deltas = ["0.01", "-0.01", "1", "-3.5", "10", "120.75", "-0.5", "1000"];
         let mut tried = 0;
-        for sample in ["101001-2021.toml", "215001-2021.toml"] {
+        // 215001 gives its figures by line item only. 101001 also states its
+        // totals, so a single changed line item breaks a check there and is
+        // refused before any notice (a_file_that_does_not_pass_its_checks…):
+        // it has no single-item correction to try.
+        for sample in ["215001-2021.toml"] {
             let text = fs::read_to_string(root().join("data").join(sample)).unwrap();
             let old =
                 yusuan::diff::document::lay_out(&mut engine, &text).expect("the sample lays out");
             let old_places = places(&old.view, &old.document);
             let amounts = item_amounts(&text);
-            let mut done = 0;
-            while done < 25 {
+            let (mut done, mut attempts) = (0, 0);
+            while done < 50 {
+                attempts += 1;
+                assert!(attempts < 1000, "{sample}: only {done} of {attempts} corrections pass");
                 let r = amounts[rng.next(amounts.len())].clone();
                 let was: rust_decimal::Decimal = text[r.clone()].trim_matches('"').parse().unwrap();
                 let delta: rust_decimal::Decimal = deltas[rng.next(deltas.len())].parse().unwrap();

@@ -3,6 +3,8 @@
 //! as a browser would. Every wait is a bounded poll of `/status`; nothing
 //! asserts on time.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -142,14 +144,8 @@ impl Preview {
         assert_eq!(code, 200);
         let file = self.path("fetched.pdf");
         fs::write(&file, pdf).unwrap();
-        let out = Command::new("pdftotext")
-            .args(["-layout", "-enc", "UTF-8"])
-            .arg(&file)
-            .arg("-")
-            .output()
-            .expect("pdftotext is installed (poppler-utils)");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+        // Without folios and the 样例 line: a sentence may run across pages.
+        common::pdf_text(&file, common::Order::Layout)
     }
 }
 

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{root, stderr, yusuan};
+use common::{Order, pdf_text, root, stderr, yusuan};
 use serde_json::Value;
 
 /// Builds `sample` with the default standards and `--emit-data`; returns
@@ -50,23 +50,28 @@ fn scope(th: &Value) -> Option<&str> {
 }
 
 /// How many header cells of each scope the view asks for: the column
-/// headers of every table, and the cells that name a row — 单位名称, the
-/// assets' items, 绩效目标/目标N and 一级/二级指标, the attached tables'
-/// header columns (blank cells are no headers).
-fn expected(view: &Value) -> (usize, usize) {
+/// headers of every table — again on each continued part, which is a table
+/// of its own with its own header row — and the cells that name a row —
+/// 单位名称, the assets' items, 绩效目标/目标N and 一级/二级指标, the
+/// attached tables' header columns (blank cells are no headers).
+/// `parts("表3")` is how many pages a table's rows were printed on.
+fn expected(view: &Value, parts: impl Fn(&str) -> usize) -> (usize, usize) {
     let arr = |v: &Value| v.as_array().unwrap().clone();
     let units = arr(&view["units"]).len();
     let assets = 1 + arr(&view["assets"]["rows"]).len();
     let projects = arr(&view["performance"]["projects"]);
-    let mut columns = 4 + 3 + 6 * projects.len();
+    let table_no = |v: &Value| format!("表{}", v.as_u64().unwrap());
+    let mut columns = 4 * parts("表1") + 3 * parts(&table_no(&view["assets"]["table_number"]));
     let mut rows = units + assets;
     for p in &projects {
+        columns += 6 * parts(&table_no(&p["number"]));
         rows += 1 + arr(&p["goals"]).len();
         rows += arr(&p["rows"]).iter().filter(|r| r["span1"] != 0).count();
         rows += arr(&p["rows"]).iter().filter(|r| r["span2"] != 0).count();
     }
     for t in view["tables"]["tables"].as_array().into_iter().flatten() {
-        columns += arr(&t["head"]).iter().map(|r| arr(r).len()).sum::<usize>();
+        let head = arr(&t["head"]).iter().map(|r| arr(r).len()).sum::<usize>();
+        columns += head * parts(&format!("附{}", table_no(&t["number"])));
         let header_columns: Vec<Value> = arr(&t["header_columns"]);
         for r in arr(&t["rows"]) {
             let cells = arr(&r["cells"]);
@@ -88,7 +93,19 @@ fn header_cells_are_tagged_with_their_scope() {
             elements(&objects).into_iter().filter(|e| e["/S"] == "/TH").collect();
         let count = |s: &str| ths.iter().filter(|th| scope(th) == Some(s)).count();
         assert_eq!(count("/Column") + count("/Row"), ths.len(), "{sample}: a TH without scope");
-        let (columns, rows) = expected(&view);
+        let text = pdf_text(&dir.path().join("output/s.pdf"), Order::Raw);
+        // A continued part opens with “续表3　…”: one more header row
+        // (“续表1” must not count “续表10”).
+        let parts = |label: &str| {
+            let mark = format!("续{label}");
+            1 + text
+                .match_indices(&mark)
+                .filter(|(i, _)| {
+                    !text[i + mark.len()..].starts_with(|c: char| c.is_ascii_digit())
+                })
+                .count()
+        };
+        let (columns, rows) = expected(&view, parts);
         assert_eq!(count("/Column"), columns, "{sample}: column header cells");
         assert_eq!(count("/Row"), rows, "{sample}: row header cells");
     }

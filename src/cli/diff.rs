@@ -41,6 +41,7 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     let (a, b) = (lay_out(&old)?, lay_out(&new)?);
     let changes = crate::diff::document::compare(&a.places(), &b.places());
     let text = match args.format {
+        DiffFormat::Text if changes.is_empty() => unprinted(&old.1, &new.1),
         DiffFormat::Text => crate::diff::document::to_text(&changes),
         DiffFormat::Markdown => {
             crate::diff::document::to_markdown(&notice(args, &new.1)?, &changes)
@@ -49,6 +50,21 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     };
     stdout(&text);
     Ok(())
+}
+
+/// Nothing printed changed: say so, and list the data fields that did
+/// change without reaching the page (a stated figure, a note), so that
+/// "no change" is never said of two different files.
+fn unprinted(old: &Budget, new: &Budget) -> String {
+    let fields = crate::diff::diff(old, new);
+    if fields.is_empty() {
+        return crate::diff::document::to_text(&[]);
+    }
+    format!(
+        "印出的文件无变化；数据有 {} 处改动没有印在文件中：\n{}",
+        fields.len(),
+        crate::diff::to_text(&fields)
+    )
 }
 
 /// Title, date and reason of the 更正说明.
@@ -114,7 +130,8 @@ fn diff_fields(args: &DiffArgs) -> Result<(), Error> {
 /// “草稿中仍未更新的字段（N 项）” and the list, or nothing for a file with
 /// no open `[todo]` item.
 fn still_drafted(text: &str) -> String {
-    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else { return String::new() };
+    // The parsed document, not a `DocumentMut`: it keeps the spans that give line numbers.
+    let Ok(doc) = toml_edit::Document::parse(text) else { return String::new() };
     let root = doc.as_item();
     let open = crate::model::todo::open_items(root, &crate::model::todo::read(root));
     if open.is_empty() {

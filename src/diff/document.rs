@@ -355,16 +355,23 @@ impl Reader<'_> {
         for r in &t.rows {
             let needle = r.cells.iter().map(|c| c.text.as_str()).find(|s| !s.trim().is_empty());
             page = needle.and_then(|n| self.find(page, end, n)).unwrap_or(page);
-            let mut label = Vec::new();
+            // The text cells before a run of amounts name its row; a text
+            // cell after amounts starts the other half of a two-sided table
+            // (收入 | 支出 in 附表1 and 附表4).
+            let mut label: Vec<String> = Vec::new();
+            let mut after_amount = false;
             for (j, c) in r.cells.iter().enumerate() {
                 if !money.get(j).copied().unwrap_or(false) {
+                    if std::mem::take(&mut after_amount) {
+                        label.clear();
+                    }
                     label.push(c.text.split_whitespace().collect::<String>());
                     continue;
                 }
+                after_amount = true;
                 let row = label.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>();
                 let column = columns.get(j).map_or("", String::as_str);
                 self.cell(&title, &row.join(" "), column, page, &c.text);
-                label.clear();
             }
         }
     }

@@ -28,6 +28,10 @@ pub fn page(v: &View) -> String {
         out.push_str("<div class=\"draft\" aria-hidden=\"true\">草稿</div>\n");
     }
     out.push_str("<main>\n");
+    if v.doc.sample {
+        // The PDF prints this on every page's head (style.typ's sample-mark).
+        out.push_str("<p class=\"sample\">样例　本文件中的数字为示意，不是部门正式公开的数据</p>\n");
+    }
     let _ = writeln!(
         out,
         "<h1>{}<br>{}年部门预算信息公开情况说明</h1>",
@@ -90,6 +94,7 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .b{font-weight:bold}
 .i1{padding-left:1.45rem}.i2{padding-left:2.45rem}
 td.note{text-align:left;padding:.8rem .6rem}
+.sample{text-indent:0;text-align:right;font-size:.85rem;color:#444}
 .draft{position:fixed;top:40%;left:0;right:0;text-align:center;font-size:6rem;color:rgba(0,0,0,.08);transform:rotate(-30deg);pointer-events:none;z-index:-1}
 @media (max-width:40rem){body{font-size:1rem}main{padding:1rem .75rem 2rem}h1{font-size:1.35rem}}
 ";
@@ -103,12 +108,12 @@ fn body(out: &mut String, v: &View) {
         ),
     );
     section(out, 1, "部门职责及机构设置情况");
-    sub(out, 1, "部门职责");
+    part(out, "部门职责");
     para(out, &v.duties.intro);
     for (i, item) in v.duties.items.iter().enumerate() {
         para(out, &format!("（{}）{item}", chinese_number(i + 1)));
     }
-    sub(out, 2, "机构设置");
+    part(out, "机构设置");
     units_table(out, v);
     section(out, 2, "部门预算安排的总体情况");
     para(
@@ -135,12 +140,18 @@ fn body(out: &mut String, v: &View) {
     closing_sections(out, v);
 }
 
+/// 名词解释 only when there are terms (as main.typ): the chapters after it
+/// move up one number.
 fn closing_sections(out: &mut String, v: &View) {
-    section(out, 8, "名词解释");
-    for (i, t) in v.glossary.iter().enumerate() {
-        para(out, &format!("{}.{}：{}", i + 1, t.term, t.definition));
+    let mut n = 8;
+    if !v.glossary.is_empty() {
+        section(out, n, "名词解释");
+        for (i, t) in v.glossary.iter().enumerate() {
+            para(out, &format!("{}.{}：{}", i + 1, t.term, t.definition));
+        }
+        n += 1;
     }
-    section(out, 9, "其他需要说明的事项");
+    section(out, n, "其他需要说明的事项");
     if v.other_matters.is_empty() {
         para(out, "我部门无其他需要说明的事项。");
     }
@@ -277,6 +288,9 @@ fn operating_text(v: &View) -> String {
 
 fn sangong_text(v: &View) -> String {
     let s = &v.sangong;
+    if s.total.current.zero && s.total.previous.zero {
+        return format!("{}年，我部门未安排财政拨款“三公”经费预算，上年亦未安排。", v.doc.year);
+    }
     let item = |name: &str, it: &SangongItem, extra: &str| {
         with_reason(
             format!("{name}{}{extra}，{}", wan(&it.change.current), versus(&it.change, "上年")),

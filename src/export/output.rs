@@ -54,6 +54,19 @@ fn folder(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
+/// Creates the output folder; a file standing where the folder should be is
+/// named as such (the system only says "already exists").
+fn make_folder(dir: &Path) -> Result<(), Error> {
+    let source = match fs::create_dir_all(dir) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && !dir.is_dir() => {
+            io::Error::from(io::ErrorKind::NotADirectory)
+        }
+        Err(e) => e,
+    };
+    Err(Error::Write { path: dir.to_path_buf(), source })
+}
+
 /// Writes `bytes` to a fresh temporary file beside `dest`, synced to disk.
 pub fn stage(dest: &Path, bytes: &[u8]) -> Result<Staged, Error> {
     let err = |source| Error::Write { path: dest.to_path_buf(), source };
@@ -61,7 +74,7 @@ pub fn stage(dest: &Path, bytes: &[u8]) -> Result<Staged, Error> {
         return Err(err(io::Error::from(io::ErrorKind::InvalidInput)));
     }
     let dir = folder(dest);
-    fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), source: e })?;
+    make_folder(dir)?;
     if fs::symlink_metadata(dest).is_ok_and(|m| m.is_dir()) {
         return Err(err(io::Error::from(io::ErrorKind::IsADirectory)));
     }

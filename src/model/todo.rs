@@ -430,8 +430,9 @@ fn identity(item: &Item) -> String {
 mod tests {
     use super::*;
 
-    fn doc(text: &str) -> toml_edit::DocumentMut {
-        text.parse().unwrap()
+    // The parsed document keeps its spans (a `DocumentMut` would drop them).
+    fn doc(text: &str) -> toml_edit::Document<String> {
+        toml_edit::Document::parse(text.to_string()).unwrap()
     }
 
     const DRAFT: &str = r#"

@@ -30,7 +30,11 @@ pub fn check(text: &str, fonts: &FontSet) -> Vec<Problem> {
     strings(doc.as_item(), "", &mut |path, value, span| {
         let mut reported = HashSet::new();
         for c in value.chars().filter(|c| needs_glyph(*c)) {
-            if !*cache.entry(c).or_insert_with(|| covered(c)) && reported.insert(c) {
+            // A private-use character means whatever one font draws there:
+            // copied text, search and screen readers get a meaningless code
+            // even when a font of the set has a glyph for it.
+            let shown = !is_private(c) && *cache.entry(c).or_insert_with(|| covered(c));
+            if !shown && reported.insert(c) {
                 out.push(problem(text, path, c, span.clone()));
             }
         }
@@ -44,6 +48,10 @@ fn needs_glyph(c: char) -> bool {
     !c.is_whitespace() && !c.is_control() && !typst::text::is_default_ignorable(c)
 }
 
+fn is_private(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+}
+
 fn problem(text: &str, path: &str, c: char, span: Option<Range<usize>>) -> Problem {
     // The character's own place when the literal holds it unescaped, else
     // the value's.
@@ -51,15 +59,21 @@ fn problem(text: &str, path: &str, c: char, span: Option<Range<usize>>) -> Probl
         Some(i) => s.start + i..s.start + i + c.len_utf8(),
         None => s,
     });
-    Problem::error(
-        path,
-        format!("字符“{c}”（U+{:04X}）没有任何字体能显示，印出来会是空白或方框", c as u32),
-    )
-    .expected(format!(
-        "用 --font-path 指定含这个字符的字体（{}），或安装这样的字体；也可改用常用字",
-        family_hint(c)
-    ))
-    .at_opt(at)
+    let code = c as u32;
+    let problem = if is_private(c) {
+        Problem::error(
+            path,
+            format!("字符 U+{code:04X} 是私用区（造字）字符：它的字形只在造字所用的字体里，复制、检索和读屏软件得到的都不是原字"),
+        )
+        .expected("改用 Unicode 中的标准字（生僻字多在 CJK 扩展区），并用 --font-path 指定含该字的字体")
+    } else {
+        Problem::error(path, format!("字符“{c}”（U+{code:04X}）没有任何字体能显示，印出来会是空白或方框"))
+            .expected(format!(
+                "用 --font-path 指定含这个字符的字体（{}），或安装这样的字体；也可改用常用字",
+                family_hint(c)
+            ))
+    };
+    problem.at_opt(at)
 }
 
 /// Which kind of font has `c`.
@@ -67,7 +81,6 @@ fn family_hint(c: char) -> &'static str {
     match c as u32 {
         0x3400..=0x4DBF => "CJK 扩展 A 区：如思源宋体、花园明朝 A",
         0x20000..=0x3FFFF => "CJK 扩展 B 区及以后：如花园明朝 B、天珩全字库",
-        0xE000..=0xF8FF | 0xF0000..=0x10FFFF => "私用区字符：只有造字所用的字体才有",
         0x1F000..=0x1FAFF | 0x2600..=0x27BF => "表情符号：公开文件中不宜使用",
         _ => "如思源宋体、Noto Sans CJK",
     }
