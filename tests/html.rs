@@ -68,7 +68,17 @@ fn read_pdf(pdf: &Path) -> PdfText {
         .expect("pdftotext is installed (poppler-utils)");
     let raw = String::from_utf8(out.stdout).unwrap();
     let squeezed = |l: &str| l.split_whitespace().collect::<String>();
-    let mut lines: Vec<&str> = raw.lines().filter(|l| !is_folio(l)).collect();
+    // The 样例 line heads every PDF page and the web page once, at its top.
+    let mut marks = 0;
+    let mut lines: Vec<&str> = raw
+        .lines()
+        .filter(|l| !is_folio(l))
+        .filter(|l| {
+            let mark = squeezed(l) == common::SAMPLE_MARK.replace('　', "");
+            marks += usize::from(mark);
+            !mark || marks == 1
+        })
+        .collect();
     // The 目录 of a long document: the page has its headings instead.
     if let Some(toc) = lines.iter().position(|l| squeezed(l) == "目录") {
         let body = (toc..lines.len()).find(|&i| squeezed(lines[i]).starts_with("按照"));
@@ -233,15 +243,42 @@ fn match_page(pdf: &PdfText, blocks: &[Block]) -> Result<Vec<String>, String> {
 /// means the page lacks it; so does any text the page never shows.
 fn check_left_over(left: &[String], html_text: &str) -> Result<(), String> {
     for run in left {
-        if run.contains('。') || run.contains(|c: char| c.is_ascii_digit()) {
+        // “续表2”“续附表3” head a continued part; the number is the table's.
+        let unmarked = continuation(run).unwrap_or(run);
+        if !repeated(unmarked.trim_end_matches("（续）"), html_text) {
             return Err(format!("the PDF has {run:?}, the HTML page has not"));
-        }
-        let furniture = run.replace("续表", "").replace("（续）", "");
-        if !furniture.is_empty() && !html_text.contains(&furniture) {
-            return Err(format!("the PDF has {run:?}, which the HTML page never shows"));
         }
     }
     Ok(())
+}
+
+/// Whether `run` is made of lines the page already has: a continued
+/// table's 编制单位 line, header row and 一级 label, repeated on its new
+/// page. Taken greedily, longest piece first; a piece with a figure or a
+/// full stop must be a long line (“101001张家口市…本级”), so a bare figure
+/// or a sentence the page lacks never passes this way.
+fn repeated(run: &str, html_text: &str) -> bool {
+    let mut rest = run;
+    while !rest.is_empty() {
+        let ends: Vec<usize> = rest.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        let Some(&end) = ends.iter().rev().find(|&&e| html_text.contains(&rest[..e])) else {
+            return false;
+        };
+        let piece = &rest[..end];
+        let wide = piece.chars().filter(|c| !c.is_ascii()).count();
+        if (piece.contains('。') || piece.contains(|c: char| c.is_ascii_digit())) && wide < 6 {
+            return false;
+        }
+        rest = &rest[end..];
+    }
+    true
+}
+
+/// The rest of a run after its “续表N” or “续附表N” mark, if it has one.
+fn continuation(run: &str) -> Option<&str> {
+    let rest = run.strip_prefix("续附表").or_else(|| run.strip_prefix("续表"))?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    (digits > 0).then(|| &rest[digits..])
 }
 
 fn same_text(html: &str, pdf: &PdfText) -> Result<(), String> {

@@ -145,7 +145,9 @@ impl Preview {
         let file = self.path("fetched.pdf");
         fs::write(&file, pdf).unwrap();
         // Without folios and the 样例 line: a sentence may run across pages.
-        common::pdf_text(&file, common::Order::Layout)
+        // In content order: by layout, the 草稿 watermark's two characters
+        // land inside whatever line they cross.
+        common::pdf_text(&file, common::Order::Raw)
     }
 }
 

@@ -107,7 +107,20 @@ fn header_cells_are_tagged_with_their_scope() {
         };
         let (columns, rows) = expected(&view, parts);
         assert_eq!(count("/Column"), columns, "{sample}: column header cells");
-        assert_eq!(count("/Row"), rows, "{sample}: row header cells");
+        // A continued 绩效目标表 repeats its 一级/二级 labels on the new page
+        // (templates/perf-table.typ): up to two more row headers per part.
+        let repeated: usize = view["performance"]["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| parts(&format!("表{}", p["number"])) - 1)
+            .sum();
+        let found = count("/Row");
+        assert!(
+            (rows..=rows + 2 * repeated).contains(&found),
+            "{sample}: {found} row header cells, expected {rows} (+ at most {} repeated)",
+            2 * repeated
+        );
     }
 }
 
