@@ -64,7 +64,8 @@ fn the_issues_example_lists_every_printed_place_in_document_order() {
     // The cell of the issue, addressed by table, row and column.
     let cell =
         find("附表3　部门支出总表 › 2070101 行政运行 › 基本支出").unwrap_or_else(|| panic!("{md}"));
-    assert_eq!((cell.2.as_str(), cell.3.as_str()), ("186.40", "196.40"));
+    // The row adds up every 2070101 item of the department, 186.4 among them.
+    assert_eq!((cell.2.as_str(), cell.3.as_str()), ("539.40", "549.40"));
     // The narrative: 收入, 支出 and the year-on-year sentence.
     for section in ["二、（一）收入说明", "二、（二）支出说明", "二、（三）比上年增减情况"]
     {
@@ -201,11 +202,17 @@ mod property {
                 let changes = compare(&old_places, &new_places);
                 assert!(!changes.is_empty(), "{sample}: {was} → {now} changed nothing");
                 assert!(changes.iter().all(|c| c.old != c.new));
-                // The corrected amount itself is listed in some table cell.
-                let shown = format!("{:.2}", now.round_dp(2));
+                // Some listed cell moved by exactly the correction (the row
+                // of the item's 项 adds up every item of that 项).
+                let figure = |s: &Option<String>| {
+                    s.as_deref()?.replace(',', "").parse::<rust_decimal::Decimal>().ok()
+                };
                 assert!(
-                    changes.iter().any(|c| c.new.as_deref() == Some(shown.as_str())),
-                    "{sample}: {was} → {now}: no cell shows {shown}"
+                    changes.iter().any(|c| match (figure(&c.old), figure(&c.new)) {
+                        (Some(o), Some(n)) => n - o == delta,
+                        _ => false,
+                    }),
+                    "{sample}: {was} → {now}: no cell moved by {delta}"
                 );
                 only_listed_places_moved(&old, &new, &new_places, &changes, sample);
                 done += 1;
