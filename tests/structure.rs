@@ -100,9 +100,7 @@ fn header_cells_are_tagged_with_their_scope() {
             let mark = format!("续{label}");
             1 + text
                 .match_indices(&mark)
-                .filter(|(i, _)| {
-                    !text[i + mark.len()..].starts_with(|c: char| c.is_ascii_digit())
-                })
+                .filter(|(i, _)| !text[i + mark.len()..].starts_with(|c: char| c.is_ascii_digit()))
                 .count()
         };
         let (columns, rows) = expected(&view, parts);

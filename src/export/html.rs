@@ -30,7 +30,9 @@ pub fn page(v: &View) -> String {
     out.push_str("<main>\n");
     if v.doc.sample {
         // The PDF prints this on every page's head (style.typ's sample-mark).
-        out.push_str("<p class=\"sample\">样例　本文件中的数字为示意，不是部门正式公开的数据</p>\n");
+        out.push_str(
+            "<p class=\"sample\">样例　本文件中的数字为示意，不是部门正式公开的数据</p>\n",
+        );
     }
     let _ = writeln!(
         out,

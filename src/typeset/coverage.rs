@@ -67,11 +67,14 @@ fn problem(text: &str, path: &str, c: char, span: Option<Range<usize>>) -> Probl
         )
         .expected("改用 Unicode 中的标准字（生僻字多在 CJK 扩展区），并用 --font-path 指定含该字的字体")
     } else {
-        Problem::error(path, format!("字符“{c}”（U+{code:04X}）没有任何字体能显示，印出来会是空白或方框"))
-            .expected(format!(
-                "用 --font-path 指定含这个字符的字体（{}），或安装这样的字体；也可改用常用字",
-                family_hint(c)
-            ))
+        Problem::error(
+            path,
+            format!("字符“{c}”（U+{code:04X}）没有任何字体能显示，印出来会是空白或方框"),
+        )
+        .expected(format!(
+            "用 --font-path 指定含这个字符的字体（{}），或安装这样的字体；也可改用常用字",
+            family_hint(c)
+        ))
     };
     problem.at_opt(at)
 }
@@ -86,8 +89,11 @@ fn family_hint(c: char) -> &'static str {
     }
 }
 
+/// Called with a string's path, value and span.
+type Visit<'a> = dyn FnMut(&str, &str, Option<Range<usize>>) + 'a;
+
 /// Calls `f` with the path, value and span of every string in the document.
-fn strings(item: &Item, path: &str, f: &mut dyn FnMut(&str, &str, Option<Range<usize>>)) {
+fn strings(item: &Item, path: &str, f: &mut Visit<'_>) {
     match item {
         Item::Table(t) => {
             for (k, v) in t.iter() {
@@ -106,7 +112,7 @@ fn strings(item: &Item, path: &str, f: &mut dyn FnMut(&str, &str, Option<Range<u
     }
 }
 
-fn value_strings(v: &Value, path: &str, f: &mut dyn FnMut(&str, &str, Option<Range<usize>>)) {
+fn value_strings(v: &Value, path: &str, f: &mut Visit<'_>) {
     match v {
         Value::String(s) => f(path, s.value(), s.span()),
         Value::Array(a) => {
