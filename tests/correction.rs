@@ -83,6 +83,22 @@ fn the_issues_example_lists_every_printed_place_in_document_order() {
     assert!(rows.iter().all(|r| seen.insert((r.1.clone(), r.2.clone()))), "no duplicate rows");
 }
 
+/// docs/correction-sample.md shows the notice yusuan makes today, word for
+/// word, after its marker line.
+#[test]
+fn the_documented_notice_is_what_yusuan_makes() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (md, err, ok) = diff(
+        dir.path(),
+        &["--format", "markdown", "--reason", "行政运行人员经费录入有误", "--date", "2021-03-10"],
+    );
+    assert!(ok, "{err}");
+    let doc = fs::read_to_string(root().join("docs/correction-sample.md")).unwrap();
+    let marker = "<!-- 以下由 yusuan 生成 -->\n";
+    let shown = &doc[doc.find(marker).expect("the marker line") + marker.len()..];
+    assert_eq!(shown, md, "regenerate docs/correction-sample.md (see its command)");
+}
+
 #[test]
 fn the_data_field_view_stays_available() {
     let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");

@@ -142,8 +142,12 @@ impl Preview {
     fn pdf_text(&self) -> String {
         let (code, pdf) = self.get("/document.pdf");
         assert_eq!(code, 200);
+        assert!(
+            pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF"),
+            "a whole PDF"
+        );
         let file = self.path("fetched.pdf");
-        fs::write(&file, pdf).unwrap();
+        fs::write(&file, &pdf).unwrap();
         // Without folios and the 样例 line: a sentence may run across pages.
         // In content order: by layout, the 草稿 watermark's two characters
         // land inside whatever line they cross.

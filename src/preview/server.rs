@@ -187,7 +187,10 @@ fn reply(status: u16, mime: &str, body: Arc<[u8]>) -> Reply {
         .iter()
         .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
         .collect();
+    // With its length known, send it: tiny_http would otherwise switch a
+    // body over 32 KiB (any PDF) to chunked encoding.
     Response::new(StatusCode(status), headers, Cursor::new(body), Some(len), None)
+        .with_chunked_threshold(usize::MAX)
 }
 
 /// Sends the current revision at once, then each new one.
