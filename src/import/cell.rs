@@ -62,15 +62,18 @@ pub fn amount(
     formula: Option<&str>,
     decimals: u32,
 ) -> Result<Option<Decimal>, NotAmount> {
+    let blank = match d {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    if let Some(f) = formula.filter(|f| blank && !f.trim().is_empty()) {
+        return Err(NotAmount(format!(
+            "公式“={f}”没有保存计算结果（缓存值）；请在 Excel 中打开、重新计算并保存后再导入"
+        )));
+    }
     let value = match d {
-        Data::Empty => match formula.filter(|f| !f.trim().is_empty()) {
-            Some(f) => {
-                return Err(NotAmount(format!(
-                    "公式“={f}”没有保存计算结果（缓存值）；请在 Excel 中打开、重新计算并保存后再导入"
-                )));
-            }
-            None => return Ok(None),
-        },
+        Data::Empty => return Ok(None),
         Data::Int(i) => Decimal::from(*i),
         Data::Float(f) => from_double(*f, decimals)?,
         Data::String(s) => match from_text(s)? {
@@ -198,6 +201,7 @@ mod tests {
     fn a_formula_without_its_value_is_refused() {
         let e = amount(&Data::Empty, Some("SUM(E5:E11)"), 2).unwrap_err();
         assert!(e.0.contains("SUM(E5:E11)"), "{e:?}");
+        assert!(amount(&Data::String(String::new()), Some("A1+A2"), 2).is_err());
         assert_eq!(amount(&Data::Empty, None, 2), Ok(None));
     }
 
