@@ -413,6 +413,23 @@ fn bad_workbooks_are_refused_in_chinese() {
     fs::copy(fixture, d.join("公式.xlsx")).unwrap();
     refused(d, "公式.xlsx", &["Sheet1!D2", "没有保存计算结果"]);
 
+    // A unit merged over two rows, as hand-made sheets have them.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["预算单位", "支出功能分类", "部门预算经济分类", "金额"].iter().enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let fmt = rust_xlsxwriter::Format::new();
+    ws.merge_range(1, 0, 2, 0, "云溪市图书馆", &fmt).unwrap();
+    for r in 1..3 {
+        ws.write_string(r, 1, "2070104 图书馆").unwrap();
+        ws.write_string(r, 2, "30101 基本工资").unwrap();
+        ws.write_number(r, 3, 1000.0).unwrap();
+    }
+    wb.save(d.join("合并.xlsx")).unwrap();
+    refused(d, "合并.xlsx", &["Sheet1!A2", "合并单元格 A2:A3"]);
+
     // Not any known layout.
     let mut wb = Workbook::new();
     wb.add_worksheet().write_string(0, 0, "随便什么").unwrap();

@@ -16,6 +16,8 @@ pub struct Sheet {
     pub name: String,
     pub values: Range<Data>,
     pub formulas: Range<String>,
+    /// Merged regions, (row, col) inclusive.
+    pub merged: Vec<calamine::Dimensions>,
 }
 
 impl Sheet {
@@ -32,6 +34,13 @@ impl Sheet {
     /// “部门收入总表!E12”.
     pub fn place(&self, row: u32, col: u32) -> String {
         format!("{}!{}", self.name, cell::address(row, col))
+    }
+
+    /// The merged region (“B5:B9”) a cell lies in, if any.
+    pub fn merged_at(&self, row: u32, col: u32) -> Option<String> {
+        self.merged.iter().find(|d| d.contains(row, col)).map(|d| {
+            format!("{}:{}", cell::address(d.start.0, d.start.1), cell::address(d.end.0, d.end.1))
+        })
     }
 
     /// One past the last used row.
@@ -79,7 +88,8 @@ impl Book {
                 Problem::error(name.clone(), format!("无法读取工作表“{name}”：{e}"))
             })?;
             let formulas = wb.worksheet_formula(&name).unwrap_or_default();
-            sheets.push(Sheet { name, values, formulas });
+            let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+            sheets.push(Sheet { name, values, formulas, merged });
         }
         Ok(Book { sheets })
     }

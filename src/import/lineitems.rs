@@ -237,6 +237,7 @@ fn item(s: &Sheet, r: u32, cols: &Columns, b: &Budget) -> Result<Option<Row>, Pr
     if amount.is_none() && cell::text(s.value(r, fc)).is_empty() {
         return Ok(None);
     }
+    unmerged(s, r, cols)?;
     let amount = amount.unwrap_or_default();
     let amount = if cols.wan { amount } else { amount / Decimal::from(10_000) };
     let (function, mut function_name) = cell::code_and_name(&text(Role::Function));
@@ -267,6 +268,29 @@ fn item(s: &Sheet, r: u32, cols: &Columns, b: &Budget) -> Result<Option<Row>, Pr
         carried_from,
         amount,
     }))
+}
+
+/// A merged cell in a column that names what a row is would leave every
+/// row but the first without its unit or code: refused, not filled in.
+fn unmerged(s: &Sheet, r: u32, cols: &Columns) -> Result<(), Problem> {
+    let named = [
+        (Role::Unit, "预算单位"),
+        (Role::Function, "支出功能分类编码"),
+        (Role::Economic, "经济分类编码"),
+        (Role::Source, "资金性质"),
+        (Role::Project, "项目名称"),
+    ];
+    for (role, what) in named {
+        let Some(c) = cols.col(role) else { continue };
+        if let Some(range) = s.merged_at(r, c) {
+            return Err(at(
+                s.place(r, c),
+                format!("{what}在合并单元格 {range} 中：每行须有自己的{what}"),
+            )
+            .expected("取消合并，并在每一行填写"));
+        }
+    }
+    Ok(())
 }
 
 /// A code the year's catalogue knows, of the right length.
@@ -312,6 +336,10 @@ fn example(s: Scheme) -> &'static str {
 fn unit(s: &Sheet, r: u32, cols: &Columns, b: &Budget) -> Result<usize, Problem> {
     let Some(c) = cols.col(Role::Unit) else { return Ok(0) };
     let written = cell::text(s.value(r, c));
+    if written.is_empty() && b.units.len() > 1 {
+        return Err(at(s.place(r, c), "预算单位为空：数据文件有多个单位，每行须写明单位")
+            .expected(b.units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join("、")));
+    }
     if written.is_empty() {
         return Ok(0);
     }

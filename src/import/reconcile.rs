@@ -108,3 +108,52 @@ fn extra_rows(s: &Sheet, from: u32, t: &TableView, decimals: u32) -> Vec<Problem
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(text: &str) -> Budget {
+        crate::source::resolve::resolve(toml::from_str(text).unwrap(), text)
+    }
+
+    fn sample() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/215001-2021.toml"))
+            .unwrap()
+    }
+
+    fn book_of(b: &Budget) -> Book {
+        let v = crate::derive::tables::view(b).unwrap();
+        Book::open(&crate::export::xlsx::workbook(&v, b).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_workbook_of_a_budget_agrees_with_it() {
+        let b = budget(&sample());
+        assert_eq!(tables(&book_of(&b), &b), vec![]);
+    }
+
+    #[test]
+    fn a_table_that_disagrees_is_reported_at_its_cells() {
+        let text = sample();
+        let book = book_of(&budget(&text));
+        // 旅游宣传推介 (2070113, general budget, a project) up by 10.
+        let moved = text.replace(
+            "project = \"旅游宣传推介\"\namount = 60\n",
+            "project = \"旅游宣传推介\"\namount = 70\n",
+        );
+        let problems = tables(&book, &budget(&moved));
+        let places: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        // 附表1 收入总计 (B) and 附表3's 合计 row, 合计 and 项目支出 columns.
+        assert!(places.iter().any(|p| p.starts_with("附表1 部门收支总表!B")), "{places:?}");
+        assert!(places.contains(&"附表3 部门支出总表!C4"), "{places:?}");
+        assert!(places.contains(&"附表3 部门支出总表!E4"), "{places:?}");
+        assert!(
+            !places.iter().any(|p| p.starts_with("附表8") || p.starts_with("附表6")),
+            "{places:?}"
+        );
+        let total = problems.iter().find(|p| p.field == "附表3 部门支出总表!C4").unwrap();
+        assert!(total.message.contains("表中为 2250.2"), "{}", total.message);
+        assert_eq!(total.expected.as_deref(), Some("2260.2"));
+    }
+}
