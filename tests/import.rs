@@ -225,9 +225,9 @@ fn export_workbook(path: &Path, rows: &[ExportRow], total: &str) {
         ws.write_string(row, 5, &r.economic).unwrap();
         ws.write_string(row, 6, &r.fund).unwrap();
         // Every fifth amount is text, as some exports write them.
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             ws.write_string(row, 7, thousands(&r.yuan)).unwrap();
-        } else if i % 7 == 0 {
+        } else if i.is_multiple_of(7) {
             ws.write_string(row, 7, full_width(&r.yuan)).unwrap();
         } else {
             ws.write_number(row, 7, r.yuan.parse::<f64>().unwrap()).unwrap();
@@ -244,7 +244,7 @@ fn thousands(s: &str) -> String {
     let digits: Vec<char> = int.chars().collect();
     let mut out = String::new();
     for (k, c) in digits.iter().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -339,12 +339,15 @@ fn a_wrong_total_cell_is_refused_naming_it() {
     );
 }
 
+/// Spoils one row of a good export.
+type Spoil = Box<dyn Fn(&mut Vec<ExportRow>)>;
+
 #[test]
 fn bad_cells_are_refused_with_their_address() {
     let dir = folder("215001");
     let d = dir.path();
     let good = export_rows("215001");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<ExportRow>)>, Vec<&str>)> = vec![
+    let cases: Vec<(&str, Spoil, Vec<&str>)> = vec![
         (
             "单位.xlsx",
             Box::new(|r| r[2].unit = "云溪市不存在的中心".into()),
