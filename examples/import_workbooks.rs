@@ -50,7 +50,8 @@ fn export_lines(b: &yusuan::model::Budget, rows: usize) -> Vec<Line> {
             s => s.name().to_string(),
         };
         for p in 0..parts {
-            let amount = if p + 1 == parts { yuan - piece * Decimal::from(parts - 1) } else { piece };
+            let amount =
+                if p + 1 == parts { yuan - piece * Decimal::from(parts - 1) } else { piece };
             out.push([
                 b.units[it.unit].name.clone(),
                 project.clone(),

@@ -36,6 +36,13 @@ fn one(args: &ImportArgs, wb: &Path) -> Result<(), Error> {
     let bytes =
         std::fs::read(wb).map_err(|source| Error::Read { path: wb.to_path_buf(), source })?;
     let into = target(args, wb);
+    if !into.exists() {
+        return Err(Error::Message(format!(
+            "数据文件 {} 不存在：导入写进一份已有的数据文件（通常是 yusuan new 由上年文件生成的草稿），\
+             要另存为新文件时加 -o 新文件名",
+            shown(&into)
+        )));
+    }
     let text = std::fs::read(&into)
         .map_err(|source| Error::Read { path: into.clone(), source })
         .and_then(|b| crate::source::decode(&b).map_err(|p| Error::Message(p.message)))?;
@@ -65,7 +72,10 @@ fn layout(l: ImportLayout) -> Layout {
 fn refused(wb: &Path, into: &Path, r: &Refusal) -> Error {
     match &r.data {
         Some(text) => {
-            let name = into.display().to_string();
+            let name = match r.merged {
+                true => format!("{}（导入后的内容，未写入）", into.display()),
+                false => into.display().to_string(),
+            };
             eprint!("{}", crate::diag::problems_text(&name, text, &r.problems));
         }
         None => {

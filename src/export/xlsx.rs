@@ -203,10 +203,12 @@ fn item_cells(
     it: &Item<'_>,
 ) -> [String; 6] {
     use crate::model::catalogue::Scheme;
-    let unit = &b.units[it.unit.min(b.units.len().saturating_sub(1))];
-    let unit = match &unit.code {
-        Some(c) => format!("{c} {}", unit.name),
-        None => unit.name.clone(),
+    let unit = match b.units.get(it.unit) {
+        Some(u) => match &u.code {
+            Some(c) => format!("{c} {}", u.name),
+            None => u.name.clone(),
+        },
+        None => String::new(),
     };
     let named = |s: Scheme, code: &str, own: Option<&str>| {
         let name = cat.and_then(|c| c.name(s, code)).or(own).unwrap_or("");

@@ -149,11 +149,13 @@ pub struct Refusal {
     pub problems: Vec<Problem>,
     /// The problems lie in this TOML text (the data file, or the merged one).
     pub data: Option<String>,
+    /// That text is the merged file, which was not written.
+    pub merged: bool,
 }
 
 impl Refusal {
     fn book(problems: Vec<Problem>) -> Refusal {
-        Refusal { problems, data: None }
+        Refusal { problems, data: None, merged: false }
     }
 }
 
@@ -171,7 +173,11 @@ pub fn apply(
         .ok_or_else(|| Refusal::book(vec![unknown_layout(&book)]))?;
     let loaded = crate::source::from_bytes(path, text.as_bytes());
     let Some(old) = loaded.budget else {
-        return Err(Refusal { problems: loaded.problems, data: Some(text.to_string()) });
+        return Err(Refusal {
+            problems: loaded.problems,
+            data: Some(text.to_string()),
+            merged: false,
+        });
     };
     let imported = read(&book, layout, &old);
     let (errors, mut warnings): (Vec<Problem>, Vec<Problem>) =
@@ -212,6 +218,7 @@ fn checked_merge(path: &std::path::Path, merged: &str) -> Result<Budget, Refusal
         _ => Err(Refusal {
             problems: if ours.is_empty() { loaded.problems } else { ours },
             data: Some(merged.to_string()),
+            merged: true,
         }),
     }
 }

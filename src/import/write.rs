@@ -16,6 +16,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use crate::import::{Imported, Kind, Row};
 use crate::model::Budget;
+use crate::model::catalogue::Scheme;
 use crate::model::lineitems::{self, INCOME_FIGURES, Source};
 
 /// The merged text, or why the file cannot be edited.
@@ -121,7 +122,12 @@ fn new_table(r: &Row, b: &Budget, named: &[String]) -> Table {
         t.insert("unit", toml_edit::value(b.units[r.unit].name.as_str()));
     }
     t.insert("function", toml_edit::value(r.function.as_str()));
-    if let Some(n) = r.function_name.as_deref().filter(|_| !named.contains(&r.function)) {
+    // The name is written only where the catalogue does not give it: the
+    // budget system's wording of a known 项 would only be checked against
+    // the catalogue's.
+    let listed = crate::source::catalogue::of(b).name(Scheme::Function, &r.function).is_some();
+    let first = !named.contains(&r.function);
+    if let Some(n) = r.function_name.as_deref().filter(|_| first && !listed) {
         t.insert("function_name", toml_edit::value(n));
     }
     if let Some(e) = &r.economic {
