@@ -195,8 +195,9 @@ fn export_rows(stem: &str) -> Vec<ExportRow> {
         .collect()
 }
 
-/// Writes a line-item export; `total` is the 合计 row's amount, in 元.
-fn export_workbook(path: &Path, rows: &[ExportRow], total: &str) {
+/// Writes a line-item export: a 小计 row after each run of one unit's
+/// rows, then the 合计 row with `total` (元); returns the 合计 row's number.
+fn export_workbook(path: &Path, rows: &[ExportRow], total: &str) -> u32 {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("项目支出预算明细").unwrap();
@@ -215,16 +216,17 @@ fn export_workbook(path: &Path, rows: &[ExportRow], total: &str) {
     for (c, h) in heads.iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
+    let mut row = 3u32;
+    let mut sub = rust_decimal::Decimal::ZERO;
     for (i, r) in rows.iter().enumerate() {
-        let row = 3 + i as u32;
         ws.write_number(row, 0, (i + 1) as f64).unwrap();
         ws.write_string(row, 1, &r.unit).unwrap();
-        ws.write_string(row, 2, format!("P{:04}", i)).unwrap();
+        ws.write_string(row, 2, format!("P{i:04}")).unwrap();
         ws.write_string(row, 3, &r.project).unwrap();
         ws.write_string(row, 4, &r.function).unwrap();
         ws.write_string(row, 5, &r.economic).unwrap();
         ws.write_string(row, 6, &r.fund).unwrap();
-        // Every fifth amount is text, as some exports write them.
+        // Some amounts are text, as some exports write them.
         if i.is_multiple_of(5) {
             ws.write_string(row, 7, thousands(&r.yuan)).unwrap();
         } else if i.is_multiple_of(7) {
@@ -232,11 +234,20 @@ fn export_workbook(path: &Path, rows: &[ExportRow], total: &str) {
         } else {
             ws.write_number(row, 7, r.yuan.parse::<f64>().unwrap()).unwrap();
         }
+        // A spoilt amount (a bad-cell case) counts as nothing.
+        sub += r.yuan.parse::<rust_decimal::Decimal>().unwrap_or_default();
+        row += 1;
+        if rows.get(i + 1).is_none_or(|next| next.unit != r.unit) {
+            ws.write_string(row, 1, "小计").unwrap();
+            ws.write_number(row, 7, sub.to_string().parse::<f64>().unwrap()).unwrap();
+            sub = rust_decimal::Decimal::ZERO;
+            row += 1;
+        }
     }
-    let last = 3 + rows.len() as u32;
-    ws.write_string(last, 0, "合计").unwrap();
-    ws.write_number(last, 7, total.parse::<f64>().unwrap()).unwrap();
+    ws.write_string(row, 0, "合计").unwrap();
+    ws.write_number(row, 7, total.parse::<f64>().unwrap()).unwrap();
     wb.save(path).unwrap();
+    row
 }
 
 fn thousands(s: &str) -> String {
@@ -330,8 +341,8 @@ fn a_wrong_total_cell_is_refused_naming_it() {
     let rows = export_rows("215001");
     let bad: rust_decimal::Decimal =
         total(&rows).parse::<rust_decimal::Decimal>().unwrap() + rust_decimal::Decimal::from(100);
-    export_workbook(&d.join("合计错.xlsx"), &rows, &bad.to_string());
-    let cell = format!("项目支出预算明细!H{}", 4 + rows.len());
+    let last = export_workbook(&d.join("合计错.xlsx"), &rows, &bad.to_string());
+    let cell = format!("项目支出预算明细!H{}", last + 1);
     refused(
         d,
         "合计错.xlsx",
@@ -350,8 +361,8 @@ fn bad_cells_are_refused_with_their_address() {
     let cases: Vec<(&str, Spoil, Vec<&str>)> = vec![
         (
             "单位.xlsx",
-            Box::new(|r| r[2].unit = "云溪市不存在的中心".into()),
-            vec!["项目支出预算明细!B6", "不在数据文件的机构设置"],
+            Box::new(|r| r[0].unit = "云溪市不存在的中心".into()),
+            vec!["项目支出预算明细!B4", "不在数据文件的机构设置"],
         ),
         (
             "编码.xlsx",

@@ -131,16 +131,39 @@ pub fn read_sheet(s: &Sheet, b: &Budget) -> Imported {
             return out;
         }
     };
-    let mut since_total = Decimal::ZERO;
+    // Sums since the last 合计 and since the last 小计 (a unit's or a
+    // project's subtotal, which budget-system exports insert).
+    let (mut since_total, mut since_sub) = (Decimal::ZERO, Decimal::ZERO);
     for r in row + 1..s.rows() {
-        if is_total(s, r) {
-            check_total(s, r, &cols, since_total, &mut out.problems);
-            since_total = Decimal::ZERO;
-            continue;
+        match total_kind(s, r) {
+            Some(Total::All) => {
+                check_total(
+                    s,
+                    r,
+                    &cols,
+                    (since_total, "合计与以上各行之和不符"),
+                    &mut out.problems,
+                );
+                (since_total, since_sub) = (Decimal::ZERO, Decimal::ZERO);
+                continue;
+            }
+            Some(Total::Sub) => {
+                check_total(
+                    s,
+                    r,
+                    &cols,
+                    (since_sub, "小计与上一个小计以来各行之和不符"),
+                    &mut out.problems,
+                );
+                since_sub = Decimal::ZERO;
+                continue;
+            }
+            None => {}
         }
         match item(s, r, &cols, b) {
             Ok(Some(item)) => {
                 since_total += item.amount;
+                since_sub += item.amount;
                 out.rows.push(item);
             }
             Ok(None) => {}
@@ -196,15 +219,31 @@ fn unit_line_says_wan(s: &Sheet, header: u32) -> bool {
     })
 }
 
-/// A row the workbook sums itself: its first text says 合计 or 总计.
-fn is_total(s: &Sheet, r: u32) -> bool {
-    (0..s.cols())
-        .map(|c| cell::squeezed(s.value(r, c)))
-        .find(|t| !t.is_empty())
-        .is_some_and(|t| t == "合计" || t == "总计")
+/// A row the workbook sums itself.
+enum Total {
+    /// 合计、总计：everything since the last such row.
+    All,
+    /// 小计：everything since the last 小计 or 合计.
+    Sub,
 }
 
-fn check_total(s: &Sheet, r: u32, cols: &Columns, sum: Decimal, problems: &mut Vec<Problem>) {
+/// Whether a row's first text says 合计, 总计 or 小计.
+fn total_kind(s: &Sheet, r: u32) -> Option<Total> {
+    let first = (0..s.cols()).map(|c| cell::squeezed(s.value(r, c))).find(|t| !t.is_empty())?;
+    match first.as_str() {
+        "合计" | "总计" => Some(Total::All),
+        "小计" => Some(Total::Sub),
+        _ => None,
+    }
+}
+
+fn check_total(
+    s: &Sheet,
+    r: u32,
+    cols: &Columns,
+    (sum, what): (Decimal, &str),
+    problems: &mut Vec<Problem>,
+) {
     let Some(c) = cols.col(Role::Amount) else { return };
     match s.amount(r, c, decimals(cols)) {
         Ok(found) => {
@@ -212,11 +251,8 @@ fn check_total(s: &Sheet, r: u32, cols: &Columns, sum: Decimal, problems: &mut V
             let expected = if cols.wan { sum } else { sum * Decimal::from(10_000) };
             if found != expected {
                 problems.push(
-                    at(
-                        s.place(r, c),
-                        format!("合计与以上各行之和不符：表中为 {}", found.normalize()),
-                    )
-                    .expected(expected.normalize().to_string()),
+                    at(s.place(r, c), format!("{what}：表中为 {}", found.normalize()))
+                        .expected(expected.normalize().to_string()),
                 );
             }
         }
