@@ -131,46 +131,39 @@ pub fn read_sheet(s: &Sheet, b: &Budget) -> Imported {
             return out;
         }
     };
+    rows(s, row, &cols, b, &mut out);
+    out
+}
+
+/// The rows below the header: items read, the workbook's 合计 and 小计
+/// rows checked against the items above them.
+fn rows(s: &Sheet, header: u32, cols: &Columns, b: &Budget, out: &mut Imported) {
     // Sums since the last 合计 and since the last 小计 (a unit's or a
     // project's subtotal, which budget-system exports insert).
     let (mut since_total, mut since_sub) = (Decimal::ZERO, Decimal::ZERO);
-    for r in row + 1..s.rows() {
-        match total_kind(s, r) {
-            Some(Total::All) => {
-                check_total(
-                    s,
-                    r,
-                    &cols,
-                    (since_total, "合计与以上各行之和不符"),
-                    &mut out.problems,
-                );
-                (since_total, since_sub) = (Decimal::ZERO, Decimal::ZERO);
+    for r in header + 1..s.rows() {
+        let what = match total_kind(s, r) {
+            Some(Total::All) => (since_total, "合计与以上各行之和不符"),
+            Some(Total::Sub) => (since_sub, "小计与上一个小计以来各行之和不符"),
+            None => {
+                match item(s, r, cols, b) {
+                    Ok(Some(item)) => {
+                        since_total += item.amount;
+                        since_sub += item.amount;
+                        out.rows.push(item);
+                    }
+                    Ok(None) => {}
+                    Err(p) => out.problems.push(p),
+                }
                 continue;
             }
-            Some(Total::Sub) => {
-                check_total(
-                    s,
-                    r,
-                    &cols,
-                    (since_sub, "小计与上一个小计以来各行之和不符"),
-                    &mut out.problems,
-                );
-                since_sub = Decimal::ZERO;
-                continue;
-            }
-            None => {}
+        };
+        check_total(s, r, cols, what, &mut out.problems);
+        if matches!(total_kind(s, r), Some(Total::All)) {
+            since_total = Decimal::ZERO;
         }
-        match item(s, r, &cols, b) {
-            Ok(Some(item)) => {
-                since_total += item.amount;
-                since_sub += item.amount;
-                out.rows.push(item);
-            }
-            Ok(None) => {}
-            Err(p) => out.problems.push(p),
-        }
+        since_sub = Decimal::ZERO;
     }
-    out
 }
 
 /// Maps each header cell to its role; unknown headers and missing
