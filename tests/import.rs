@@ -450,3 +450,156 @@ fn bad_workbooks_are_refused_in_chinese() {
     wb.save(d.join("杂.xlsx")).unwrap();
     refused(d, "杂.xlsx", &["认不出工作簿的格式", "--layout"]);
 }
+
+/// The district platform's workbook of the sample, made from the tables
+/// `build --xlsx` wrote: a sheet per table, numbered as the platform numbers
+/// them, 类 | 款 | 项 in three columns, amounts in 元 (三公 in 万元).
+/// `spoil` (sheet, row, column) adds 1 元 to one cell.
+fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>) {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut x: Xlsx<_> = open_workbook(ours).unwrap();
+    let mut wb = Workbook::new();
+    let tables = [
+        (
+            "附表2 部门收入总表",
+            "3.2 部门收入总表",
+            vec![
+                "合计",
+                "上年结转",
+                "一般公共预算",
+                "政府性基金预算",
+                "国有资本经营预算",
+                "财政专户管理资金",
+                "事业收入",
+                "事业单位经营收入",
+                "其他收入",
+            ],
+        ),
+        ("附表3 部门支出总表", "3.3 部门支出总表", vec!["合计", "基本支出", "项目支出"]),
+        (
+            "附表5 一般公共预算支出表",
+            "3.5 部门一般公共预算拨款表",
+            vec!["合计", "小计", "人员经费", "公用经费", "项目支出"],
+        ),
+        (
+            "附表8 政府性基金预算支出表",
+            "3.6 部门政府性基金拨款表",
+            vec!["合计", "基本支出", "项目支出"],
+        ),
+        (
+            "附表9 国有资本经营预算支出表",
+            "3.7 部门国有资本经营预算拨款表",
+            vec!["合计", "基本支出", "项目支出"],
+        ),
+        (
+            "附表6 一般公共预算基本支出表",
+            "3.8 部门一般公共预算拨款基本支出明细表",
+            vec!["合计", "人员经费", "公用经费"],
+        ),
+    ];
+    for (from, name, heads) in tables {
+        let range = x.worksheet_range(from).unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, name.split(' ').nth(1).unwrap()).unwrap();
+        ws.write_string(1, 0, "编制部门：云溪市文化广电旅游体育局").unwrap();
+        ws.write_string(1, 6, "单位：元").unwrap();
+        for (c, h) in ["类", "款", "项", "科目名称"].iter().chain(heads.iter()).enumerate() {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        let mut r = 3u32;
+        for row in range.rows().skip(3) {
+            let code = match &row[0] {
+                Data::String(s) => s.clone(),
+                _ => String::new(),
+            };
+            let label = match &row[1] {
+                Data::String(s) => s.replace('\u{3000}', ""),
+                _ => String::new(),
+            };
+            let coded = !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit());
+            if !coded && label != "合计" {
+                continue;
+            }
+            if code.is_empty() {
+                ws.write_string(r, 0, "合计").unwrap();
+            }
+            for (k, part) in [(0, 0..3), (1, 3..5), (2, 5..7)] {
+                if code.len() >= part.end {
+                    ws.write_string(r, k, &code[part]).unwrap();
+                }
+            }
+            ws.write_string(r, 3, label.trim()).unwrap();
+            for (k, v) in row[2..].iter().enumerate() {
+                if let Data::Float(f) = v {
+                    let yuan: rust_decimal::Decimal =
+                        format!("{f}").parse::<rust_decimal::Decimal>().unwrap()
+                            * rust_decimal::Decimal::from(10_000);
+                    let bump = if spoil == Some((name, r, 4 + k as u16)) { 1 } else { 0 };
+                    let yuan = yuan + rust_decimal::Decimal::from(bump);
+                    ws.write_number(r, 4 + k as u16, yuan.to_string().parse::<f64>().unwrap())
+                        .unwrap();
+                }
+            }
+            r += 1;
+        }
+    }
+    // 三公 (万元): this year's row of 附表7.
+    let s7 = x.worksheet_range("附表7 一般公共预算“三公”经费支出表").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("3.9 部门“三公”经费和机关运行费预算表").unwrap();
+    ws.write_string(1, 0, "编制部门：云溪市文化广电旅游体育局").unwrap();
+    ws.write_string(1, 5, "单位：万元").unwrap();
+    for (c, h) in
+        ["合计", "因公出国（境）费", "公务用车购置费", "公务用车运行费", "公务接待费", "机关运行费"]
+            .iter()
+            .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let row: Vec<f64> = s7
+        .rows()
+        .nth(4)
+        .unwrap()
+        .iter()
+        .map(|d| match d {
+            Data::Float(f) => *f,
+            _ => 0.0,
+        })
+        .collect();
+    for (c, k) in [(0u16, 1usize), (1, 2), (2, 4), (3, 5), (4, 6)] {
+        ws.write_number(3, c, row[k]).unwrap();
+    }
+    ws.write_number(3, 5, 115.4).unwrap();
+    for name in ["3.1 部门收支总表", "3.4 部门财政拨款收支总表"] {
+        wb.add_worksheet().set_name(name).unwrap();
+    }
+    wb.save(out).unwrap();
+}
+
+#[test]
+fn a_platform_workbook_checks_the_imported_items_and_refuses_a_wrong_cell() {
+    let dir = folder("215001");
+    let d = dir.path();
+    build(d, "data/215001-2021.toml", "o1");
+    let rows = export_rows("215001");
+    export_workbook(&d.join("明细.xlsx"), &rows, &total(&rows));
+    let draft = "data/215001-2022.toml";
+    let o = import(d, &["明细.xlsx", "--into", draft, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let items = line_items(&d.join(draft));
+
+    platform_workbook(&d.join("o1/215001-2021.xlsx"), &d.join("平台.xlsx"), None);
+    let o = import(d, &["平台.xlsx", "--into", draft, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("区级平台导出"), "{}", stderr(&o));
+    assert_eq!(line_items(&d.join(draft)), items, "the line items stay as imported");
+
+    // 部门支出总表's 合计 row (row 4), 合计 column (E), one 元 off.
+    platform_workbook(
+        &d.join("o1/215001-2021.xlsx"),
+        &d.join("错.xlsx"),
+        Some(("3.3 部门支出总表", 3, 4)),
+    );
+    refused(d, "错.xlsx", &["3.3 部门支出总表!E4", "表中为 22502001 元", "应为：22502000 元"]);
+}

@@ -81,6 +81,9 @@ pub struct Imported {
     pub rows: Vec<Row>,
     /// 本年“三公”经费（万元），工作簿有“三公”表时。
     pub sangong: Option<(SangongFigures, String)>,
+    /// The data file's line items stay as they are (the platform layout
+    /// gives sums only).
+    pub keep_items: bool,
     /// The budget year the workbook names, and where.
     pub year: Option<(i32, String)>,
     /// Found while reading: errors block the import.
@@ -89,12 +92,14 @@ pub struct Imported {
 
 /// Recognises the layout from sheet names and header cells.
 pub fn recognise(book: &Book) -> Option<Layout> {
+    // The sheet names first: a platform table's header may read like a
+    // line-item header, a line-item export never has the platform's sheets.
     if standard::recognise(book) {
         Some(Layout::Standard)
-    } else if lineitems::header_sheet(book).is_some() {
-        Some(Layout::LineItems)
     } else if platform::recognise(book) {
         Some(Layout::Platform)
+    } else if lineitems::header_sheet(book).is_some() {
+        Some(Layout::LineItems)
     } else {
         None
     }
@@ -185,18 +190,20 @@ pub fn apply(
     if !errors.is_empty() {
         return Err(Refusal::book(errors));
     }
-    if imported.rows.is_empty() {
+    if imported.rows.is_empty() && !imported.keep_items {
         return Err(Refusal::book(vec![at("", "工作簿中没有一条预算明细（金额行）")]));
     }
     warnings.extend(year_warning(&imported, &old));
     let merged = write::merge(text, &old, &imported)
         .map_err(|e| Refusal::book(vec![Problem::error("", e)]))?;
     let new = checked_merge(path, &merged)?;
-    if layout == Layout::Standard {
-        let problems = reconcile::tables(&book, &new);
-        if !problems.is_empty() {
-            return Err(Refusal::book(problems));
-        }
+    let problems = match layout {
+        Layout::Standard => reconcile::tables(&book, &new),
+        Layout::Platform => platform::reconcile(&book, &new),
+        Layout::LineItems => Vec::new(),
+    };
+    if !problems.is_empty() {
+        return Err(Refusal::book(problems));
     }
     let changes = crate::diff::diff(&old, &new);
     Ok(Outcome { layout, text: merged, changes, warnings })

@@ -22,9 +22,12 @@ use crate::model::lineitems::{self, INCOME_FIGURES, Source};
 /// The merged text, or why the file cannot be edited.
 pub fn merge(text: &str, b: &Budget, imported: &Imported) -> Result<String, String> {
     let mut doc: DocumentMut = text.parse().map_err(|e| format!("无法解析数据文件：{e}"))?;
-    line_items(&mut doc, b, &imported.rows);
-    figures(&mut doc, &imported.rows);
-    let mut closed = vec!["line_items", "income", "expenditure"];
+    let mut closed = Vec::new();
+    if !imported.keep_items {
+        line_items(&mut doc, b, &imported.rows);
+        figures(&mut doc, &imported.rows);
+        closed.extend(["line_items", "income", "expenditure"]);
+    }
     if let Some((s, _)) = &imported.sangong {
         sangong(&mut doc, s);
         closed.push("sangong.current");
