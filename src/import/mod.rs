@@ -2,17 +2,19 @@
 //!
 //! The stages, one file each: `book` opens the workbook (refusing what is
 //! not one) and `cell` reads its cells exactly; one reader per layout —
+//! `lineitems` (one row per 单位 × 项目 × 功能分类 × 经济分类 × 资金性质),
 //! `standard` (yusuan's own `build --xlsx`: nine tables and the 预算明细
-//! sheet), `lineitems` (one row per 单位 × 项目 × 功能分类 × 经济分类 ×
-//! 资金性质) and `platform` (the Shanghai district export, a sheet per
-//! table) — gives line items and 三公 figures; `write` merges them into the
-//! data file with toml_edit, keeping every comment and text; `reconcile`
-//! compares the workbook's own 合计 and tables with what yusuan derives
-//! from the merged file. Every problem names the sheet and cell.
+//! sheet) and `platform` (the Shanghai district export, a sheet per table:
+//! sums only, so it brings the 三公 figures and is checked against the line
+//! items already in the file); `write` merges into the data file with
+//! toml_edit, keeping every comment and text; `reconcile` (and
+//! `platform::reconcile`) compare the workbook's own tables and 合计 with
+//! what yusuan derives from the merged file. Every problem names the sheet
+//! and cell.
 //!
-//! The set of tables and the words that recognise their sheets live here
-//! (`standard::TITLES`, `platform::SHEETS`), so that a document profile can
-//! later hand them in instead.
+//! The set of tables and the words that recognise their sheets and columns
+//! live here (`standard::TITLES`, `platform::SHEETS`, `lineitems::HEADERS`),
+//! so that a document profile can later hand them in instead.
 
 pub mod book;
 pub mod cell;
