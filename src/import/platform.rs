@@ -200,7 +200,8 @@ fn table(s: &Sheet, spec: &Spec, derived: &[ClassRow]) -> Vec<Problem> {
     let value_cols: Vec<(u32, usize)> = (0..heads.len() as u32)
         .filter(|c| !code_cols.contains(c))
         .filter_map(|c| {
-            spec.columns.iter().find(|(w, _)| heads[c as usize].contains(w)).map(|(_, k)| (c, *k))
+            let h = heads[c as usize].as_str();
+            spec.columns.iter().find(|(w, _)| names(h, w)).map(|(_, k)| (c, *k))
         })
         .collect();
     let mut problems = Vec::new();
@@ -231,6 +232,16 @@ fn table(s: &Sheet, spec: &Spec, derived: &[ClassRow]) -> Vec<Problem> {
         ));
     }
     problems
+}
+
+/// Whether a column header names a figure: 合计 and 小计 only as the
+/// whole header (“财政拨款合计” is a subtotal of some columns, not the
+/// row's total), the other words anywhere in it.
+fn names(header: &str, word: &str) -> bool {
+    match word {
+        "合计" | "小计" => header == word || (header == "总计" && word == "合计"),
+        _ => header.contains(word),
+    }
 }
 
 /// The 科目 code of a row (“” for 合计), from one code column or from 类,
