@@ -122,7 +122,7 @@ fn build_logged(
     })?;
     drop(watch);
     let out = args.output.join(format!("{}.pdf", file.stem()));
-    let staged = stage_all(&out, pdf, &typeset.view, args, log)?;
+    let staged = stage_all(&out, pdf, &typeset.view, &budget, args, log)?;
     commit(staged, log)?;
     Ok((out, typeset.compiled.document.pages().len()))
 }
@@ -133,6 +133,7 @@ fn stage_all(
     pdf_path: &Path,
     pdf: Vec<u8>,
     view: &crate::derive::View,
+    budget: &crate::model::Budget,
     args: &Options,
     log: &mut String,
 ) -> Result<Vec<output::Staged>, String> {
@@ -145,7 +146,7 @@ fn stage_all(
         let xlsx = pdf_path.with_extension("xlsx");
         match &view.tables {
             Some(t) => {
-                let bytes = crate::export::xlsx::workbook(t).map_err(|e| {
+                let bytes = crate::export::xlsx::workbook(t, budget).map_err(|e| {
                     format!("无法生成 {}：{e}；{}", shown(&xlsx), unwritten(&files, &xlsx))
                 })?;
                 files.push((xlsx, bytes));

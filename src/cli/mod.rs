@@ -6,6 +6,7 @@ mod catalogue;
 mod check;
 mod diff;
 mod fonts;
+mod import;
 mod new;
 mod preview;
 mod progress;
@@ -28,6 +29,7 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Fonts(a) => fonts::run(&a),
         Command::New(a) => new::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Import(a) => import::run(&a),
         Command::Preview(a) => preview::run(&a),
         Command::Catalogue(a) => catalogue::run(&a),
     }
