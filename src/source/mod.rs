@@ -4,6 +4,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub mod catalogue;
+pub mod profile;
 pub mod resolve;
 pub mod schema;
 pub mod walk;
@@ -227,7 +228,7 @@ fn parse_text(text: &str) -> Result<Budget, Problem> {
 }
 
 /// A TOML syntax error, in Chinese, at its place.
-fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
+pub fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
     let span = e.span().unwrap_or(0..0);
     let msg = e.message().trim();
     let (head, _) = msg.split_once(", expected").unwrap_or((msg, ""));
@@ -327,7 +328,7 @@ fn syntax_words(head: &str, token: &str) -> (String, Option<&'static str>) {
 }
 
 /// Turns a toml/serde error into a Chinese message at the right place.
-fn translate(text: &str, e: &toml::de::Error) -> Problem {
+pub fn translate(text: &str, e: &toml::de::Error) -> Problem {
     let msg = e.message().trim();
     let span = e.span();
     let field = span.as_ref().map(|s| path_at(text, s.start)).unwrap_or_default();
