@@ -301,7 +301,7 @@ impl Profiles {
                 load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string()))
             }
             Some(n) => match source::profile::bundled_files(n) {
-                Some(files) => Ok(Templates::from_files(files)),
+                Some(files) => Ok(Templates::from_files(files).rooted(&format!("profiles/{n}"))),
                 None => folder(&base.join(n)).map_err(|e| match e {
                     ProfileError::Unknown(_) => ProfileError::Unknown(n.to_string()),
                     other => other,

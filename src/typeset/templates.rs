@@ -27,6 +27,9 @@ pub struct Templates {
     pub dir: Option<PathBuf>,
     /// The main template, relative to the root (the profile's `main`).
     pub main: String,
+    /// How messages name an embedded set's root: `templates`, or
+    /// `profiles/shanghai` for a bundled profile.
+    pub root: String,
 }
 
 impl Templates {
@@ -43,7 +46,13 @@ impl Templates {
             skipped: Vec::new(),
             dir: None,
             main: MAIN.to_string(),
+            root: "templates".to_string(),
         }
+    }
+
+    /// The same set, named in messages by a bundled profile's folder.
+    pub fn rooted(self, root: &str) -> Templates {
+        Templates { root: root.to_string(), ..self }
     }
 
     /// Reads every regular file below `dir` (templates may include images
@@ -57,6 +66,7 @@ impl Templates {
             skipped: found.skipped.iter().map(ToString::to_string).collect(),
             dir: Some(dir.to_path_buf()),
             main: MAIN.to_string(),
+            root: "templates".to_string(),
         };
         for path in found.files {
             let bytes = walk::read_regular(&path, MAX_FILE_BYTES)
@@ -87,7 +97,7 @@ impl Templates {
     pub fn display_path(&self, rel: &str) -> String {
         match &self.dir {
             Some(dir) => dir.join(rel).display().to_string(),
-            None => format!("templates/{rel}（内置）"),
+            None => format!("{}/{rel}（内置）", self.root),
         }
     }
 }
