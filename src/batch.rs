@@ -189,7 +189,18 @@ fn stage_all(
             }
         }
     }
-    if args.html {
+    // The web page follows the default profile's chapters; for another
+    // profile it would print a document of the wrong shape, so it is not
+    // written, and said.
+    let default_shape = view.profile.name == crate::model::profile::DEFAULT_NAME;
+    if args.html && !default_shape {
+        let _ = writeln!(
+            log,
+            "警告：样式“{}”暂不能生成网页版（网页版按缺省样式的章节排列），未写 .html",
+            view.profile.name
+        );
+    }
+    if args.html && default_shape {
         let page = crate::export::html::page(view);
         files.push((pdf_path.with_extension("html"), page.into_bytes()));
     }

@@ -331,7 +331,7 @@ pub fn bundle(mut templates: Templates, key: String) -> Result<Bundle, ProfileEr
     let profile = source::profile::parse(&text).map_err(|problems| {
         let shown: Vec<String> =
             problems.iter().map(|p| crate::diag::render(&file, &text, p)).collect();
-        ProfileError::Message(shown.join("\n"))
+        ProfileError::Message(format!("样式说明 {file} 有错误：\n{}", shown.join("\n")))
     })?;
     if !templates.files.contains_key(&profile.main) {
         let main = templates.display_path(&profile.main);

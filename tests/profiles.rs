@@ -270,3 +270,27 @@ fn export_refuses_to_overwrite_and_lists_profiles() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("hebei") && out.contains("shanghai"), "{out}");
 }
+
+/// Fields the data leaves out never print as a zero or a false sentence:
+/// an asset value the document does not publish is “——” and the total is
+/// not stated; a count taken on 8月31日 is not called 年末.
+#[test]
+fn an_omitted_asset_value_and_a_mid_year_date_print_no_false_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(root().join("data/101001-2021.toml")).unwrap();
+    let edited = text
+        .replace("as_of = 2020-12-31", "as_of = 2020-08-31")
+        .replace("vehicles = { quantity = 4, value = 20.3 }", "vehicles = { quantity = 4 }");
+    assert_ne!(edited, text, "the sample has the lines this test edits");
+    fs::write(dir.path().join("a.toml"), edited).unwrap();
+    let o = yusuan(dir.path(), &["build", "a.toml", "--no-system-fonts", "-o", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = pdf_text(&dir.path().join("out/a.pdf"), Order::Raw);
+    let flat: String = pdf.split_whitespace().collect();
+    assert!(
+        flat.contains("截至2020年8月31日，张家口市人大常委会办公室固定资产占用情况详见下表"),
+        "{flat}"
+    );
+    assert!(!flat.contains("固定资产金额为"), "no total of what is given");
+    assert!(!flat.contains("2020年末"), "a count of 8月31日 is not 年末");
+}

@@ -614,7 +614,10 @@ fn attached_table(tv: &TablesView, t: &TableView) -> Table {
     };
     Table {
         caption: Caption::Heading(format!("附表{}　{}", t.number, t.title)),
-        unit: Some((format!("编制部门：{}", tv.department), format!("单位：{}", tv.unit))),
+        unit: Some((
+            format!("编制部门：{}", tv.department),
+            format!("单位：{}", if t.unit.is_empty() { &tv.unit } else { &t.unit }),
+        )),
         head,
         body,
     }

@@ -367,6 +367,19 @@ fn explain(msg: &str) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("invalid length ") {
         return (format!("条目数不对：{rest}"), None);
     }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let (name, known) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let options: Vec<&str> = known
+            .split(['`', ','])
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && *s != "one of" && *s != "or")
+            .collect();
+        let name = name.trim_matches('`');
+        return (
+            format!("不认识的取值“{name}”"),
+            Some(format!("可用的取值：{}", options.join("、"))),
+        );
+    }
     if msg.contains("duplicate key") {
         return ("同一个键写了两次".to_string(), Some("每个键只写一次".to_string()));
     }
