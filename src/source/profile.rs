@@ -147,7 +147,7 @@ fn table_rules(out: &mut Vec<Problem>, at: &str, t: &TableSpec) {
 fn selector_rule(out: &mut Vec<Problem>, at: &str, s: &str, figures: bool) {
     match Selector::parse(s) {
         Err(why) => out.push(
-            Problem::error(at, format!("{why}")).expected(SELECTOR_WORDS),
+            Problem::error(at, why).expected(SELECTOR_WORDS),
         ),
         Ok(sel) if figures && sel.figure().is_none() => out.push(
             Problem::error(at, format!("figures 表样的列只能是一项数字，“{s}”不是"))

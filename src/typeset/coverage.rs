@@ -73,8 +73,11 @@ fn family_hint(c: char) -> &'static str {
     }
 }
 
+/// What the walk calls for each string: its field path, text and span.
+type OnString<'a> = dyn FnMut(&str, &str, Option<Range<usize>>) + 'a;
+
 /// Calls `f` with the path, value and span of every string in the document.
-fn strings(item: &Item, path: &str, f: &mut dyn FnMut(&str, &str, Option<Range<usize>>)) {
+fn strings(item: &Item, path: &str, f: &mut OnString) {
     match item {
         Item::Table(t) => {
             for (k, v) in t.iter() {
@@ -93,7 +96,7 @@ fn strings(item: &Item, path: &str, f: &mut dyn FnMut(&str, &str, Option<Range<u
     }
 }
 
-fn value_strings(v: &Value, path: &str, f: &mut dyn FnMut(&str, &str, Option<Range<usize>>)) {
+fn value_strings(v: &Value, path: &str, f: &mut OnString) {
     match v {
         Value::String(s) => f(path, s.value(), s.span()),
         Value::Array(a) => {
