@@ -291,13 +291,12 @@ impl Profiles {
         Ok(bundle)
     }
 
-    /// The default profile is `templates/` (or `--templates`), as before
-    /// profiles; a bundled one its embedded files; else a folder.
+    /// The default profile, named or not, is `--templates`, else
+    /// `templates/` here, else the embedded copy, as before profiles; another
+    /// bundled one its embedded files; else a folder.
     fn templates(&self, spec: Option<&str>, base: &Path) -> Result<Templates, ProfileError> {
-        let default = crate::model::profile::DEFAULT_NAME;
         match spec {
-            None => load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string())),
-            Some(n) if n == default && self.env.templates.is_some() => {
+            None | Some(crate::model::profile::DEFAULT_NAME) => {
                 load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string()))
             }
             Some(n) => match source::profile::bundled_files(n) {
