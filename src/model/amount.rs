@@ -8,6 +8,11 @@
 //!   published disclosures write them;
 //! - in tables every amount has exactly two decimals (`696.60`, `0.00`) so the
 //!   columns align on the decimal point.
+//!
+//! A profile may print amounts in 元 or 万元, with thousands separators, per
+//! table (`model::profile::NumberFormat`); [`Amount::format`] is that one
+//! rule with the unit, decimals, trimming and grouping as parameters, and
+//! `text` and `fixed` are its two default forms.
 
 use std::fmt;
 
