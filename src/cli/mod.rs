@@ -9,6 +9,7 @@ mod fonts;
 mod import;
 mod new;
 mod preview;
+mod profile;
 mod progress;
 
 use std::path::Path;
@@ -32,6 +33,7 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Import(a) => import::run(&a),
         Command::Preview(a) => preview::run(&a),
         Command::Catalogue(a) => catalogue::run(&a),
+        Command::Profile(a) => profile::run(&a),
     }
 }
 
@@ -43,17 +45,26 @@ fn load_checked(
     path: &Path,
     catalogue: Option<&Path>,
     fonts: Option<&FontSet>,
+    profiles: Option<&pipeline::Profiles>,
 ) -> Option<(DataFile, Budget)> {
     let mut loaded = pipeline::inspect_with(path, catalogue);
     if let Some(fonts) = fonts.filter(|_| loaded.budget.is_some()) {
         loaded.problems.extend(crate::typeset::coverage::check(&loaded.file.text, fonts));
     }
+    // A fault of the profile itself is said once, before the data's problems.
+    let faulty = match profiles.map(|p| pipeline::with_profile(&mut loaded, path, p)) {
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            true
+        }
+        _ => false,
+    };
     let (file, problems, budget) = pipeline::usable(loaded);
     print_problems(&file, &problems);
     if let Some(summary) = diag::summary(&file.name(), &problems) {
         eprintln!("{summary}");
     }
-    budget.map(|b| (file, b))
+    budget.filter(|_| !faulty).map(|b| (file, b))
 }
 
 /// Prints data problems to stderr.
@@ -75,7 +86,11 @@ fn font_options(f: &FontArgs) -> FontOptions {
 }
 
 fn environment(env: &EnvArgs) -> Environment {
-    Environment { templates: env.templates.clone(), fonts: font_options(&env.fonts) }
+    Environment {
+        templates: env.templates.clone(),
+        fonts: font_options(&env.fonts),
+        profile: env.profile.clone(),
+    }
 }
 
 /// Writes a command's result. A reader that stops early (`| head`) is not

@@ -9,9 +9,11 @@ use crate::derive::view::{CellView, TableView, TablesView};
 use crate::model::Budget;
 use crate::model::lineitems::{Item, Kind, Source};
 
-/// The sheet name of a table: “附表1 部门收支总表”.
+/// The sheet name of a table: “附表1 部门收支总表”, cut to Excel's limit
+/// of 31 characters (a profile's titles can be longer); the number keeps
+/// the names unique.
 pub fn sheet_name(t: &TableView) -> String {
-    format!("附表{} {}", t.number, t.title)
+    format!("附表{} {}", t.number, t.title).chars().take(31).collect()
 }
 
 /// The workbook as bytes: the nine tables, then the line items they are
@@ -65,7 +67,7 @@ fn sheet(ws: &mut Worksheet, v: &TablesView, t: &TableView) -> Result<(), XlsxEr
     ws.merge_range(0, 0, 0, last, &format!("附表{}　{}", t.number, t.title), &f.title)?;
     ws.set_row_height(0, 28)?;
     ws.write_string_with_format(1, 0, format!("编制部门：{}", v.department), &f.plain)?;
-    ws.write_string_with_format(1, last, format!("单位：{}", v.unit), &f.plain_right)?;
+    ws.write_string_with_format(1, last, format!("单位：{}", table_unit(v, t)), &f.plain_right)?;
     let top = 2u32;
     header(ws, t, top, &f)?;
     let body = top + t.head.len() as u32;
@@ -142,7 +144,8 @@ fn body_cell(
 ) -> Result<(), XlsxError> {
     match &cell.amount {
         Some(m) => {
-            let n: f64 = m.fixed.parse().unwrap_or(0.0);
+            // Thousands separators are the page's; the cell holds the number.
+            let n: f64 = m.fixed.replace(',', "").parse().unwrap_or(0.0);
             let fmt = if cell.bold { &f.number_bold } else { &f.number };
             ws.write_number_with_format(r, c, n, fmt)?;
         }
@@ -233,4 +236,9 @@ fn item_cells(
             .unwrap_or_default(),
         source,
     ]
+}
+
+/// A table's own unit (a profile may set one per table), else the set's.
+fn table_unit<'a>(v: &'a TablesView, t: &'a TableView) -> &'a str {
+    if t.unit.is_empty() { &v.unit } else { &t.unit }
 }

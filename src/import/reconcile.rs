@@ -25,13 +25,19 @@ pub fn tables(book: &Book, b: &Budget) -> Vec<Problem> {
         // Derive in the workbook's unit, so that each cell is rounded as
         // the workbook's was.
         let wan = standard::unit_of(s).unwrap_or(true);
-        b.document.table_unit = if wan { "万元" } else { "元" }.to_string();
-        let Some(view) = crate::derive::tables::view(&b) else { continue };
+        b.document.table_unit = Some(if wan { "万元" } else { "元" }.to_string());
+        let Some(view) = crate::derive::tables::view(&b, &standard_tables()) else { continue };
         if let Some(t) = view.tables.iter().find(|t| t.title == title) {
             problems.extend(table(s, t, wan));
         }
     }
     problems
+}
+
+/// The nine tables as yusuan writes them (`build --xlsx` under the default
+/// profile): the layout the standard workbook is compared with.
+fn standard_tables() -> crate::model::profile::Profile {
+    crate::model::profile::default_profile()
 }
 
 /// One table: every amount cell of the derived grid against the sheet.
@@ -123,7 +129,7 @@ mod tests {
     }
 
     fn book_of(b: &Budget) -> Book {
-        let v = crate::derive::tables::view(b).unwrap();
+        let v = crate::derive::tables::view(b, &standard_tables()).unwrap();
         Book::open(&crate::export::xlsx::workbook(&v, b).unwrap()).unwrap()
     }
 
