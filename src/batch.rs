@@ -32,6 +32,8 @@ pub struct Options {
     /// Also write the attached tables as `<stem>.xlsx`.
     pub xlsx: bool,
     pub pdf: PdfSettings,
+    /// The user's catalogue file, instead of the one beside each data file.
+    pub catalogue: Option<PathBuf>,
 }
 
 /// What happened to one file.
@@ -86,7 +88,7 @@ fn build_logged(
     args: &Options,
     log: &mut String,
 ) -> Result<(PathBuf, usize), String> {
-    let loaded = pipeline::inspect(path);
+    let loaded = pipeline::inspect_with(path, args.catalogue.as_deref());
     log.push_str(&diag::problems_text(&loaded.file.name(), &loaded.file.text, &loaded.problems));
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     let file = loaded.file;

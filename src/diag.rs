@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -24,6 +25,16 @@ pub struct Problem {
     pub expected: Option<String>,
     /// 在文件文本中的字节范围；`None` 时由字段路径定位。
     pub span: Option<Range<usize>>,
+    /// The file the problem is in when it is not the data file reported
+    /// (the user's catalogue): the span indexes its text.
+    pub file: Option<Arc<Elsewhere>>,
+}
+
+/// Another file a data file's problem lies in.
+#[derive(Debug, PartialEq)]
+pub struct Elsewhere {
+    pub name: String,
+    pub text: String,
 }
 
 impl Problem {
@@ -34,6 +45,7 @@ impl Problem {
             message: message.into(),
             expected: None,
             span: None,
+            file: None,
         }
     }
 
@@ -61,6 +73,17 @@ impl Problem {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Marks the problem as lying in another file.
+    pub fn in_file(mut self, file: &Arc<Elsewhere>) -> Problem {
+        self.file = Some(Arc::clone(file));
+        self
+    }
+
+    /// The name and text its span indexes: its own file's, else the given.
+    fn place<'a>(&'a self, name: &'a str, text: &'a str) -> (&'a str, &'a str) {
+        self.file.as_deref().map_or((name, text), |f| (f.name.as_str(), f.text.as_str()))
     }
 }
 
@@ -92,6 +115,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 ///    = 应为：135.65
 /// ```
 pub fn render(name: &str, text: &str, p: &Problem) -> String {
+    let (name, text) = p.place(name, text);
     let mut out = String::new();
     let kind = if p.is_error() { "错误" } else { "警告" };
     let _ = writeln!(out, "{kind}：{}", p.message);
@@ -191,6 +215,7 @@ pub fn summary(name: &str, problems: &[Problem]) -> Option<String> {
 
 /// A one-line form for lists and JSON: `file:line:col: 错误：message（字段：path）`.
 pub fn short(name: &str, text: &str, p: &Problem) -> String {
+    let (name, text) = p.place(name, text);
     let kind = if p.is_error() { "错误" } else { "警告" };
     let place = match &p.span {
         Some(s) => {

@@ -52,9 +52,11 @@ fn walk_toml(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
-        if p.is_dir() {
+        // A catalogue folder among the data holds the user's catalogues
+        // (`catalogue/<年度>.toml`), not data files.
+        if p.is_dir() && !p.file_name().is_some_and(|n| n == "catalogue") {
             walk_toml(&p, out);
-        } else if p.extension().is_some_and(|e| e == "toml") {
+        } else if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
             out.push(p);
         }
     }
@@ -63,7 +65,13 @@ fn walk_toml(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Reads, parses and checks one file: every problem, located and in
 /// reporting order (errors first, then by position). Never fails.
 pub fn inspect(path: &Path) -> Loaded {
-    checked(source::load(path))
+    inspect_with(path, None)
+}
+
+/// As [`inspect`], with the user's catalogue file given (`--catalogue`)
+/// instead of the one beside the data.
+pub fn inspect_with(path: &Path, catalogue: Option<&Path>) -> Loaded {
+    checked(source::load_with(path, catalogue))
 }
 
 /// As [`inspect`], for bytes already read (tests, the preview).

@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::checks::catalogue as judge;
 use crate::diag::Problem;
 use crate::model::amount::{ABSURD, Amount, MAX_DECIMALS};
-use crate::model::catalogue;
+use crate::model::catalogue::{Catalogue, Scheme};
 use crate::model::fields::label_of;
 use crate::model::ledger;
 use crate::model::lineitems::{
@@ -47,6 +48,8 @@ pub fn check(b: &Budget) -> Vec<Problem> {
 
 /// Each line item on its own.
 fn lines(b: &Budget, out: &mut Vec<Problem>) {
+    let cat = crate::source::catalogue::of(b);
+    out.extend(judge::year_fallback(b.document.year, cat));
     let units = unit_labels(b);
     let names = first_names(b);
     let mut used_units = vec![false; b.units.len()];
@@ -55,9 +58,9 @@ fn lines(b: &Budget, out: &mut Vec<Problem>) {
             Some(u) => used_units[u] = true,
             None => out.push(unknown_unit(n, li, &units)),
         }
-        line_function(n, li, &names, out);
+        line_function(cat, n, li, &names, out);
         line_kind(n, li, out);
-        economic(b, n, li, out);
+        economic(cat, n, li, out);
         line_source(n, li, out);
         line_amount(n, li.amount, out);
     }
@@ -113,32 +116,38 @@ fn unknown_unit(n: usize, li: &LineItem, units: &[String]) -> Problem {
     .expected(format!("单位名称或编码：{}", units.join("、")))
 }
 
-/// The function code of one line item, and its 项 name: given somewhere,
-/// and the same wherever given.
+/// The function code of one line item, and its 项 name: in the catalogue
+/// or given somewhere, the same wherever given, and the catalogue's name
+/// when the catalogue lists the 项.
 fn line_function(
+    cat: &Catalogue,
     n: usize,
     li: &LineItem,
     names: &HashMap<&str, (&str, usize)>,
     out: &mut Vec<Problem>,
 ) {
     let f = li.function.trim();
-    if let Some(m) = catalogue::function_problem(f) {
-        out.push(
-            Problem::error(at(n, "function"), m)
-                .expected("2021 年支出功能分类科目的项级编码，如 2010101"),
-        );
-        return;
+    if let Some(p) = judge::code(Scheme::Function, f, &at(n, "function"), cat) {
+        let blocking = p.is_error();
+        out.push(p);
+        if blocking {
+            return;
+        }
     }
-    let cat = catalogue::get();
+    let listed = cat.entry(Scheme::Function, f);
     match (li.function_name.as_deref().map(str::trim).filter(|s| !s.is_empty()), names.get(f)) {
-        (_, None) => out.push(
+        (_, None) if listed.is_none() => out.push(
             Problem::error(at(n, "function"), format!("功能分类科目 {f} 没有写项级名称")).expected(
                 format!(
                     "在这一条（或同一科目的第一条）写 function_name = \"…\"（{} 下的项名称）",
-                    cat.function_name(&f[..5]).unwrap_or("")
+                    cat.name(Scheme::Function, &f[..5]).unwrap_or("")
                 ),
             ),
         ),
+        (Some(name), Some((_, line))) if *line == n => {
+            let path = at(n, "function_name");
+            out.extend(listed.and_then(|e| judge::name(Scheme::Function, f, name, e, &path, cat)));
+        }
         (Some(name), Some((first, line))) if name != *first => out.push(
             Problem::error(
                 at(n, "function_name"),
@@ -221,8 +230,7 @@ fn line_amount(n: usize, a: Amount, out: &mut Vec<Problem>) {
 }
 
 /// The economic classification of one line item.
-fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
-    let _ = b;
+fn economic(cat: &Catalogue, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
     let basic = li.basic.as_deref().map(str::trim);
     let Some(code) = li.economic.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
         if basic.is_some() && li.project.is_none() {
@@ -233,24 +241,16 @@ fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
         }
         return;
     };
-    if let Some(m) = catalogue::economic_problem(code) {
-        out.push(
-            Problem::error(at(n, "economic"), m)
-                .expected("2021 年部门预算支出经济分类的款级编码，如 30201"),
-        );
+    if let Some(p) = judge::code(Scheme::Economic, code, &at(n, "economic"), cat) {
+        out.push(p);
         return;
     }
-    let official = catalogue::get().economic_name(code).unwrap_or("");
+    let official = cat.name(Scheme::Economic, code).unwrap_or("");
     if let Some(name) = li.economic_name.as_deref().map(str::trim)
-        && name != official
+        && let Some(e) = cat.entry(Scheme::Economic, code)
     {
-        out.push(
-            Problem::error(
-                at(n, "economic_name"),
-                format!("经济分类科目 {code} 的名称是“{official}”，这里写作“{name}”"),
-            )
-            .expected(official.to_string()),
-        );
+        let path = at(n, "economic_name");
+        out.extend(judge::name(Scheme::Economic, code, name, e, &path, cat));
     }
     let class = &code[..3];
     let personal = class == "301" || class == "303";
@@ -265,7 +265,7 @@ fn economic(b: &Budget, n: usize, li: &LineItem, out: &mut Vec<Problem>) {
         Some("公用经费") if personal => out.push(
             Problem::warning(
                 at(n, "economic"),
-                format!("公用经费通常不列 {class}（{}），这里是 {code} {official}", catalogue::get().economic_name(class).unwrap_or("")),
+                format!("公用经费通常不列 {class}（{}），这里是 {code} {official}", cat.name(Scheme::Economic, class).unwrap_or("")),
             )
             .expected("核对经济分类或改为 basic = \"人员经费\""),
         ),

@@ -3,6 +3,7 @@
 //! Every check names the field it is about; `source::locate` turns the field
 //! path into a line and column. Errors block the build, warnings are printed.
 
+pub mod catalogue;
 mod lineitems;
 
 use rust_decimal::Decimal;

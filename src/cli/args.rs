@@ -56,6 +56,49 @@ pub enum Command {
     /// 在浏览器中实时预览：修改数据或模板并保存后自动重新排版（只在本机提供）
     #[command(help_template = HELP_TEMPLATE)]
     Preview(PreviewArgs),
+    /// 政府收支分类科目表：查看某年度实际采用的科目及其来源
+    #[command(help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Catalogue(CatalogueArgs),
+}
+
+/// `yusuan catalogue` 的参数。
+#[derive(Debug, Args)]
+pub struct CatalogueArgs {
+    #[command(subcommand)]
+    pub action: CatalogueAction,
+}
+
+/// `yusuan catalogue` 的子命令。
+#[derive(Debug, Subcommand)]
+pub enum CatalogueAction {
+    /// 列出某年度实际采用的科目表（内置的叠加数据目录中 catalogue/<年度>.toml），注明每个科目来自哪个文件
+    #[command(help_template = HELP_TEMPLATE)]
+    Show(CatalogueShowArgs),
+}
+
+/// `yusuan catalogue show` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct CatalogueShowArgs {
+    /// 预算年度，例如 2025
+    #[arg(value_name = "年度")]
+    pub year: i32,
+
+    /// 数据目录：其中的 catalogue/<年度>.toml 叠加在内置科目表之上
+    #[arg(long, value_name = "目录", default_value = "data")]
+    pub data: PathBuf,
+
+    /// 用这个科目表文件代替数据目录中的 catalogue/<年度>.toml
+    #[arg(long, value_name = "文件")]
+    pub catalogue: Option<PathBuf>,
+
+    /// 只列出这个编码及其上下级，例如 213 或 21305
+    #[arg(long, value_name = "编码")]
+    pub code: Option<String>,
+
+    /// 同时列出每个科目的来源和说明
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// `yusuan build` 的参数。
@@ -89,6 +132,10 @@ pub struct BuildArgs {
     /// PDF 遵循的标准，可给多个
     #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
     pub pdf_standards: Vec<PdfStandardArg>,
+
+    /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
+    #[arg(long, value_name = "文件")]
+    pub catalogue: Option<PathBuf>,
 
     #[command(flatten)]
     pub env: EnvArgs,
@@ -148,6 +195,10 @@ pub struct CheckArgs {
     /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
     #[arg(value_name = "路径")]
     pub paths: Vec<PathBuf>,
+
+    /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
+    #[arg(long, value_name = "文件")]
+    pub catalogue: Option<PathBuf>,
 }
 
 /// `yusuan fonts` 的参数。

@@ -21,6 +21,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         emit_data: args.emit_data,
         xlsx: args.xlsx,
         pdf: pdf_settings(&args.pdf_standards),
+        catalogue: args.catalogue.clone(),
     };
     if args.emit_data {
         write_schema(&args.output)?;

@@ -7,6 +7,7 @@ use crate::pipeline;
 
 pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
-    let failed = inputs.iter().filter(|p| load_checked(p).is_none()).count();
+    let given = args.catalogue.as_deref();
+    let failed = inputs.iter().filter(|p| load_checked(p, given).is_none()).count();
     finish(failed, inputs.len(), "核对通过")
 }

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod build;
+mod catalogue;
 mod check;
 mod diff;
 mod fonts;
@@ -28,13 +29,15 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::New(a) => new::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Preview(a) => preview::run(&a),
+        Command::Catalogue(a) => catalogue::run(&a),
     }
 }
 
 /// Reads, parses and checks one file, printing every problem found.
-/// Returns the budget when no error remains.
-fn load_checked(path: &Path) -> Option<(DataFile, Budget)> {
-    let (file, problems, budget) = pipeline::usable(pipeline::inspect(path));
+/// Returns the budget when no error remains. `catalogue`: the user's
+/// catalogue file when given on the command line.
+fn load_checked(path: &Path, catalogue: Option<&Path>) -> Option<(DataFile, Budget)> {
+    let (file, problems, budget) = pipeline::usable(pipeline::inspect_with(path, catalogue));
     print_problems(&file, &problems);
     if let Some(summary) = diag::summary(&file.name(), &problems) {
         eprintln!("{summary}");

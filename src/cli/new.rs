@@ -9,7 +9,8 @@ use crate::export::output;
 use crate::newyear;
 
 pub fn run(args: &NewArgs) -> Result<(), Error> {
-    let (file, budget) = load_checked(&args.from).ok_or(Error::Failed { failed: 1, total: 1 })?;
+    let (file, budget) =
+        load_checked(&args.from, None).ok_or(Error::Failed { failed: 1, total: 1 })?;
     let draft = newyear::rollover(&file.text, &budget, args.year).map_err(Error::Usage)?;
     let out = args
         .output

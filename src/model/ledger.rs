@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::model::Budget;
 use crate::model::amount::Amount;
-use crate::model::catalogue;
+use crate::model::catalogue::{self, Catalogue, Scheme};
 use crate::model::lineitems::{self, Item, Kind, Source};
 
 /// The level of a row in a classified table.
@@ -72,13 +72,28 @@ pub const INCOME_SOURCES: [(Source, &str); 7] = [
     (Source::Other, "其他收入"),
 ];
 
-/// 项 names as the line items give them (first one written wins; the
-/// checks report a disagreement).
-fn leaf_names(b: &Budget) -> HashMap<String, String> {
+/// The catalogue the budget was read with (`source` sets it; a budget made
+/// otherwise has none, and its tables no catalogue names).
+fn catalogue_of(b: &Budget) -> &Catalogue {
+    b.catalogue.as_deref().unwrap_or_else(|| catalogue::empty())
+}
+
+/// The name of every function code the tables show: 类 and 款 from the
+/// catalogue of the data's year, 项 from it too when it lists them (so a
+/// renamed 科目 prints its current name), else as the line items give them
+/// (first one written wins; the checks report a disagreement).
+fn function_names(b: &Budget) -> HashMap<String, String> {
+    let cat = catalogue_of(b);
     let mut names = HashMap::new();
     for li in &b.line_items {
-        if let Some(n) = li.function_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            names.entry(li.function.trim().to_string()).or_insert_with(|| n.to_string());
+        let code = li.function.trim();
+        let written = li.function_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        for len in [3, 5, 7] {
+            let Some(c) = code.get(..len) else { continue };
+            let name = cat.name(Scheme::Function, c).or(if len == 7 { written } else { None });
+            if let Some(n) = name {
+                names.entry(c.to_string()).or_insert_with(|| n.to_string());
+            }
         }
     }
     names
@@ -141,11 +156,7 @@ fn by_function(
 ) -> Vec<ClassRow> {
     let entries: Vec<(String, Vec<Amount>)> =
         items.iter().filter(|i| keep(i)).map(|i| (i.function.to_string(), cols(i))).collect();
-    let cat = catalogue::get();
-    let name = |code: &str| match code.len() {
-        7 => names.get(code).cloned().unwrap_or_default(),
-        _ => cat.function_name(code).unwrap_or("").to_string(),
-    };
+    let name = |code: &str| names.get(code).cloned().unwrap_or_default();
     class_rows(&entries, width, &[3, 5, 7], &name)
 }
 
@@ -157,7 +168,7 @@ fn spread(amount: Amount, hits: &[bool]) -> Vec<Amount> {
 /// Sums the line items into the nine tables.
 pub fn derive(b: &Budget) -> Derivation {
     let items = lineitems::items(b);
-    let names = leaf_names(b);
+    let names = function_names(b);
     let overview_income: Vec<(&'static str, Amount)> = INCOME_SOURCES
         .iter()
         .map(|(s, label)| (*label, sum_where(&items, |i| i.source == *s)))
@@ -178,7 +189,7 @@ pub fn derive(b: &Budget) -> Derivation {
             appropriation_columns,
         ),
         general: by_function(&items, &names, 5, |i| i.fund == Source::General, general_columns),
-        general_basic: general_basic(&items),
+        general_basic: general_basic(&items, catalogue_of(b)),
         sangong: [sangong_columns(&b.sangong.current), sangong_columns(&b.sangong.previous)],
         fund: fund_rows(Source::Fund),
         capital: fund_rows(Source::Capital),
@@ -234,7 +245,7 @@ fn general_columns(i: &Item<'_>) -> Vec<Amount> {
 
 /// 附表6: general-budget basic spending by economic classification, in
 /// 合计, 人员经费, 公用经费.
-fn general_basic(items: &[Item<'_>]) -> Vec<ClassRow> {
+fn general_basic(items: &[Item<'_>], cat: &Catalogue) -> Vec<ClassRow> {
     let entries: Vec<(String, Vec<Amount>)> = items
         .iter()
         .filter(|i| i.fund == Source::General && i.kind.is_basic())
@@ -243,8 +254,9 @@ fn general_basic(items: &[Item<'_>]) -> Vec<ClassRow> {
             (code, spread(i.amount, &[true, i.kind == Kind::Personnel, i.kind == Kind::Public]))
         })
         .collect();
-    let cat = catalogue::get();
-    class_rows(&entries, 3, &[3, 5], &|c: &str| cat.economic_name(c).unwrap_or("").to_string())
+    class_rows(&entries, 3, &[3, 5], &|c: &str| {
+        cat.name(Scheme::Economic, c).unwrap_or("").to_string()
+    })
 }
 
 /// 附表7's six columns for one year's figures.

@@ -58,6 +58,10 @@ pub struct Budget {
     /// 由明细推算时记下的手填数字与缺项，供核对；不是数据文件的内容。
     #[serde(skip)]
     pub resolution: crate::model::lineitems::Resolution,
+    /// 核对与附表所用的科目表：数据年度的内置科目表，叠加用户的科目表；读入
+    /// 时设定（`source`），不是数据文件的内容。
+    #[serde(skip)]
+    pub catalogue: Option<std::sync::Arc<crate::model::catalogue::Catalogue>>,
 }
 
 /// 文件身份。

@@ -3,6 +3,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+pub mod catalogue;
 pub mod resolve;
 pub mod schema;
 
@@ -51,8 +52,14 @@ impl Loaded {
 /// Reads and parses one file. Never fails: what goes wrong is in
 /// `problems`.
 pub fn load(path: &Path) -> Loaded {
+    load_with(path, None)
+}
+
+/// [`load`], with the user's catalogue file given (`--catalogue`) instead of
+/// the one found beside the data.
+pub fn load_with(path: &Path, catalogue: Option<&Path>) -> Loaded {
     match std::fs::read(path) {
-        Ok(bytes) => from_bytes(path, &bytes),
+        Ok(bytes) => from_bytes_with(path, &bytes, catalogue),
         Err(e) => {
             let file = DataFile { path: path.to_path_buf(), text: String::new() };
             Loaded { file, budget: None, problems: vec![io_problem(&e).at(0..0)] }
@@ -62,14 +69,52 @@ pub fn load(path: &Path) -> Loaded {
 
 /// Decodes and parses the bytes of a file named `path`.
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    from_bytes_with(path, bytes, None)
+}
+
+fn from_bytes_with(path: &Path, bytes: &[u8], catalogue: Option<&Path>) -> Loaded {
     let (text, budget, problems) = match decode(bytes) {
         Ok(text) => {
-            let (budget, problems) = analyse(&text);
+            let (budget, mut problems) = analyse(&text);
+            let budget =
+                budget.and_then(|b| with_user_catalogue(b, path, catalogue, &mut problems));
             (text, budget, problems)
         }
         Err(p) => (display_text(bytes), None, vec![p]),
     };
     Loaded { file: DataFile { path: path.to_path_buf(), text }, budget, problems }
+}
+
+/// Lays the user's catalogue (given, or beside the data) over the bundled
+/// one the budget was read with. A broken catalogue blocks the file, its
+/// codes being unjudgeable; its problems are located in the catalogue file.
+fn with_user_catalogue(
+    mut b: Budget,
+    path: &Path,
+    given: Option<&Path>,
+    problems: &mut Vec<Problem>,
+) -> Option<Budget> {
+    match catalogue::for_data(path, b.document.year, given) {
+        Ok(None) => Some(b),
+        Ok(Some(c)) => {
+            b.catalogue = Some(c);
+            Some(b)
+        }
+        Err(p) => {
+            problems.extend(p);
+            None
+        }
+    }
+}
+
+/// Reads a file, refusing what is not UTF-8 text.
+pub fn read(path: &Path) -> Result<DataFile, Problem> {
+    let bytes = std::fs::read(path).map_err(|e| io_problem(&e))?;
+    let text = decode(&bytes)?;
+    if text.trim().is_empty() {
+        return Err(empty_file());
+    }
+    Ok(DataFile { path: path.to_path_buf(), text })
 }
 
 fn io_problem(e: &std::io::Error) -> Problem {
@@ -163,7 +208,7 @@ pub fn analyse(text: &str) -> (Option<Budget>, Vec<Problem>) {
 /// and puts them in reporting order.
 pub fn place(text: &str, problems: &mut [Problem]) {
     let doc = toml_edit::Document::parse(text).ok();
-    for p in problems.iter_mut().filter(|p| p.span.is_none()) {
+    for p in problems.iter_mut().filter(|p| p.span.is_none() && p.file.is_none()) {
         p.span = doc.as_ref().and_then(|d| locate_in(d.as_item(), &p.field)).or(Some(0..0));
     }
     problems.sort_by_key(|p| (p.severity, p.span.as_ref().map_or(0, |s| s.start)));

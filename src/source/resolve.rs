@@ -27,6 +27,9 @@ fn present(doc: Option<&toml_edit::Document<String>>, path: &str) -> bool {
 /// remembering what the author wrote. `text` is the file the budget was
 /// parsed from; it tells a figure written as 0 from one left out.
 pub fn resolve(mut b: Budget, text: &str) -> Budget {
+    // The bundled catalogue of the data's year; `load` lays the user's
+    // file over it when there is one.
+    b.catalogue = Some(std::sync::Arc::clone(crate::source::catalogue::bundled(b.document.year)));
     let doc = toml_edit::Document::parse(text.to_string()).ok();
     let doc = doc.as_ref();
     let mut r = Resolution { ran: true, ..Resolution::default() };

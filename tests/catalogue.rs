@@ -1,0 +1,251 @@
+//! The classification catalogue by year: the built binary checks fixtures
+//! in a temporary folder against the bundled catalogues and the user's own.
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::{Order, pdf_text, root, stderr, yusuan};
+
+fn fixture(name: &str) -> String {
+    fs::read_to_string(root().join("tests/fixtures/catalogue").join(name)).unwrap()
+}
+
+/// The 2025 fixture with its year changed.
+fn in_year(year: i32) -> String {
+    fixture("yunxi-2025.toml").replace("year = 2025", &format!("year = {year}"))
+}
+
+/// The 2025 fixture without the two items whose codes came after 2021.
+fn without_later_codes(text: &str) -> String {
+    let cut =
+        text.find("\n[[line_items]]\nunit = \"云溪市文化馆\"\nfunction = \"2130599\"").unwrap();
+    text[..cut].to_string() + "\n"
+}
+
+/// One more project item at the end of a data file.
+fn with_item(text: &str, function: &str, name: &str) -> String {
+    format!(
+        "{text}\n[[line_items]]\nfunction = \"{function}\"\nfunction_name = \"{name}\"\nproject = \"乡村文化振兴示范村建设\"\namount = 1\n"
+    )
+}
+
+/// Writes data/x.toml in a fresh folder and checks it.
+fn check(text: &str, extra: &[&str]) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("data")).unwrap();
+    fs::write(dir.path().join("data/x.toml"), text).unwrap();
+    let args: Vec<&str> =
+        ["check", "data/x.toml"].into_iter().chain(extra.iter().copied()).collect();
+    let out = yusuan(dir.path(), &args);
+    (dir, out)
+}
+
+fn build(dir: &Path, extra: &[&str]) -> String {
+    let templates = root().join("templates");
+    let mut args = vec![
+        "build",
+        "data/x.toml",
+        "--no-system-fonts",
+        "--templates",
+        templates.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = yusuan(dir, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    pdf_text(&dir.join("output/x.pdf"), Order::Layout)
+}
+
+#[test]
+fn a_2025_file_with_current_codes_passes() {
+    let (_d, out) = check(&fixture("yunxi-2025.toml"), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("科目"), "no catalogue message expected: {err}");
+}
+
+#[test]
+fn the_2021_catalogue_still_refuses_a_code_it_lacks_and_says_how_to_add_it() {
+    let (_d, out) = check(&in_year(2021), &[]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(
+            "农林水支出（213）下没有“21305”这个款，2021 年科目表（内置 catalogue/2021.toml）未收录"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("在数据文件旁的 catalogue/2021.toml"), "{err}");
+    assert!(err.contains("data/x.toml:"), "{err}");
+}
+
+#[test]
+fn a_typo_in_a_code_is_still_an_error() {
+    let (_d, out) = check(&fixture("yunxi-2025.toml").replace("\"2130599\"", "\"2135099\""), &[]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("没有“21350”这个款"), "{err}");
+    let (_d, out) = check(&fixture("yunxi-2025.toml").replace("\"30311\"", "\"30371\""), &[]);
+    assert!(stderr(&out).contains("没有“30371”这个款"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_year_between_uses_its_own_catalogue() {
+    // 2022's catalogue is 2021's: a 2024 款 is refused, naming 2022's file.
+    let (_d, out) = check(&in_year(2022), &[]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("2022 年科目表（内置 catalogue/2022.toml）未收录"), "{err}");
+    assert!(!err.contains("最近的"), "2022 has a catalogue: {err}");
+    let (_d, out) = check(&without_later_codes(&in_year(2023)), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_year_outside_the_catalogues_takes_the_nearest_and_says_so_once() {
+    for (year, near, text) in
+        [(2027, 2026, in_year(2027)), (2019, 2021, without_later_codes(&in_year(2019)))]
+    {
+        let (_d, out) = check(&text, &[]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{year}: {err}");
+        let says = format!(
+            "没有 {year} 年的科目表，按最近的 {near} 年科目表（内置 catalogue/{near}.toml）核对"
+        );
+        assert_eq!(err.matches(&says).count(), 1, "{year}: {err}");
+        assert!(err.contains("document.year"), "{err}");
+    }
+}
+
+#[test]
+fn an_unlisted_item_under_a_listed_kuan_is_a_warning_naming_the_catalogue() {
+    let (_d, out) =
+        check(&with_item(&fixture("yunxi-2025.toml"), "2070199", "其他文化和旅游支出"), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("警告：功能分类科目 2070199 不在 2025 年科目表（内置 catalogue/2025.toml）中"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_half_width_bracket_is_only_a_different_writing_and_the_table_prints_the_catalogue() {
+    let text =
+        with_item(&fixture("yunxi-2025.toml"), "2010399", "其他政府办公厅(室)及相关机构事务支出");
+    let (dir, out) = check(&text, &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("写法不同（半角括号“()”与全角括号“（）”）"), "{err}");
+    assert!(err.contains("“其他政府办公厅（室）及相关机构事务支出”"), "{err}");
+    let pdf = build(dir.path(), &[]);
+    assert!(pdf.contains("其他政府办公厅（室）及相关机构事务支出"), "{pdf}");
+    assert!(!pdf.contains("(室)"));
+}
+
+#[test]
+fn another_name_is_an_error_showing_both() {
+    let text =
+        fixture("yunxi-2025.toml").replace("\"其他行政事业单位养老支出\"", "\"其他养老支出\"");
+    let (_d, out) = check(&text, &[]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(
+            "功能分类科目 2080599 的名称是“其他行政事业单位养老支出”，这里写作“其他养老支出”"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_renamed_code_prints_its_new_name_and_the_old_name_gets_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("data")).unwrap();
+    fs::write(dir.path().join("data/x.toml"), fixture("yunxi-2025.toml")).unwrap();
+    let rename = root().join("tests/fixtures/catalogue/rename.toml");
+    let flag = ["--catalogue", rename.to_str().unwrap()];
+    let out = yusuan(dir.path(), &["check", "data/x.toml", flag[0], flag[1]]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("2070104 在 2025 年科目表中已改称“公共图书馆”，这里写的是原名称“图书馆”"),
+        "{err}"
+    );
+    let pdf = build(dir.path(), &flag);
+    assert!(pdf.contains("文化和旅游事务") && pdf.contains("公共图书馆"), "{pdf}");
+}
+
+#[test]
+fn a_user_catalogue_beside_the_data_makes_a_refused_file_pass() {
+    let text = with_item(&fixture("yunxi-2025.toml"), "2014001", "行政运行");
+    let (dir, out) = check(&text, &[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("没有“20140”这个款"), "{}", stderr(&out));
+    fs::create_dir(dir.path().join("data/catalogue")).unwrap();
+    fs::copy(
+        root().join("tests/fixtures/catalogue/override/catalogue/2025.toml"),
+        dir.path().join("data/catalogue/2025.toml"),
+    )
+    .unwrap();
+    // The folder form too: the catalogue folder is not taken for data.
+    let out = yusuan(dir.path(), &["check", "data"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 个文件"), "{}", stderr(&out));
+    let shown = yusuan(dir.path(), &["catalogue", "show", "2025", "--code", "20140"]);
+    let listing = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        listing.contains("2014001 行政运行") && listing.contains("data/catalogue/2025.toml"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn a_broken_user_catalogue_is_reported_at_its_lines() {
+    let (dir, _) = check(&fixture("yunxi-2025.toml"), &[]);
+    fs::create_dir(dir.path().join("data/catalogue")).unwrap();
+    fs::copy(
+        root().join("tests/fixtures/catalogue/broken/catalogue/2025.toml"),
+        dir.path().join("data/catalogue/2025.toml"),
+    )
+    .unwrap();
+    let out = yusuan(dir.path(), &["check", "data/x.toml"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("data/catalogue/2025.toml:5:1"), "{err}");
+    assert!(err.contains("功能分类科目编码“201400001”应为"), "{err}");
+    assert!(err.contains("data/catalogue/2025.toml:6:15"), "{err}");
+    assert!(err.contains("没有“nmae”这一项"), "{err}");
+}
+
+#[test]
+fn catalogue_show_lists_each_code_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yusuan(dir.path(), &["catalogue", "show", "2025", "--code", "21305", "-v"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("21305 巩固脱贫攻坚成果衔接乡村振兴"), "{text}");
+    assert!(text.contains("〔catalogue/2024.toml〕"), "{text}");
+    assert!(
+        text.contains("2130599 其他巩固脱贫攻坚成果衔接乡村振兴支出")
+            && text.contains("〔未核对〕"),
+        "{text}"
+    );
+    assert!(text.contains("财预〔2023〕83号"), "{text}");
+    let out = yusuan(dir.path(), &["catalogue", "show", "2027", "--code", "201"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("没有 2027 年的内置科目表，按最近的 2026 年")
+    );
+}
+
+#[test]
+fn the_samples_check_without_catalogue_messages() {
+    for sample in ["101001-2021", "215001-2021"] {
+        let (_d, out) =
+            check(&fs::read_to_string(root().join(format!("data/{sample}.toml"))).unwrap(), &[]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{sample}: {err}");
+        assert!(!err.contains("科目表"), "{sample}: {err}");
+    }
+}
