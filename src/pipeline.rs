@@ -54,7 +54,7 @@ fn walk_toml(dir: &Path, out: &mut Vec<PathBuf>) {
     for p in paths {
         // A catalogue folder among the data holds the user's catalogues
         // (`catalogue/<年度>.toml`), not data files.
-        if p.is_dir() && !p.file_name().is_some_and(|n| n == "catalogue") {
+        if p.is_dir() && p.file_name().is_none_or(|n| n != "catalogue") {
             walk_toml(&p, out);
         } else if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
             out.push(p);

@@ -291,6 +291,10 @@ pub fn chinese_date(d: &toml::value::Datetime) -> (i32, String) {
     }
 }
 
+fn target_view(t: &model::Target) -> TargetView {
+    TargetView { name: t.name.clone(), goal: t.goal.clone(), indicators: t.indicators.clone() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,8 +404,4 @@ mod tests {
         let d: toml::value::Datetime = "2020-12-31".parse().unwrap();
         assert_eq!(chinese_date(&d), (2020, "2020年12月31日".to_string()));
     }
-}
-
-fn target_view(t: &model::Target) -> TargetView {
-    TargetView { name: t.name.clone(), goal: t.goal.clone(), indicators: t.indicators.clone() }
 }
