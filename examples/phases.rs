@@ -38,7 +38,7 @@ fn main() {
             Some(f) => budget = inspect(f).0.expect("loads"),
             None => budget.document.department = format!("第{i}局"),
         }
-        let view = derive::view(&budget, &presentation(&engine, false));
+        let view = derive::view(&budget, &presentation(&engine, false, Arc::new(yusuan::profile::default_profile())));
         let trace = i == n - 1 && std::env::var_os("YUSUAN_TRACE").is_some();
         if trace {
             typst_timing::enable();

@@ -56,6 +56,45 @@ pub enum Command {
     /// 在浏览器中实时预览：修改数据或模板并保存后自动重新排版（只在本机提供）
     #[command(help_template = HELP_TEMPLATE)]
     Preview(PreviewArgs),
+    /// 样式：列出随程序提供的样式，导出为可修改的文件夹，核对样式说明
+    #[command(help_template = HELP_TEMPLATE)]
+    Profile(ProfileArgs),
+}
+
+/// `yusuan profile` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub action: ProfileAction,
+}
+
+/// `yusuan profile` 的子命令。
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// 列出随程序提供的样式
+    #[command(help_template = HELP_TEMPLATE)]
+    List,
+    /// 把随程序提供的样式写成可以修改的文件夹（profile.toml 与模板）
+    #[command(help_template = HELP_TEMPLATE)]
+    Export {
+        /// 样式名，如 shanghai
+        #[arg(value_name = "样式")]
+        name: String,
+        /// 目标文件夹
+        #[arg(value_name = "文件夹")]
+        dir: PathBuf,
+        /// 文件已存在时覆盖
+        #[arg(long)]
+        force: bool,
+    },
+    /// 核对一个样式文件夹的 profile.toml
+    #[command(help_template = HELP_TEMPLATE)]
+    Check {
+        /// 样式文件夹
+        #[arg(value_name = "文件夹")]
+        dir: PathBuf,
+    },
 }
 
 /// `yusuan build` 的参数。
@@ -148,6 +187,14 @@ pub struct CheckArgs {
     /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
     #[arg(value_name = "路径")]
     pub paths: Vec<PathBuf>,
+
+    /// 按这个样式核对（样式名或样式文件夹），优先于数据中的 document.profile
+    #[arg(long, value_name = "样式")]
+    pub profile: Option<String>,
+
+    /// 缺省样式的模板目录（同 build）
+    #[arg(long, value_name = "目录")]
+    pub templates: Option<PathBuf>,
 }
 
 /// `yusuan fonts` 的参数。
@@ -185,7 +232,11 @@ pub struct PreviewArgs {
 /// 排版环境：模板与字体。
 #[derive(Debug, Args, Clone)]
 pub struct EnvArgs {
-    /// 模板目录；缺省用当前目录下的 templates/，没有则用内置模板
+    /// 样式：随程序提供的样式名（hebei、shanghai）或样式文件夹；优先于数据中的 document.profile
+    #[arg(long, value_name = "样式")]
+    pub profile: Option<String>,
+
+    /// 缺省样式的模板目录；缺省用当前目录下的 templates/，没有则用内置模板
     #[arg(long, value_name = "目录")]
     pub templates: Option<PathBuf>,
 

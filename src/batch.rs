@@ -13,10 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::args::BuildArgs;
-use crate::commands::{document_date, inspect, presentation};
+use std::collections::HashMap;
+
+use crate::commands::{document_date, inspect_with, presentation};
 use crate::fonts::FontSet;
+use crate::profiles::{Bundle, ProfileSet};
 use crate::render::{Engine, PdfSettings};
-use crate::templates::Templates;
 use crate::{derive, output, report};
 
 /// What happened to one file.
@@ -33,7 +35,7 @@ pub struct Outcome {
 pub fn build_all(
     inputs: &[PathBuf],
     args: &BuildArgs,
-    env: (Arc<FontSet>, Arc<Templates>),
+    env: (Arc<FontSet>, Arc<ProfileSet>),
     settings: &PdfSettings,
     mut on_done: impl FnMut(&Outcome),
 ) -> Vec<Outcome> {
@@ -44,9 +46,9 @@ pub fn build_all(
         for _ in 0..jobs {
             let (tx, next, env) = (tx.clone(), &next, env.clone());
             scope.spawn(move || {
-                let mut engine = Engine::new(env.0, env.1);
+                let mut engines = Engines { fonts: env.0, by_profile: HashMap::new() };
                 while let Some(path) = inputs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let _ = tx.send(build_one(&mut engine, path, args, settings));
+                    let _ = tx.send(build_one(&mut engines, &env.1, path, args, settings));
                 }
             });
         }
@@ -55,38 +57,63 @@ pub fn build_all(
     })
 }
 
+/// A worker's engines, one per profile its documents use: a World's
+/// templates are fixed when it is made.
+pub struct Engines {
+    pub fonts: Arc<FontSet>,
+    pub by_profile: HashMap<String, Engine>,
+}
+
+impl Engines {
+    pub fn for_bundle(&mut self, b: &Bundle) -> &mut Engine {
+        let fonts = &self.fonts;
+        self.by_profile
+            .entry(b.key.clone())
+            .or_insert_with(|| Engine::new(fonts.clone(), b.templates.clone()))
+    }
+}
+
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Builds one document, collecting its messages instead of printing them.
 pub fn build_one(
-    engine: &mut Engine,
+    engines: &mut Engines,
+    profiles: &ProfileSet,
     path: &Path,
     args: &BuildArgs,
     settings: &PdfSettings,
 ) -> Outcome {
     let mut log = String::new();
-    let result = build_logged(engine, path, args, settings, &mut log);
+    let result = build_logged(engines, profiles, path, args, settings, &mut log);
     Outcome { input: path.to_path_buf(), log, result }
 }
 
 fn build_logged(
-    engine: &mut Engine,
+    engines: &mut Engines,
+    profiles: &ProfileSet,
     path: &Path,
     args: &BuildArgs,
     settings: &PdfSettings,
     log: &mut String,
 ) -> Result<(PathBuf, usize), String> {
-    let (budget, problems, file) = inspect(path);
-    log.push_str(&report::problems_text(&file.name(), &file.text, &problems));
-    let errors = problems.iter().filter(|p| p.is_error()).count();
-    let budget = match budget {
-        Some(b) if errors == 0 => b,
+    let c = inspect_with(path, profiles, args.env.profile.as_deref());
+    log.push_str(&report::problems_text(&c.file.name(), &c.file.text, &c.problems));
+    if let Some(e) = &c.profile_error {
+        log.push_str(e);
+        log.push('\n');
+        return Err("样式有错误".to_string());
+    }
+    let errors = c.problems.iter().filter(|p| p.is_error()).count();
+    let (budget, bundle) = match (c.budget, c.bundle) {
+        (Some(b), Some(bundle)) if errors == 0 => (b, bundle),
         _ => return Err(format!("数据有 {} 处错误", errors.max(1))),
     };
+    let file = c.file;
+    let engine = engines.for_bundle(&bundle);
     let today = document_date(&budget);
-    let view = derive::view(&budget, &presentation(engine, args.draft));
+    let view = derive::view(&budget, &presentation(engine, args.draft, bundle.profile.clone()));
     let compiled = engine.compile(&view, today).map_err(|diags| {
         log.push_str(&report::typst_text(engine.world(), &diags));
         "模板编译失败".to_string()

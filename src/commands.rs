@@ -14,8 +14,9 @@ use crate::error::Error;
 use crate::fonts::{FontOptions, FontSet, Origin};
 use crate::load::{self, DataFile};
 use crate::model::Budget;
-use crate::render::{Engine, PdfSettings};
+use crate::profiles::{Bundle, ProfileError, ProfileSet};
 use crate::templates::Templates;
+use crate::render::{Engine, PdfSettings};
 use crate::{batch, derive, newyear, output, report};
 
 /// Runs one command.
@@ -27,6 +28,7 @@ pub fn run(cli: crate::args::Cli) -> Result<(), Error> {
         Command::New(a) => new_year(&a),
         Command::Diff(a) => diff(&a),
         Command::Preview(a) => crate::preview::run(&a),
+        Command::Profile(a) => crate::profile_cmd::run(&a),
     }
 }
 
@@ -87,8 +89,76 @@ pub fn inspect(path: &Path) -> (Option<Budget>, Vec<Problem>, DataFile) {
 
 fn check(args: &CheckArgs) -> Result<(), Error> {
     let inputs = collect_inputs(&args.paths)?;
-    let failed = inputs.iter().filter(|p| load_checked(p).is_none()).count();
+    let set = ProfileSet::new(args.templates.clone());
+    let failed = inputs
+        .iter()
+        .filter(|p| {
+            let c = inspect_with(p, &set, args.profile.as_deref());
+            report::problems(&c.file.name(), &c.file.text, &c.problems);
+            if let Some(e) = &c.profile_error {
+                eprintln!("{e}");
+            }
+            if let Some(summary) = crate::diag::summary(&c.file.name(), &c.problems) {
+                eprintln!("{summary}");
+            }
+            !c.usable()
+        })
+        .count();
     finish(failed, inputs.len(), "核对通过")
+}
+
+/// A data file read and checked under its profile.
+pub struct Checked {
+    pub file: DataFile,
+    pub budget: Option<Budget>,
+    /// The profile and its templates, when they could be read.
+    pub bundle: Option<Arc<Bundle>>,
+    /// The data file's problems, the profile's requirements among them.
+    pub problems: Vec<Problem>,
+    /// A profile named on the command line that could not be read, or a
+    /// faulty profile.toml, rendered.
+    pub profile_error: Option<String>,
+}
+
+impl Checked {
+    /// Whether the document can be built.
+    pub fn usable(&self) -> bool {
+        self.budget.is_some()
+            && self.bundle.is_some()
+            && self.profile_error.is_none()
+            && !self.problems.iter().any(Problem::is_error)
+    }
+}
+
+/// Reads and checks a file, then its profile (`--profile`, else the
+/// file's `document.profile`, else the default) and what the profile
+/// requires of the data.
+pub fn inspect_with(path: &Path, set: &ProfileSet, cli: Option<&str>) -> Checked {
+    let (budget, problems, file) = inspect(path);
+    let mut c = Checked { file, budget, bundle: None, problems, profile_error: None };
+    let Some(b) = &c.budget else { return c };
+    let spec = cli.map(str::to_string).or_else(|| b.document.profile.clone());
+    let base = path.parent().unwrap_or(Path::new("."));
+    match set.get(spec.as_deref(), base) {
+        Ok(bundle) => {
+            let mut more = crate::profile_checks::check(b, &c.file.text, &bundle.profile);
+            c.problems.append(&mut more);
+            load::place(&c.file.text, &mut c.problems);
+            c.bundle = Some(bundle);
+        }
+        Err(ProfileError::Unknown(name)) if cli.is_none() => {
+            c.problems.push(
+                Problem::error("document.profile", format!("找不到样式“{name}”"))
+                    .expected(format!(
+                        "随程序提供的样式（{}），或含 profile.toml 的样式文件夹（相对于本文件）",
+                        crate::profiles::bundled_names()
+                    )),
+            );
+            load::place(&c.file.text, &mut c.problems);
+        }
+        Err(e) => c.profile_error = Some(e.render()),
+    }
+    c
 }
 
 fn finish(failed: usize, total: usize, ok_word: &str) -> Result<(), Error> {
@@ -99,10 +169,18 @@ fn finish(failed: usize, total: usize, ok_word: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Loads fonts and templates once for all documents of a run.
-pub fn environment(env: &EnvArgs) -> Result<(Arc<FontSet>, Arc<Templates>), Error> {
-    let templates = load_templates(env)?;
-    Ok((Arc::new(FontSet::load(&font_options(&env.fonts))), Arc::new(templates)))
+/// Loads fonts once for all documents of a run, and the profiles as the
+/// documents name them.
+pub fn environment(env: &EnvArgs) -> Result<(Arc<FontSet>, Arc<ProfileSet>), Error> {
+    let set = ProfileSet::new(env.templates.clone());
+    // A profile named on the command line is read now, so a mistake in it
+    // stops the run before any document.
+    if let Some(spec) = &env.profile {
+        set.get(Some(spec), Path::new(".")).map_err(|e| Error::Profile(e.render()))?;
+    } else {
+        load_templates(env)?;
+    }
+    Ok((Arc::new(FontSet::load(&font_options(&env.fonts))), Arc::new(set)))
 }
 
 /// The template set `env` names, refused when it has no main.typ.
@@ -196,11 +274,15 @@ pub fn pdf_ident(b: &Budget) -> String {
     format!("yusuan/{}/{}", b.document.code, b.document.year)
 }
 
-/// Draft flag and the font families each role resolves to.
-pub fn presentation(engine: &Engine, draft: bool) -> derive::Presentation {
+/// Draft flag, the font families each role resolves to, and the profile.
+pub fn presentation(
+    engine: &Engine,
+    draft: bool,
+    profile: Arc<crate::profile::Profile>,
+) -> derive::Presentation {
     let fonts =
         engine.fonts().roles().iter().map(|(k, r)| (k.to_string(), r.families.clone())).collect();
-    derive::Presentation { draft, fonts }
+    derive::Presentation { draft, fonts, profile }
 }
 
 pub fn pdf_settings(standards: &[PdfStandardArg]) -> PdfSettings {

@@ -22,6 +22,8 @@ pub enum Error {
     Exists(PathBuf),
     #[error("{0}")]
     Usage(String),
+    #[error("{0}")]
+    Profile(String),
     #[error("{failed} 个文件未通过（共 {total} 个）")]
     Failed { failed: usize, total: usize },
 }

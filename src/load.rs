@@ -178,7 +178,7 @@ fn examine(text: &str) -> (Option<Budget>, Vec<Problem>) {
 
 /// Gives every problem a span (from its field path, else the file's start)
 /// and puts them in reporting order.
-fn place(text: &str, problems: &mut [Problem]) {
+pub fn place(text: &str, problems: &mut [Problem]) {
     let doc = toml_edit::Document::parse(text).ok();
     for p in problems.iter_mut().filter(|p| p.span.is_none()) {
         p.span = doc.as_ref().and_then(|d| locate_in(d.as_item(), &p.field)).or(Some(0..0));
@@ -199,7 +199,7 @@ fn parse_text(text: &str) -> Result<Budget, Problem> {
 }
 
 /// A TOML syntax error, in Chinese, at its place.
-fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
+pub fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
     let span = e.span().unwrap_or(0..0);
     let msg = e.message().trim();
     let (head, _) = msg.split_once(", expected").unwrap_or((msg, ""));
@@ -299,7 +299,7 @@ fn syntax_words(head: &str, token: &str) -> (String, Option<&'static str>) {
 }
 
 /// Turns a toml/serde error into a Chinese message at the right place.
-fn translate(text: &str, e: &toml::de::Error) -> Problem {
+pub fn translate(text: &str, e: &toml::de::Error) -> Problem {
     let msg = e.message().trim();
     let span = e.span();
     let field = span.as_ref().map(|s| path_at(text, s.start)).unwrap_or_default();

@@ -38,7 +38,7 @@ pub struct Compiled {
 /// every element's styles differ between departments (see main.typ).
 fn set_metadata(doc: &mut PagedDocument, view: &View) {
     let d = &view.doc;
-    let subject = format!("{}年部门预算信息公开情况说明", d.year);
+    let subject = d.subject.clone();
     let info = doc.info_mut();
     info.title = Some(format!("{}{subject}", d.department).into());
     info.author = vec![d.department.clone().into()];

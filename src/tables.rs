@@ -15,6 +15,10 @@ use crate::catalogue;
 use crate::derive::Money;
 use crate::lineitems::{self, Item, Kind, Source};
 use crate::model::Budget;
+use crate::profile::{
+    Codes, ColumnSpec, Figure, Layout, MoneyUnit, NumberFormat, Profile, Rows, Selector,
+    TableSpec, Term, TotalAt, fill_year,
+};
 
 /// The level of a row in a classified table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -394,6 +398,8 @@ pub struct TableView {
     pub number: usize,
     /// 表名，如“部门收支总表”。
     pub title: String,
+    /// 金额单位：“万元”或“元”。
+    pub unit: String,
     /// 是否横排（列多的表）。
     pub landscape: bool,
     /// 各列相对宽度。
@@ -464,21 +470,19 @@ fn h(text: &str, colspan: usize, rowspan: usize) -> HeadCell {
     HeadCell { text: text.to_string(), colspan, rowspan }
 }
 
-/// Amounts in the table unit.
-struct Unit {
-    yuan: bool,
-}
+/// Amounts in a table's unit and number format.
+struct Unit(NumberFormat);
 
 impl Unit {
     fn money(&self, a: Amount) -> Money {
-        if self.yuan { Amount(a.0 * rust_decimal::Decimal::from(10_000)).into() } else { a.into() }
+        Money::with(a, &self.0)
     }
     fn cell(&self, a: Amount) -> CellView {
         CellView::money(self.money(a))
     }
     /// A body cell: zero prints as blank.
     fn body(&self, a: Amount) -> CellView {
-        if a.rounded().is_zero() { CellView::blank() } else { self.cell(a) }
+        if a.is_zero_in(&self.0) { CellView::blank() } else { self.cell(a) }
     }
 }
 
@@ -528,42 +532,40 @@ fn no_data(rows: &[ClassRow]) -> bool {
     rows.len() <= 1 && rows.first().is_none_or(|r| r.values.iter().all(|a| a.is_zero()))
 }
 
-/// Builds the printed tables. `None` when the file has no line items.
-pub fn view(b: &Budget) -> Option<TablesView> {
-    if b.line_items.is_empty() {
-        return None;
-    }
-    let d = derive(b);
-    let u = Unit { yuan: b.document.table_unit.trim() == "元" };
+/// Builds the printed tables a profile lists. `None` when the file has no
+/// line items.
+pub fn view(b: &Budget, profile: &Profile) -> Option<TablesView> {
+    profile_view(b, profile)
+}
+
+/// One of the nine forms of 财预〔2016〕143号, numbered and titled as the
+/// profile says.
+fn form143(d: &Derivation, spec: &TableSpec, number: usize, u: &Unit, year: i32) -> TableView {
     let y = d.year;
-    let tables = vec![
-        income_expenditure_overview(&d, &u),
-        income_table(&d, &u),
-        basic_project_table(3, "部门支出总表", &d.spending, &u, empty_note(y, "支出预算")),
-        appropriation_overview(&d, &u),
-        general_table(&d, &u),
-        general_basic_table(&d, &u),
-        sangong_table(&d, &u),
-        basic_project_table(
-            8,
-            "政府性基金预算支出表",
-            &d.fund,
-            &u,
-            empty_note(y, "政府性基金预算支出"),
-        ),
-        basic_project_table(
-            9,
-            "国有资本经营预算支出表",
-            &d.capital,
-            &u,
-            empty_note(y, "国有资本经营预算支出"),
-        ),
-    ];
-    Some(TablesView {
-        department: b.document.short_name.clone().unwrap_or_else(|| b.document.department.clone()),
-        unit: if u.yuan { "元" } else { "万元" }.to_string(),
-        tables,
-    })
+    let mut t = match spec.form.unwrap_or(1) {
+        1 => income_expenditure_overview(d, u),
+        2 => income_table(d, u),
+        3 => basic_project_table(3, "部门支出总表", &d.spending, u, empty_note(y, "支出预算")),
+        4 => appropriation_overview(d, u),
+        5 => general_table(d, u),
+        6 => general_basic_table(d, u),
+        7 => sangong_table(d, u),
+        8 => basic_project_table(8, "政府性基金预算支出表", &d.fund, u, empty_note(y, "政府性基金预算支出")),
+        _ => basic_project_table(9, "国有资本经营预算支出表", &d.capital, u, empty_note(y, "国有资本经营预算支出")),
+    };
+    t.number = number;
+    t.title = fill_year(&spec.title, year);
+    t.unit = u.0.unit.label().to_string();
+    t
+}
+
+/// The data file's `document.table_unit`, when written.
+fn data_table_unit(b: &Budget) -> Option<MoneyUnit> {
+    match b.document.table_unit.as_deref().map(str::trim) {
+        Some("元") => Some(MoneyUnit::Yuan),
+        Some("万元") => Some(MoneyUnit::Wan),
+        _ => None,
+    }
 }
 
 /// The sentence printed in place of an empty table's body.
@@ -606,6 +608,7 @@ fn income_expenditure_overview(d: &Derivation, u: &Unit) -> TableView {
     TableView {
         number: 1,
         title: "部门收支总表".into(),
+        unit: String::new(),
         landscape: false,
         widths: vec![5, 2, 5, 2],
         head: overview_head(),
@@ -710,6 +713,7 @@ fn appropriation_overview(d: &Derivation, u: &Unit) -> TableView {
     TableView {
         number: 4,
         title: "财政拨款收支总表".into(),
+        unit: String::new(),
         landscape: true,
         widths: vec![6, 3, 6, 3, 3, 3, 3],
         head: appropriation_head(),
@@ -830,6 +834,7 @@ fn sangong_table(d: &Derivation, u: &Unit) -> TableView {
     TableView {
         number: 7,
         title: "一般公共预算“三公”经费支出表".into(),
+        unit: String::new(),
         landscape: false,
         widths: vec![4, 3, 3, 3, 3, 3, 3],
         head: sangong_head(),
@@ -878,6 +883,7 @@ fn classified(
     TableView {
         number,
         title: title.to_string(),
+        unit: String::new(),
         landscape,
         widths,
         head,
@@ -885,6 +891,361 @@ fn classified(
         empty,
         note: if empty { note } else { String::new() },
     }
+}
+
+// ---------------------------------------------------------------------------
+// Tables a profile describes by data: classified, ledger and figures.
+
+
+
+impl Selector {
+    /// Whether a line item counts in this selector.
+    pub fn matches(&self, i: &Item<'_>) -> bool {
+        self.0.iter().all(|t| term_matches(*t, i))
+    }
+}
+
+fn term_matches(t: Term, i: &Item<'_>) -> bool {
+    match t {
+        Term::All => true,
+        Term::Basic => i.kind.is_basic(),
+        Term::Personnel => i.kind == Kind::Personnel,
+        Term::Public => i.kind == Kind::Public,
+        Term::Project => !i.kind.is_basic(),
+        Term::Appropriation => i.fund.is_appropriation(),
+        Term::Fund(s) => i.fund == s,
+        Term::Carryover => i.source == Source::Carryover,
+        Term::Figure(_) => false,
+    }
+}
+
+/// A selector already checked when the profile was read; an unreadable one
+/// (impossible after the checks) selects nothing rather than panicking.
+fn selector(s: &str) -> Selector {
+    Selector::parse(s).unwrap_or(Selector(vec![]))
+}
+
+fn filter_of(spec: &TableSpec) -> Selector {
+    spec.filter.as_deref().map(selector).unwrap_or(Selector(vec![Term::All]))
+}
+
+
+
+
+
+/// One column of a header: the titles above it, outermost first, and its own.
+struct HeadCol {
+    path: Vec<String>,
+    label: String,
+}
+
+fn col(path: &[&str], label: &str) -> HeadCol {
+    HeadCol { path: path.iter().map(|s| s.to_string()).collect(), label: label.to_string() }
+}
+
+/// Header rows from columns with nested titles: equal neighbouring titles
+/// merge into one cell, and a column's own label reaches down to the last row.
+fn nested_head(cols: &[HeadCol]) -> Vec<Vec<HeadCell>> {
+    let depth = cols.iter().map(|c| c.path.len() + 1).max().unwrap_or(1);
+    let mut rows = vec![Vec::new(); depth];
+    for (level, row) in rows.iter_mut().enumerate() {
+        let mut k = 0;
+        while k < cols.len() {
+            let c = &cols[k];
+            if level < c.path.len() {
+                let key = &c.path[..=level];
+                let span = cols[k..].iter().take_while(|o| o.path.get(..=level) == Some(key)).count();
+                row.push(h(&c.path[level], span, 1));
+                k += span;
+            } else {
+                if level == c.path.len() {
+                    row.push(h(&c.label, 1, depth - level));
+                }
+                k += 1;
+            }
+        }
+    }
+    rows
+}
+
+/// The key columns of a classified table: codes (split or joined) and name.
+fn key_columns(spec: &TableSpec) -> (Vec<HeadCol>, Vec<u32>) {
+    let (code, name, parts): (&str, &str, &[&str]) = match spec.rows {
+        Rows::Function => ("功能分类科目编码", "功能分类科目名称", &["类", "款", "项"]),
+        Rows::Economic => ("部门预算经济分类科目编码", "经济分类科目名称", &["类", "款"]),
+    };
+    let outer: Vec<&str> = if spec.group.is_some() { vec!["项目"] } else { vec![] };
+    let mut cols = Vec::new();
+    let mut widths = Vec::new();
+    match spec.codes {
+        Codes::Split => {
+            let mut p = outer.clone();
+            p.push(code);
+            for l in parts {
+                cols.push(col(&p, l));
+                widths.push(2);
+            }
+        }
+        Codes::Joined => {
+            cols.push(col(&outer, code));
+            widths.push(4);
+        }
+    }
+    cols.push(col(&outer, name));
+    widths.push(10);
+    (cols, widths)
+}
+
+fn amount_columns(spec: &TableSpec, cols: &[ColumnSpec]) -> Vec<HeadCol> {
+    cols.iter()
+        .map(|c| {
+            let mut path: Vec<String> = spec.group.iter().cloned().collect();
+            path.extend(c.group.iter().cloned());
+            HeadCol { path, label: c.label.clone() }
+        })
+        .collect()
+}
+
+/// The rows a classified table sums, before it is printed.
+pub fn classified_rows(b: &Budget, spec: &TableSpec) -> Vec<ClassRow> {
+    let items = lineitems::items(b);
+    let filter = filter_of(spec);
+    let cols: Vec<Selector> = spec.columns.iter().map(|c| selector(&c.sum)).collect();
+    let values = |i: &Item<'_>| -> Vec<Amount> {
+        cols.iter().map(|s| if s.matches(i) { i.amount } else { Amount::ZERO }).collect()
+    };
+    match spec.rows {
+        Rows::Function => {
+            by_function(&items, &leaf_names(b), cols.len(), |i| filter.matches(i), values)
+        }
+        Rows::Economic => {
+            let entries: Vec<(String, Vec<Amount>)> = items
+                .iter()
+                .filter(|i| filter.matches(i))
+                .map(|i| (i.economic.unwrap_or("").to_string(), values(i)))
+                .collect();
+            let cat = catalogue::get();
+            let name = |c: &str| cat.economic_name(c).unwrap_or("").to_string();
+            class_rows(&entries, cols.len(), &[3, 5], &name)
+        }
+    }
+}
+
+fn classified_table(b: &Budget, spec: &TableSpec, number: usize, f: &Unit) -> TableView {
+    let rows = classified_rows(b, spec);
+    let (mut head_cols, mut widths) = key_columns(spec);
+    let keys = head_cols.len();
+    head_cols.extend(amount_columns(spec, &spec.columns));
+    widths.extend(spec.columns.iter().map(|_| 5));
+    let empty = no_data(&rows);
+    let mut body: Vec<RowView> = rows.iter().skip(1).map(|r| class_line(r, spec, f)).collect();
+    if let Some(total) = rows.first() {
+        let line = total_line(total, keys, f);
+        match spec.total {
+            TotalAt::Top => body.insert(0, line),
+            TotalAt::Bottom => body.push(line),
+        }
+    }
+    let year = b.document.year;
+    TableView {
+        number,
+        title: fill_year(&spec.title, year),
+        unit: f.0.unit.label().to_string(),
+        landscape: spec.landscape,
+        widths,
+        head: nested_head(&head_cols),
+        rows: if empty { Vec::new() } else { body },
+        empty,
+        note: if empty { note_of(spec, year) } else { String::new() },
+    }
+}
+
+fn note_of(spec: &TableSpec, year: i32) -> String {
+    match &spec.empty_note {
+        Some(n) => fill_year(n, year),
+        None => empty_note(year, spec.group.as_deref().unwrap_or("相关预算")),
+    }
+}
+
+/// A 类, 款 or 项 row: its code (one cell, or one per level), name, amounts.
+fn class_line(r: &ClassRow, spec: &TableSpec, f: &Unit) -> RowView {
+    let (level, indent, bold) = match r.level {
+        Level::Total | Level::Class => ("类", 0, true),
+        Level::Kuan => ("款", 1, false),
+        Level::Xiang => ("项", 2, false),
+    };
+    let mut cells = match spec.codes {
+        Codes::Joined => vec![CellView::text(r.code.clone()).bold(bold)],
+        Codes::Split => {
+            let lens: &[(usize, usize)] = match spec.rows {
+                Rows::Function => &[(0, 3), (3, 5), (5, 7)],
+                Rows::Economic => &[(0, 3), (3, 5)],
+            };
+            lens.iter()
+                .map(|&(a, z)| CellView::center(r.code.get(a..z).unwrap_or("")).bold(bold))
+                .collect()
+        }
+    };
+    cells.push(CellView::text(r.name.clone()).indent(indent).bold(bold));
+    cells.extend(r.values.iter().map(|a| f.body(*a).bold(bold)));
+    RowView { level: level.to_string(), cells }
+}
+
+/// The 合计 row: blank code cells, the word, every total shown.
+fn total_line(r: &ClassRow, keys: usize, f: &Unit) -> RowView {
+    let mut cells: Vec<CellView> = (0..keys - 1).map(|_| CellView::blank()).collect();
+    cells.push(CellView::center("合　　计").bold(true));
+    cells.extend(r.values.iter().map(|a| f.cell(*a).bold(true)));
+    RowView { level: "合计".to_string(), cells }
+}
+
+/// Left side income lines, right side the 类 of the filtered items with
+/// the spending columns; a 总计 row closes both.
+fn ledger_table(b: &Budget, spec: &TableSpec, number: usize, f: &Unit) -> TableView {
+    let items = lineitems::items(b);
+    let lines: Vec<(String, usize, Amount)> = spec
+        .income
+        .iter()
+        .map(|l| {
+            let s = selector(&l.sum);
+            (l.label.clone(), l.indent, items.iter().filter(|i| s.matches(i)).map(|i| i.amount).sum())
+        })
+        .collect();
+    let spending = if spec.spending.is_empty() { &spec.columns } else { &spec.spending };
+    let rows = {
+        let filter = filter_of(spec);
+        let cols: Vec<Selector> = spending.iter().map(|c| selector(&c.sum)).collect();
+        by_function(&items, &leaf_names(b), cols.len(), |i| filter.matches(i), |i| {
+            cols.iter().map(|s| if s.matches(i) { i.amount } else { Amount::ZERO }).collect()
+        })
+    };
+    let classes: Vec<&ClassRow> = rows.iter().filter(|r| r.level == Level::Class).collect();
+    let n = lines.len().max(classes.len());
+    let mut body: Vec<RowView> = (0..n)
+        .map(|k| {
+            let mut cells = match lines.get(k) {
+                Some((label, indent, a)) => {
+                    vec![CellView::text(label.clone()).indent(*indent), f.body(*a)]
+                }
+                None => vec![CellView::blank(), CellView::blank()],
+            };
+            match classes.get(k) {
+                Some(r) => {
+                    cells.push(CellView::text(format!("{}、{}", chinese_number(k + 1), r.name)));
+                    cells.extend(r.values.iter().map(|a| f.body(*a)));
+                }
+                None => cells.extend((0..=spending.len()).map(|_| CellView::blank())),
+            }
+            RowView { level: String::new(), cells }
+        })
+        .collect();
+    let income: Amount = lines.iter().filter(|l| l.1 == 0).map(|l| l.2).sum();
+    let out = totals(&rows, spending.len());
+    let [left, right] = spec
+        .total_labels
+        .clone()
+        .unwrap_or_else(|| ["收入总计".to_string(), "支出总计".to_string()]);
+    let mut cells =
+        vec![CellView::center(left).bold(true), f.cell(income).bold(true), CellView::center(right).bold(true)];
+    cells.extend(out.iter().map(|a| f.cell(*a).bold(true)));
+    body.push(RowView { level: "合计".into(), cells });
+    let in_head = spec.income_head.clone().unwrap_or_else(|| "收　　入".into());
+    let out_head = spec.spending_head.clone().unwrap_or_else(|| "支　　出".into());
+    let mut head_cols = vec![col(&[&in_head], "项　　目"), col(&[&in_head], "预算数")];
+    head_cols.push(col(&[&out_head], "项　　目"));
+    head_cols.extend(spending.iter().map(|c| col(&[&out_head], &c.label)));
+    let mut widths = vec![7, 4, 7];
+    widths.extend(spending.iter().map(|_| 4));
+    let year = b.document.year;
+    let empty = income.is_zero() && out.iter().all(|a| a.is_zero());
+    TableView {
+        number,
+        title: fill_year(&spec.title, year),
+        unit: f.0.unit.label().to_string(),
+        landscape: spec.landscape,
+        widths,
+        head: nested_head(&head_cols),
+        rows: body,
+        empty,
+        note: if empty { note_of(spec, year) } else { String::new() },
+    }
+}
+
+/// The value of a narrative figure.
+fn figure(b: &Budget, fig: Figure) -> Amount {
+    let s = &b.sangong.current;
+    match fig {
+        Figure::Sangong => crate::derive::sangong_total(s),
+        Figure::Overseas => s.overseas,
+        Figure::Reception => s.reception,
+        Figure::Vehicle => s.vehicle_purchase + s.vehicle_operation,
+        Figure::VehiclePurchase => s.vehicle_purchase,
+        Figure::VehicleOperation => s.vehicle_operation,
+        Figure::Operating => crate::derive::operating_amount(b),
+    }
+}
+
+/// One row of figures under a nested header.
+fn figures_table(b: &Budget, spec: &TableSpec, number: usize, f: &Unit) -> TableView {
+    let values: Vec<Amount> = spec
+        .columns
+        .iter()
+        .map(|c| selector(&c.sum).figure().map_or(Amount::ZERO, |fig| figure(b, fig)))
+        .collect();
+    let head_cols = amount_columns(spec, &spec.columns);
+    let cells = values.iter().map(|a| f.body(*a)).collect();
+    TableView {
+        number,
+        title: fill_year(&spec.title, b.document.year),
+        unit: f.0.unit.label().to_string(),
+        landscape: spec.landscape,
+        widths: spec.columns.iter().map(|_| 3).collect(),
+        head: nested_head(&head_cols),
+        rows: vec![RowView { level: String::new(), cells }],
+        empty: false,
+        note: String::new(),
+    }
+}
+
+/// The tables a profile lists, numbered in its order. `None` when the file
+/// has no line items (the tables are built from them).
+pub fn profile_view(b: &Budget, profile: &Profile) -> Option<TablesView> {
+    if b.line_items.is_empty() {
+        return None;
+    }
+    let d = derive(b);
+    let tables = profile
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(k, spec)| {
+            let f = Unit(table_format(b, profile, spec));
+            let number = k + 1;
+            match spec.layout {
+                Layout::Classified => classified_table(b, spec, number, &f),
+                Layout::Ledger => ledger_table(b, spec, number, &f),
+                Layout::Figures => figures_table(b, spec, number, &f),
+                Layout::Form143 => form143(&d, spec, number, &f, b.document.year),
+            }
+        })
+        .collect();
+    Some(TablesView {
+        department: b.document.short_name.clone().unwrap_or_else(|| b.document.department.clone()),
+        unit: table_format(b, profile, profile.tables.first()?).unit.label().to_string(),
+        tables,
+    })
+}
+
+/// A table's format: the profile's, with the data file's `table_unit`
+/// (元 or 万元) standing in for the profile's default unit.
+fn table_format(b: &Budget, profile: &Profile, spec: &TableSpec) -> NumberFormat {
+    let mut f = profile.table_format(spec);
+    if spec.unit.is_none() {
+        if let Some(u) = data_table_unit(b) {
+            f.unit = u;
+        }
+    }
+    f
 }
 
 #[cfg(test)]
@@ -1048,7 +1409,7 @@ mod tests {
 
     #[test]
     fn the_grid_has_nine_tables_and_empty_ones_carry_the_note() {
-        let seed = view(&sample("101001-2021.toml")).unwrap();
+        let seed = view(&sample("101001-2021.toml"), &crate::profile::default_profile()).unwrap();
         assert_eq!(seed.tables.len(), 9);
         let numbers: Vec<usize> = seed.tables.iter().map(|t| t.number).collect();
         assert_eq!(numbers, (1..=9).collect::<Vec<_>>());
@@ -1065,18 +1426,113 @@ mod tests {
         assert_eq!(fund.note, "本部门2021年无政府性基金预算支出，故本表为空表。");
         assert!(seed.tables[8].empty);
         assert!(!seed.tables[4].empty);
-        let second = view(&sample("215001-2021.toml")).unwrap();
+        let second = view(&sample("215001-2021.toml"), &crate::profile::default_profile()).unwrap();
         assert!(!second.tables[7].empty, "the second sample has fund spending");
     }
 
     #[test]
     fn yuan_tables_multiply_by_ten_thousand() {
         let mut b = sample("101001-2021.toml");
-        b.document.table_unit = "元".into();
-        let v = view(&b).unwrap();
+        b.document.table_unit = Some("元".into());
+        let v = view(&b, &crate::profile::default_profile()).unwrap();
         assert_eq!(v.unit, "元");
         let total = &v.tables[2].rows[0].cells[2];
         assert_eq!(total.text, "22204200.00");
+    }
+
+    fn shanghai() -> (Budget, Profile) {
+        let p = crate::profiles::parse(crate::profiles::SHANGHAI[0].1).unwrap();
+        (sample("318001-2025.toml"), p)
+    }
+
+    fn yuan(a: Amount) -> String {
+        let f = NumberFormat { unit: MoneyUnit::Yuan, decimals: 2, trim_zeros: false, separator: true };
+        a.format(&f)
+    }
+
+    #[test]
+    fn a_profile_lists_its_tables_in_its_order_with_its_units() {
+        let (b, p) = shanghai();
+        let v = view(&b, &p).unwrap();
+        let titles: Vec<&str> = v.tables.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles[0], "2025年部门财务收支预算总表");
+        assert_eq!(titles[8], "2025年部门“三公”经费和机关运行经费预算表");
+        assert_eq!(v.tables.len(), 9);
+        let units: Vec<&str> = v.tables.iter().map(|t| t.unit.as_str()).collect();
+        assert_eq!(units, ["元", "元", "元", "元", "元", "元", "元", "元", "万元"]);
+        for t in &v.tables {
+            let width: usize = t.head[0].iter().map(|c| c.colspan).sum();
+            assert_eq!(width, t.widths.len(), "{} header width", t.title);
+            for r in &t.rows {
+                assert_eq!(r.cells.len(), t.widths.len(), "{} row width", t.title);
+            }
+            assert_eq!(t.empty, !t.note.is_empty(), "{}", t.title);
+        }
+        assert!(v.tables[5].empty && v.tables[6].empty, "no fund or capital spending");
+        assert!(v.tables[5].note.contains("政府性基金预算财政拨款"));
+    }
+
+    /// Every 类/款/项 row of the income table, recomputed from the raw line
+    /// items: 合计 and 财政拨款收入 and 事业收入, in 元 with separators.
+    #[test]
+    fn classified_rows_match_the_raw_items_in_yuan() {
+        let (b, p) = shanghai();
+        let v = view(&b, &p).unwrap();
+        let income = &v.tables[1];
+        let total = income.rows.last().unwrap();
+        assert_eq!(total.level, "合计", "合计 at the bottom");
+        let all: Amount = b.line_items.iter().map(|l| l.amount).sum();
+        assert_eq!(total.cells[4].text, yuan(all));
+        assert_eq!(total.cells[4].text, "22,578,418.00");
+        let appropriated = |l: &crate::model::LineItem| {
+            matches!(src(l), "一般公共预算" | "政府性基金" | "国有资本经营")
+        };
+        for r in &income.rows[..income.rows.len() - 1] {
+            let code: String = r.cells[..3].iter().map(|c| c.text.as_str()).collect();
+            let blank_or = |a: Amount| if a.is_zero() { String::new() } else { yuan(a) };
+            assert_eq!(r.cells[4].text, blank_or(raw(&b, &code, &|_| true)), "{code} 合计");
+            assert_eq!(r.cells[5].text, blank_or(raw(&b, &code, &appropriated)), "{code} 财政拨款");
+            assert_eq!(
+                r.cells[6].text,
+                blank_or(raw(&b, &code, &|l| src(l) == "事业收入")),
+                "{code} 事业收入"
+            );
+        }
+    }
+
+    #[test]
+    fn ledger_and_figures() {
+        let (b, p) = shanghai();
+        let v = view(&b, &p).unwrap();
+        let overview = &v.tables[0];
+        let last = overview.rows.last().unwrap();
+        assert_eq!(last.cells[0].text, "收入总计");
+        assert_eq!(last.cells[1].text, "22,578,418.00");
+        assert_eq!(last.cells[3].text, "22,578,418.00");
+        assert_eq!(overview.rows[0].cells[0].text, "一、财政拨款收入");
+        assert_eq!(overview.rows[0].cells[2].text, "一、科学技术支出");
+        let sangong = &v.tables[8];
+        assert_eq!(sangong.head.len(), 3, "three header rows");
+        let cells: Vec<&str> = sangong.rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(cells, ["5.80", "", "1.20", "4.60", "", "4.60", "109.67"]);
+    }
+
+    #[test]
+    fn nested_headers_merge_equal_titles() {
+        let cols = [col(&["甲"], "a"), col(&["甲", "乙"], "b"), col(&["甲", "乙"], "c"), col(&[], "d")];
+        let head = nested_head(&cols);
+        let shape: Vec<Vec<(String, usize, usize)>> = head
+            .iter()
+            .map(|r| r.iter().map(|c| (c.text.clone(), c.colspan, c.rowspan)).collect())
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                vec![("甲".into(), 3, 1), ("d".into(), 1, 3)],
+                vec![("a".into(), 1, 2), ("乙".into(), 2, 1)],
+                vec![("b".into(), 1, 1), ("c".into(), 1, 1)],
+            ]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("assets.typ", include_str!("../templates/assets.typ")),
     ("glossary.typ", include_str!("../templates/glossary.typ")),
     ("attached-tables.typ", include_str!("../templates/attached-tables.typ")),
+    ("profile.toml", include_str!("../templates/profile.toml")),
 ];
 
 /// The template set a World compiles.
@@ -30,19 +31,26 @@ pub struct Templates {
     pub files: HashMap<String, String>,
     /// The folder they were read from; `None` for the embedded copy.
     pub dir: Option<PathBuf>,
+    /// The main template, relative to the root (the profile's `main`).
+    pub main: String,
 }
 
 impl Templates {
     pub fn embedded() -> Templates {
-        let files = EMBEDDED.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Templates { files, dir: None }
+        Templates::from_files(EMBEDDED)
+    }
+
+    /// A bundled template set.
+    pub fn from_files(list: &[(&str, &str)]) -> Templates {
+        let files = list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Templates { files, dir: None, main: "main.typ".to_string() }
     }
 
     /// Reads every file below `dir` (templates may include images or data).
     pub fn from_dir(dir: &Path) -> std::io::Result<Templates> {
         let mut files = HashMap::new();
         read_tree(dir, dir, &mut files)?;
-        Ok(Templates { files, dir: Some(dir.to_path_buf()) })
+        Ok(Templates { files, dir: Some(dir.to_path_buf()), main: "main.typ".to_string() })
     }
 
     /// `--templates DIR`, else `./templates` when it holds a main.typ, else

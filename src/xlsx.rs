@@ -90,7 +90,7 @@ fn sheet(ws: &mut Worksheet, v: &TablesView, t: &TableView) -> Result<(), XlsxEr
     ws.merge_range(0, 0, 0, last, &format!("附表{}　{}", t.number, t.title), &f.title)?;
     ws.set_row_height(0, 28)?;
     ws.write_string_with_format(1, 0, format!("编制部门：{}", v.department), &f.plain)?;
-    ws.write_string_with_format(1, last, format!("单位：{}", v.unit), &f.plain_right)?;
+    ws.write_string_with_format(1, last, format!("单位：{}", t.unit), &f.plain_right)?;
     let top = 2u32;
     header(ws, t, top, &f)?;
     let body = top + t.head.len() as u32;
@@ -167,7 +167,8 @@ fn body_cell(
 ) -> Result<(), XlsxError> {
     match &cell.amount {
         Some(m) => {
-            let n: f64 = m.fixed.parse().unwrap_or(0.0);
+            // Thousands separators are the page's; the cell holds the number.
+            let n: f64 = m.fixed.replace(',', "").parse().unwrap_or(0.0);
             let fmt = if cell.bold { &f.number_bold } else { &f.number };
             ws.write_number_with_format(r, c, n, fmt)?;
         }

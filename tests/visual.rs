@@ -45,7 +45,7 @@ fn sample_document() -> typst_layout::PagedDocument {
     let (budget, problems, _) = inspect(&root().join("data/101001-2021.toml"));
     assert!(problems.iter().all(|p| !p.is_error()), "{problems:?}");
     let budget = budget.unwrap();
-    let view = derive::view(&budget, &presentation(&engine, false));
+    let view = derive::view(&budget, &presentation(&engine, false, Arc::new(yusuan::profile::default_profile())));
     match engine.compile(&view, document_date(&budget)) {
         Ok(c) => c.document,
         Err(e) => panic!("{e:?}"),

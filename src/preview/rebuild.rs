@@ -27,6 +27,8 @@ pub struct Builder {
     fonts: Arc<FontSet>,
     /// The engine, or the message saying why the templates did not load.
     engine: Result<Engine, String>,
+    /// The profile the engine's templates belong to.
+    bundle: Option<Arc<crate::profiles::Bundle>>,
     /// The SVG of each current page by content hash: an edit usually
     /// changes a few pages, and the others need not be drawn again.
     svgs: HashMap<u128, Arc<PageImage>>,
@@ -49,6 +51,7 @@ impl Builder {
             env: env.clone(),
             fonts,
             engine: Err(String::new()),
+            bundle: None,
             svgs: HashMap::new(),
             pending: None,
         };
@@ -59,9 +62,19 @@ impl Builder {
     /// Rereads the templates into a new World: a World's sources are fixed
     /// when it is made. Typst's cache is global, so unchanged work is kept.
     pub fn reload_templates(&mut self) {
-        self.engine = commands::load_templates(&self.env)
-            .map(|t| Engine::new(self.fonts.clone(), Arc::new(t)))
-            .map_err(|e| format!("错误：{e}"));
+        let set = crate::profiles::ProfileSet::new(self.env.templates.clone());
+        let spec = self.env.profile.clone().or_else(|| profile_spec(&self.path));
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        match set.get(spec.as_deref(), base) {
+            Ok(bundle) => {
+                self.engine = Ok(Engine::new(self.fonts.clone(), bundle.templates.clone()));
+                self.bundle = Some(bundle);
+            }
+            Err(e) => {
+                self.engine = Err(format!("错误：{}", e.render()));
+                self.bundle = None;
+            }
+        }
     }
 
     /// Scans the fonts again; the World holds them, so it is remade too.
@@ -75,7 +88,12 @@ impl Builder {
     pub fn build(&mut self) -> Outcome {
         let started = Instant::now();
         self.pending = None;
-        let (budget, problems, file) = commands::inspect(&self.path);
+        let c = commands::inspect_with(
+            &self.path,
+            &crate::profiles::ProfileSet::new(self.env.templates.clone()),
+            self.env.profile.as_deref(),
+        );
+        let (budget, problems, file) = (c.budget, c.problems, c.file);
         let mut out = Outcome::default();
         for p in &problems {
             let text = diag::render(&file.name(), &file.text, p).trim_end().to_string();
@@ -90,7 +108,11 @@ impl Builder {
             }
         };
         let Some(budget) = budget.filter(|_| out.errors.is_empty()) else { return out };
-        match typeset(engine, &budget, &mut out) {
+        let profile = match &self.bundle {
+            Some(b) => b.profile.clone(),
+            None => return out,
+        };
+        match typeset(engine, &budget, profile, &mut out) {
             Ok(pending) => {
                 let started = Instant::now();
                 let pages = page_images(&mut self.svgs, &pending.document);
@@ -114,15 +136,24 @@ impl Builder {
     }
 }
 
+/// The `document.profile` a data file names, read without checking the
+/// rest of the file: the preview picks its templates before the first build.
+fn profile_spec(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let doc = toml_edit::Document::parse(text).ok()?;
+    doc.get("document")?.get("profile")?.as_str().map(str::to_string)
+}
+
 /// Compiles with the draft watermark.
 fn typeset(
     engine: &mut Engine,
     budget: &Budget,
+    profile: Arc<crate::profile::Profile>,
     out: &mut Outcome,
 ) -> Result<Pending, Vec<String>> {
     let started = Instant::now();
     let today = commands::document_date(budget);
-    let view = derive::view(budget, &commands::presentation(engine, true));
+    let view = derive::view(budget, &commands::presentation(engine, true, profile));
     let compiled = engine.compile(&view, today).map_err(|d| typst_messages(engine.world(), &d))?;
     out.warnings.extend(typst_messages(engine.world(), &compiled.warnings));
     out.timings.compile = started.elapsed();

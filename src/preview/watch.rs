@@ -148,6 +148,7 @@ mod tests {
         let data = dir.path().join("a.toml");
         fs::write(&data, "x = 1\n").unwrap();
         let env = EnvArgs {
+            profile: None,
             templates: Some(dir.path().join("tpl")),
             fonts: crate::args::FontArgs { font_paths: Vec::new(), no_system_fonts: true },
         };
