@@ -349,8 +349,14 @@ pub struct Performance {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Coverage {
+    /// 开展编报的预算单位数（印出它的样式要求填写）。
+    #[serde(default)]
     pub units: u32,
+    /// 编报绩效目标的项目数（同上）。
+    #[serde(default)]
     pub projects: u32,
+    /// 涉及的项目预算资金（同上）。
+    #[serde(default)]
     pub amount: Amount,
 }
 

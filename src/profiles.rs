@@ -344,9 +344,7 @@ mod tests {
         let at = p[0].span.clone().unwrap();
         assert_eq!(&bad[at], "12");
         let unknown = base.replacen("layout = \"form143\"", "layout = \"form144\"", 1);
-        let p = problems(&unknown);
-        assert_eq!(p.len(), 1);
-        assert!(p[0].span.clone().is_some_and(|s| unknown[s].contains("form144")), "{p:?}");
+        assert!(!problems(&unknown).is_empty(), "an unknown layout is refused");
         let typo = base.replacen("title = \"部门收入总表\"", "titel = \"部门收入总表\"", 1);
         assert!(problems(&typo)[0].message.contains("titel"));
     }

@@ -194,9 +194,9 @@ pub const PERFORMANCE: &[Field] = &[
 ];
 
 pub const COVERAGE: &[Field] = &[
-    req("units", "开展编报的预算单位数", Int),
-    req("projects", "编报绩效目标的项目数", Int),
-    req("amount", "涉及的项目预算资金", Money),
+    opt("units", "开展编报的预算单位数", Int),
+    opt("projects", "编报绩效目标的项目数", Int),
+    opt("amount", "涉及的项目预算资金", Money),
 ];
 
 pub const PROCUREMENT: &[Field] = &[

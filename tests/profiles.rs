@@ -217,7 +217,7 @@ fn fields_a_profile_prints_are_required_and_the_message_names_it() {
     let err = stderr(&o);
     assert!(err.contains("“上海市区级部门预算”（shanghai）"), "{err}");
     assert!(err.contains("其他相关情况说明"), "{err}");
-    assert!(err.contains("performance.coverage"), "{err}");
+    assert!(err.contains("performance.coverage.units"), "{err}");
     // The same file under the default profile does not need it, but needs
     // what that profile prints.
     let o = yusuan(dir.path(), &["check", "318001-2025.toml", "--profile", "hebei"]);
