@@ -343,7 +343,7 @@ mod tests {
         assert_eq!(p[0].field, "tables[2].form");
         let at = p[0].span.clone().unwrap();
         assert_eq!(&bad[at], "12");
-        let unknown = base.replacen("layout = \"form143\"", "layout = \"form144\"", 1);
+        let unknown = base.replacen("layout = \"form143\"\nform = 1", "layout = \"form144\"\nform = 1", 1);
         assert!(!problems(&unknown).is_empty(), "an unknown layout is refused");
         let typo = base.replacen("title = \"部门收入总表\"", "titel = \"部门收入总表\"", 1);
         assert!(problems(&typo)[0].message.contains("titel"));
