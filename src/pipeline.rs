@@ -90,8 +90,8 @@ fn checked(mut loaded: Loaded) -> Loaded {
 
 /// The budget of a file that passes every check, or `None`.
 pub fn usable(loaded: Loaded) -> (DataFile, Vec<Problem>, Option<Budget>) {
-    let blocked = loaded.problems.iter().any(Problem::is_error);
-    (loaded.file, loaded.problems, loaded.budget.filter(|_| !blocked))
+    let ok = loaded.usable();
+    (loaded.file, loaded.problems, loaded.budget.filter(|_| ok))
 }
 
 /// Loads fonts and templates once for all documents of a run.
