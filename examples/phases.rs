@@ -2,7 +2,9 @@
 //! `cargo run --release --example phases [N]`. Environment: `YUSUAN_DIR=DIR`
 //! cycles through the data files of a folder (a batch), `YUSUAN_TRACE=1`
 //! writes Typst's timings of the last compile to /tmp/yusuan-trace.json,
-//! `YUSUAN_UNTAGGED=1` exports without structure tags and PDF/A.
+//! `YUSUAN_UNTAGGED=1` exports without structure tags and PDF/A,
+//! `YUSUAN_A2B=1` as PDF/A-2b alone instead of the default PDF/UA-1 with
+//! PDF/A-2a (what the accessible default costs).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,6 +28,9 @@ fn main() {
     // YUSUAN_UNTAGGED=1: what the structure tree costs (not an option of yusuan).
     if std::env::var_os("YUSUAN_UNTAGGED").is_some() {
         settings = PdfSettings { standards: vec![], tagged: false };
+    }
+    if std::env::var_os("YUSUAN_A2B").is_some() {
+        settings = PdfSettings { standards: vec![typst_pdf::PdfStandard::A_2b], tagged: true };
     }
     let (mut compile, mut pdf) = (Vec::new(), Vec::new());
     // With YUSUAN_DIR, cycle through the data files of a folder (a batch);

@@ -5,18 +5,21 @@
 //! so memory stays flat however long the batch. A file that fails is
 //! reported and counted; it never stops the others.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::diag;
+use crate::error::shown;
 use crate::export::output;
 use crate::export::pdf::PdfSettings;
 use crate::pipeline;
 use crate::typeset::compile::{Engine, typst_text};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::templates::Templates;
+use crate::typeset::{coverage, limits};
 
 /// What a batch writes for each document, and how.
 #[derive(Debug, Clone)]
@@ -25,15 +28,22 @@ pub struct Options {
     pub output: PathBuf,
     /// 草稿 watermark on every page.
     pub draft: bool,
+    /// No watermark even for a file whose `[todo]` has open items.
+    pub final_: bool,
     /// Worker threads; `None`: one per core.
     pub jobs: Option<usize>,
     /// Also write the view as `<stem>.json`.
     pub emit_data: bool,
     /// Also write the attached tables as `<stem>.xlsx`.
     pub xlsx: bool,
+    /// Also write the web page as `<stem>.html`.
+    pub html: bool,
     pub pdf: PdfSettings,
     /// The user's catalogue file, instead of the one beside each data file.
     pub catalogue: Option<PathBuf>,
+    /// Seconds one document may take and MiB the run may hold (0: no
+    /// limit), kept by `typeset::limits`.
+    pub limits: (u64, u64),
 }
 
 /// What happened to one file.
@@ -88,32 +98,127 @@ fn build_logged(
     args: &Options,
     log: &mut String,
 ) -> Result<(PathBuf, usize), String> {
-    let loaded = pipeline::inspect_with(path, args.catalogue.as_deref());
+    let mut loaded = pipeline::inspect_with(path, args.catalogue.as_deref());
+    if loaded.budget.is_some() {
+        loaded.problems.extend(coverage::check(&loaded.file.text, engine.fonts()));
+    }
     log.push_str(&diag::problems_text(&loaded.file.name(), &loaded.file.text, &loaded.problems));
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     let file = loaded.file;
     let budget = match loaded.budget {
         Some(b) if errors == 0 => b,
-        _ => return Err(format!("数据有 {} 处错误", errors.max(1))),
+        _ => return Err(format!("数据有 {} 处错误，未生成 PDF", errors.max(1))),
     };
-    let typeset = pipeline::typeset(engine, &budget, args.draft).map_err(|diags| {
+    let draft = draft_state(&file.text, args, log);
+    let watch = limits::Watch::start(&file.name(), args.limits.0, args.limits.1);
+    let typeset = pipeline::typeset(engine, &budget, draft).map_err(|diags| {
         log.push_str(&typst_text(engine.world(), &diags));
-        "模板编译失败".to_string()
+        "模板编译失败，未生成 PDF".to_string()
     })?;
     log.push_str(&typst_text(engine.world(), &typeset.compiled.warnings));
     let pdf = pipeline::export_pdf(&typeset, &args.pdf).map_err(|diags| {
         log.push_str(&typst_text(engine.world(), &diags));
-        "PDF 导出失败".to_string()
+        "PDF 导出失败，未生成 PDF".to_string()
     })?;
+    drop(watch);
     let out = args.output.join(format!("{}.pdf", file.stem()));
-    output::write_atomic(&out, &pdf).map_err(|e| e.to_string())?;
+    let staged = stage_all(&out, pdf, &typeset.view, args, log)?;
+    commit(staged, log)?;
+    Ok((out, typeset.compiled.document.pages().len()))
+}
+
+/// Every file of the document written beside its final name; nothing is in
+/// place yet. A failure drops (removes) what was staged.
+fn stage_all(
+    pdf_path: &Path,
+    pdf: Vec<u8>,
+    view: &crate::derive::View,
+    args: &Options,
+    log: &mut String,
+) -> Result<Vec<output::Staged>, String> {
+    let mut files = vec![(pdf_path.to_path_buf(), pdf)];
     if args.emit_data {
-        let json = serde_json::to_vec_pretty(&typeset.view).expect("the view serializes");
-        let data = args.output.join(format!("{}.json", file.stem()));
-        output::write_atomic(&data, &json).map_err(|e| e.to_string())?;
+        let json = serde_json::to_vec_pretty(view).expect("the view serializes");
+        files.push((pdf_path.with_extension("json"), json));
     }
     if args.xlsx {
-        crate::export::xlsx::beside(&typeset.view, &out, log)?;
+        let xlsx = pdf_path.with_extension("xlsx");
+        match &view.tables {
+            Some(t) => {
+                let bytes = crate::export::xlsx::workbook(t).map_err(|e| {
+                    format!("无法生成 {}：{e}；{}", shown(&xlsx), unwritten(&files, &xlsx))
+                })?;
+                files.push((xlsx, bytes));
+            }
+            None => {
+                let _ = writeln!(
+                    log,
+                    "警告：没有预算明细（line_items），没有附表，未生成 {}",
+                    shown(&xlsx)
+                );
+            }
+        }
     }
-    Ok((out, typeset.compiled.document.pages().len()))
+    if args.html {
+        let page = crate::export::html::page(view);
+        files.push((pdf_path.with_extension("html"), page.into_bytes()));
+    }
+    let mut staged = Vec::new();
+    for (path, bytes) in &files {
+        let s =
+            output::stage(path, bytes).map_err(|e| format!("{e}；{}", unwritten(&files, path)))?;
+        staged.push(s);
+    }
+    Ok(staged)
+}
+
+/// “未写入 a、b、c，原有文件保持不变”: every file of the document.
+fn unwritten(files: &[(PathBuf, Vec<u8>)], failed: &Path) -> String {
+    let mut names: Vec<String> = files.iter().map(|(p, _)| shown(p)).collect();
+    if !files.iter().any(|(p, _)| p == failed) {
+        names.push(shown(failed));
+    }
+    format!("本文件的 {} 都未写入，原有文件保持不变", names.join("、"))
+}
+
+/// Puts the staged files in place and says what was written.
+fn commit(staged: Vec<output::Staged>, log: &mut String) -> Result<(), String> {
+    let all: Vec<PathBuf> = staged.iter().map(|s| s.dest().to_path_buf()).collect();
+    let (written, error) = output::commit_all(staged);
+    for p in written.iter().filter(|p| p.extension().is_some_and(|e| e != "pdf")) {
+        let _ = writeln!(log, "已生成 {}", shown(p));
+    }
+    match error {
+        None => Ok(()),
+        Some(e) => {
+            let rest: Vec<String> = all[written.len()..].iter().map(|p| shown(p)).collect();
+            let done: Vec<String> = written.iter().map(|p| shown(p)).collect();
+            Err(format!("{e}；已写入：{}；未写入：{}", or_none(&done), rest.join("、")))
+        }
+    }
+}
+
+fn or_none(names: &[String]) -> String {
+    if names.is_empty() { "无".to_string() } else { names.join("、") }
+}
+
+/// Whether the PDF is a draft: asked for, or a file whose `[todo]` still
+/// has open items (unless `--final` says otherwise). Either way the log
+/// says so, since the officer must not take a draft for the real thing.
+fn draft_state(text: &str, args: &Options, log: &mut String) -> bool {
+    let open = crate::model::todo::open_count(text);
+    if open == 0 {
+        return args.draft;
+    }
+    if args.final_ {
+        log.push_str(&format!(
+            "注意：[todo] 中还有 {open} 项未更新，按 --final 生成了不带水印的正式版\n"
+        ));
+        return false;
+    }
+    log.push_str(&format!(
+        "草稿：[todo] 中还有 {open} 项待更新（yusuan check 逐项列出），PDF 每页加了“草稿”水印；\
+         全部更新后重新生成即为正式版（确需提前生成正式版时加 --final）\n"
+    ));
+    true
 }

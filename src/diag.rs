@@ -231,8 +231,9 @@ pub fn short(name: &str, text: &str, p: &Problem) -> String {
 }
 
 /// Data problems, rustc style, one after another.
+/// Control characters quoted from the data are escaped for the terminal.
 pub fn problems_text(name: &str, text: &str, problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("{}\n", render(name, text, p))).collect()
+    problems.iter().map(|p| format!("{}\n", crate::error::safe(&render(name, text, p)))).collect()
 }
 
 /// The closest known name, if it is close enough to be a typo.

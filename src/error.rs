@@ -6,22 +6,82 @@ use std::path::PathBuf;
 /// as they are found; these are the errors a command ends with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("找不到路径 {0}")]
+    #[error("找不到路径 {}", shown(.0))]
     MissingPath(PathBuf),
-    #[error("目录 {0} 中没有 .toml 数据文件")]
+    #[error("目录 {} 中没有 .toml 数据文件", shown(.0))]
     NoDataFiles(PathBuf),
-    #[error("无法写入 {path}：{source}")]
+    #[error("无法写入 {}：{}", shown(path), os_words(source))]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("无法读取模板目录 {path}：{source}")]
-    Templates { path: PathBuf, source: std::io::Error },
+    #[error("无法读取 {}：{}", shown(path), os_words(source))]
+    Read { path: PathBuf, source: std::io::Error },
+    /// Said in full by its text (a folder walk that stopped, a draft that
+    /// could not be made).
+    #[error("{0}")]
+    Message(String),
+    /// Two inputs of one run would write one output.
+    #[error(
+        "两个输入会写出同一个文件 {}：{} 与 {}{}；什么也没有写。请给其中一个改名，或分两次用不同的 -o 目录生成",
+        shown(output), shown(first), shown(second),
+        if *same { "（是同一个文件）" } else { "" }
+    )]
+    Collision { output: PathBuf, first: PathBuf, second: PathBuf, same: bool },
     #[error("模板目录 {0} 中没有 main.typ")]
     NoMainTemplate(String),
     #[error("预览：{0}")]
     Preview(String),
-    #[error("{0} 已存在；如要覆盖，请加 --force")]
+    #[error("{} 已存在；如要覆盖，请加 --force", shown(.0))]
     Exists(PathBuf),
+    /// A request that cannot be done as asked; exit code 2, like clap's.
     #[error("{0}")]
     Usage(String),
+    /// Typesetting one document passed its time or memory limit.
+    #[error("{0}")]
+    Limit(String),
     #[error("{failed} 个文件未通过（共 {total} 个）")]
     Failed { failed: usize, total: usize },
+}
+
+/// An OS error in Chinese, with what to do about it. The English text of
+/// `io::Error` never reaches the user.
+pub fn os_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "不存在；请检查路径是否写对",
+        K::PermissionDenied => "没有权限；请检查文件和目录的权限，或换一个目录",
+        K::AlreadyExists => "已存在同名的文件或目录",
+        K::NotADirectory => "路径中有一段是文件而不是目录；请检查路径，或换一个目录",
+        K::IsADirectory => "是目录，不是文件；请删除或改名这个目录，或换一个输出目录",
+        K::InvalidFilename => "名称过长或含不允许的字符；请用较短的名称",
+        K::StorageFull | K::QuotaExceeded => "磁盘已满或超出配额；请腾出空间后重试",
+        K::ReadOnlyFilesystem => "所在的文件系统只读；请换一个可写的目录",
+        K::DirectoryNotEmpty => "目录不为空",
+        K::FileTooLarge => "文件过大",
+        K::Interrupted | K::TimedOut | K::WouldBlock => "操作被中断；请重试",
+        K::Other if !e.to_string().contains("os error") => return e.to_string(),
+        _ => "系统拒绝了这一操作",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{words}（系统错误 {code}）"),
+        None => words.to_string(),
+    }
+}
+
+/// Text safe to print on a terminal: a control character (other than line
+/// feed and tab) from data or a file name is written as `\u{1b}`, so it can
+/// neither move the cursor nor retitle the window.
+pub fn safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A path as messages show it: escaped by `safe`.
+pub fn shown(path: &std::path::Path) -> String {
+    safe(&path.display().to_string())
 }

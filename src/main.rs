@@ -13,8 +13,11 @@ fn main() -> ExitCode {
     match yusuan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{e}");
-            ExitCode::from(1)
+            eprintln!("错误：{}", yusuan::error::safe(&e.to_string()));
+            // A request that cannot be done as asked is a usage error, as
+            // clap's are.
+            let usage = matches!(e, yusuan::error::Error::Usage(_));
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }

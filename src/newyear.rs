@@ -32,6 +32,8 @@ pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
         mark(&mut doc, path, what);
     }
     let mentions_old_year = old_year_mentions(doc.as_item(), "", old);
+    let fields = crate::model::todo::carried(doc.as_item(), CARRIED, &carried_field);
+    crate::model::todo::write(&mut doc, old, &fields);
     let header = header(old, year, &mentions_old_year);
     Ok(Draft { text: format!("{header}{doc}"), mentions_old_year })
 }
@@ -50,6 +52,52 @@ const TO_UPDATE: &[(&str, &str)] = &[
     ("procurement", "政府采购预算：请填写本年数"),
     ("assets", "国有资产：截止日期已改为上年末，请更新数量与价值及拟购置情况"),
 ];
+
+/// Where last year's content stays in the draft, to be entered again field
+/// by field (`[todo]`). Not 上年数 (set by the program) nor identity,
+/// duties, units and glossary (carried over on purpose).
+const CARRIED: &[&str] = &[
+    "income",
+    "expenditure",
+    "operating_costs",
+    "sangong.current",
+    "performance.overall",
+    "performance.projects",
+    "procurement",
+    "assets",
+    "line_items",
+];
+
+/// Whether a leaf under [`CARRIED`] is last year's content to revisit. Zero
+/// amounts are not (a zero source of income stays zero far more often than
+/// not), nor switches, dates set by the program, or what names a line item
+/// or a project rather than its figures.
+fn carried_field(path: &str, item: &Item) -> bool {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let fixed = [
+        "as_of",
+        "same_as_public",
+        "name",
+        "unit",
+        "budget_line",
+        "function",
+        "function_name",
+        "economic",
+        "economic_name",
+        "source",
+        "carried_from",
+        "basic",
+        "project",
+        "level1",
+        "level2",
+        "level3",
+    ];
+    if fixed.contains(&key) || item.as_bool().is_some() {
+        return false;
+    }
+    let zero = crate::model::todo::canonical(item).is_some_and(|c| c == "0");
+    !zero
+}
 
 fn table_mut<'a>(doc: &'a mut DocumentMut, path: &str) -> Option<&'a mut Item> {
     let mut item = doc.as_item_mut();
@@ -187,6 +235,7 @@ fn header(old: i32, year: i32, mentions: &[String]) -> String {
     let mut h = format!(
         "# {year}年部门预算数据草稿，由 yusuan new 依据{old}年数据生成。\n\
          # 标有“{MARK}”的部分仍是{old}年的内容，请逐项改为{year}年预算；\n\
+         # 文件末尾的 [todo] 逐个字段记着这些内容，改完之前只能生成草稿（yusuan check 逐项列出）；\n\
          # 部门身份、职责、机构设置与名词解释已沿用，请核对。\n\
          # 上年数（[previous] 与 [sangong.previous]）已由程序填入，无需改动。\n"
     );

@@ -11,7 +11,7 @@ use crate::diag::Problem;
 use crate::error::Error;
 use crate::export::pdf::{self, PdfSettings};
 use crate::model::Budget;
-use crate::source::{self, Loaded};
+use crate::source::{self, Loaded, walk};
 use crate::typeset::compile::{Compiled, Engine};
 use crate::typeset::fonts::{FontOptions, FontSet};
 use crate::typeset::templates::Templates;
@@ -25,41 +25,59 @@ pub struct Environment {
     pub fonts: FontOptions,
 }
 
-/// The data files named on the command line: files as given, folders
-/// searched recursively for `.toml`, in a stable order.
+/// The data files named on the command line: files as given (a link is
+/// followed), folders walked for `.toml` by the rule of `walk`, in a
+/// stable order. What a walk skipped is said.
 pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let default = [PathBuf::from("data")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let before = out.len();
-            walk_toml(p, &mut out);
-            if out.len() == before {
+        let meta = std::fs::metadata(p).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => Error::MissingPath(p.clone()),
+            _ => Error::Read { path: p.clone(), source },
+        })?;
+        if meta.is_dir() {
+            // A catalogue folder among the data holds the user's catalogues
+            // (`catalogue/<年度>.toml`), not data files.
+            let in_catalogue =
+                |f: &Path| f.parent().and_then(Path::file_name).is_some_and(|n| n == "catalogue");
+            let is_toml = |f: &Path| f.extension().is_some_and(|e| e == "toml") && !in_catalogue(f);
+            let found = walk::walk(p, &is_toml).map_err(|e| Error::Message(e.to_string()))?;
+            for skipped in &found.skipped {
+                eprintln!("警告：{skipped}");
+            }
+            if found.files.is_empty() {
                 return Err(Error::NoDataFiles(p.clone()));
             }
-        } else if p.exists() {
-            out.push(p.clone());
+            out.extend(found.files);
         } else {
-            return Err(Error::MissingPath(p.clone()));
+            walk::regular_file(p).map_err(|source| Error::Read { path: p.clone(), source })?;
+            out.push(p.clone());
         }
     }
     Ok(out)
 }
 
-fn walk_toml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        // A catalogue folder among the data holds the user's catalogues
-        // (`catalogue/<年度>.toml`), not data files.
-        if p.is_dir() && p.file_name().is_none_or(|n| n != "catalogue") {
-            walk_toml(&p, out);
-        } else if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
-            out.push(p);
+/// Refuses a run in which two inputs would write one output: the second
+/// would silently replace the first. Names differing only in case count as
+/// one, as they are on Windows and macOS.
+pub fn one_output_per_input(inputs: &[PathBuf], out_dir: &Path) -> Result<(), Error> {
+    let mut seen: std::collections::HashMap<String, &PathBuf> = Default::default();
+    for p in inputs {
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(first) = seen.get(&stem.to_lowercase()) {
+            let same = std::fs::canonicalize(first).ok() == std::fs::canonicalize(p).ok();
+            return Err(Error::Collision {
+                output: out_dir.join(format!("{stem}.pdf")),
+                first: (*first).clone(),
+                second: p.clone(),
+                same,
+            });
         }
+        seen.insert(stem.to_lowercase(), p);
     }
+    Ok(())
 }
 
 /// Reads, parses and checks one file: every problem, located and in
@@ -83,6 +101,7 @@ pub fn inspect_bytes(path: &Path, bytes: &[u8]) -> Loaded {
 fn checked(mut loaded: Loaded) -> Loaded {
     if let Some(b) = &loaded.budget {
         loaded.problems.extend(checks::check(b));
+        loaded.problems.extend(checks::todo::check(&loaded.file.text));
     }
     source::place(&loaded.file.text, &mut loaded.problems);
     loaded
@@ -102,9 +121,11 @@ pub fn environment(env: &Environment) -> Result<(Arc<FontSet>, Arc<Templates>), 
 
 /// The template set `env` names, refused when it has no main.typ.
 pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
-    let templates = Templates::locate(env.templates.as_deref()).map_err(|source| {
-        Error::Templates { path: env.templates.clone().unwrap_or("templates".into()), source }
-    })?;
+    let templates = Templates::locate(env.templates.as_deref())
+        .map_err(|e| Error::Message(format!("模板目录：{e}")))?;
+    for skipped in &templates.skipped {
+        eprintln!("警告：{skipped}");
+    }
     if !templates.files.contains_key("main.typ") {
         return Err(Error::NoMainTemplate(templates.display_path("")));
     }

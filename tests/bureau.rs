@@ -74,7 +74,7 @@ fn diff_lists_exactly_the_corrected_fields() {
     assert_ne!(old, new);
     fs::write(dir.path().join("old.toml"), &old).unwrap();
     fs::write(dir.path().join("new.toml"), &new).unwrap();
-    let out = yusuan(dir.path(), &["diff", "old.toml", "new.toml"]);
+    let out = yusuan(dir.path(), &["diff", "--fields", "old.toml", "new.toml"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     let changed: Vec<&str> = text.lines().filter(|l| l.contains('→')).collect();
@@ -84,13 +84,14 @@ fn diff_lists_exactly_the_corrected_fields() {
         "{text}"
     );
     assert!(text.contains("指标值：≥419人 → ≥420人"), "{text}");
-    let md = yusuan(dir.path(), &["diff", "old.toml", "new.toml", "--format", "markdown"]);
+    let md =
+        yusuan(dir.path(), &["diff", "--fields", "old.toml", "new.toml", "--format", "markdown"]);
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(
         md.contains("更正说明") && md.contains("| 序号 | 部分 | 项目 | 更正前 | 更正后 |"),
         "{md}"
     );
-    let same = yusuan(dir.path(), &["diff", "old.toml", "old.toml"]);
+    let same = yusuan(dir.path(), &["diff", "--fields", "old.toml", "old.toml"]);
     assert_eq!(String::from_utf8(same.stdout).unwrap(), "无变化\n");
 }
 

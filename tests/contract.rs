@@ -43,6 +43,29 @@ const NOT_DATA: &[&str] = &[
     "block",
     "str",
     "here",
+    "kinds",
+    "pdf",
+    "frame",
+    "regex",
+];
+
+/// Fields of the templates' own dictionaries, not of the view: a table
+/// spec of breaks.typ (lead, cont, build, n, breakable), a break plan
+/// (chunks, tight), and sizes Typst's `measure` returns.
+const TEMPLATE_OWN: &[&str] = &[
+    "lead",
+    "cont",
+    "build",
+    "n",
+    "breakable",
+    "chunks",
+    "tight",
+    "width",
+    "height",
+    "top",
+    "bottom",
+    "left",
+    "right",
 ];
 
 /// Typst's methods and element fields the templates call.
@@ -94,6 +117,10 @@ const TYPST: &[&str] = &[
     "fields",
     "func",
     "text",
+    "find",
+    "match",
+    "clusters",
+    "supplement",
 ];
 
 /// Text without string literals and comments, so only code is scanned.
@@ -131,7 +158,7 @@ fn data_fields(code: &str) -> BTreeSet<String> {
         if numeric || !starts_lower || NOT_DATA.contains(&receiver.as_str()) {
             continue;
         }
-        if !TYPST.contains(&field.as_str()) {
+        if !TYPST.contains(&field.as_str()) && !TEMPLATE_OWN.contains(&field.as_str()) {
             out.insert(field);
         }
     }

@@ -3,6 +3,8 @@
 //! as a browser would. Every wait is a bounded poll of `/status`; nothing
 //! asserts on time.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -103,6 +105,16 @@ impl Preview {
         (code, buf[split + 4..].to_vec())
     }
 
+    /// The served web page: the built page, reloading itself on a new render.
+    fn html(&self) -> String {
+        let (code, page) = self.get("/document.html");
+        assert_eq!(code, 200);
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{page:.200}");
+        assert!(page.contains("new EventSource(\"/events\")"), "the page follows new renders");
+        page
+    }
+
     fn status(&self) -> Value {
         let (code, body) = self.get("/status");
         assert_eq!(code, 200);
@@ -130,16 +142,16 @@ impl Preview {
     fn pdf_text(&self) -> String {
         let (code, pdf) = self.get("/document.pdf");
         assert_eq!(code, 200);
+        assert!(
+            pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF"),
+            "a whole PDF"
+        );
         let file = self.path("fetched.pdf");
-        fs::write(&file, pdf).unwrap();
-        let out = Command::new("pdftotext")
-            .args(["-layout", "-enc", "UTF-8"])
-            .arg(&file)
-            .arg("-")
-            .output()
-            .expect("pdftotext is installed (poppler-utils)");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap().split_whitespace().collect()
+        fs::write(&file, &pdf).unwrap();
+        // Without folios and the 样例 line: a sentence may run across pages.
+        // In content order: by layout, the 草稿 watermark's two characters
+        // land inside whatever line they cross.
+        common::pdf_text(&file, common::Order::Raw)
     }
 }
 
@@ -179,6 +191,7 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     fs::write(p.path("data.toml"), &edited).unwrap();
     let edit = p.wait_for("the edit", |s| revision(s) > revision(&first) && ok(s));
     assert!(p.pdf_text().contains("公务接待费9.87万元"), "the PDF shows the new number");
+    assert!(p.html().contains("公务接待费9.87万元"), "so does the web page");
     assert!(events.next_revision_after(revision(&first)) > revision(&first));
 
     let (broken, _) = with_reception(&sample, "\"abc\"");
@@ -190,6 +203,7 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     assert!(errors.contains("sangong.current.reception"), "{errors}");
     // The last good render stays on show meanwhile.
     assert!(p.pdf_text().contains("公务接待费9.87万元"));
+    assert!(p.html().contains("公务接待费9.87万元"));
     assert_eq!(bad["rendered"], edit["revision"]);
     let (code, page) = p.get("/page/1.svg");
     assert_eq!(code, 200);
@@ -200,6 +214,55 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     let back = p.wait_for("recovery", |s| ok(s) && revision(s) > revision(&bad));
     assert!(messages(&back, "errors").is_empty());
     assert!(p.pdf_text().contains("公务接待费5.55万元"));
+    assert!(p.html().contains("公务接待费5.55万元"));
+}
+
+/// Saves `text` as most editors do: a new file renamed over the old one.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_extension("toml.saving");
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+/// Waits for the revision after `seen` and checks it shows `value` as
+/// 公务接待费 in the text, page and PDF; returns its number.
+fn shows(p: &Preview, seen: u64, value: &str) -> u64 {
+    let s = p.wait_for(value, |s| revision(s) > seen && ok(s));
+    assert!(p.pdf_text().contains(&format!("公务接待费{value}万元")), "revision shows {value}");
+    revision(&s)
+}
+
+/// Editors save in place, by renaming a new file over the old one, or by
+/// moving the old file aside and writing a new one (vim's backup). Each is
+/// followed. Only contents count: a save of the same bytes makes no
+/// revision, and a change that keeps the size and the time (two quick
+/// saves on a FAT disk, whose times are coarse) is still seen.
+#[test]
+fn every_way_editors_save_is_followed_and_only_real_changes_count() {
+    let p = start(|_| {}, &[]);
+    let first = p.wait_for("the first build", |s| revision(s) >= 1 && ok(s));
+    let data = p.path("data.toml");
+    let sample = fs::read_to_string(&data).unwrap();
+
+    save_by_rename(&data, &with_reception(&sample, "9.87").0);
+    let renamed = shows(&p, revision(&first), "9.87");
+    assert_eq!(renamed, revision(&first) + 1, "one save, one revision");
+
+    // The same bytes again, then a real change: exactly one revision between.
+    save_by_rename(&data, &with_reception(&sample, "9.87").0);
+    save_by_rename(&data, &with_reception(&sample, "6.54").0);
+    let after_same = shows(&p, renamed, "6.54");
+    assert_eq!(after_same, renamed + 1, "the save that changed nothing made no revision");
+
+    fs::rename(&data, p.path("data.toml~")).unwrap();
+    fs::write(&data, with_reception(&sample, "3.21").0).unwrap();
+    let replaced = shows(&p, after_same, "3.21");
+
+    // Same length, and the file's time put back as a coarse clock would.
+    let time = fs::metadata(&data).unwrap().modified().unwrap();
+    fs::write(&data, with_reception(&sample, "4.32").0).unwrap();
+    fs::File::options().write(true).open(&data).unwrap().set_modified(time).unwrap();
+    shows(&p, replaced, "4.32");
 }
 
 #[test]

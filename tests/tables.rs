@@ -180,7 +180,11 @@ fn one_line_item_moves_the_narrative_the_tables_and_the_xlsx_together() {
     // The narrative: exactly the figures that include this item.
     let t1 = pdf_text(&d1.path().join("output/215001-2021.pdf"));
     let t2 = pdf_text(&d2.path().join("output/215001-2021.pdf"));
-    let cut = |t: &str| t[..t.find("附表1部门收支总表").unwrap()].to_string();
+    // Up to the attached tables' own heading, not the 目录's line for it.
+    let cut = |t: &str| {
+        let body = t.find("年部门预算公开如下").expect("the opening sentence");
+        t[..body + t[body..].find("附表1部门收支总表").unwrap()].to_string()
+    };
     let moved = [
         ("2250.2万元", "2260.2万元"),
         ("一般公共预算收入1965.7万元", "一般公共预算收入1975.7万元"),

@@ -214,11 +214,8 @@ fn line_amount(n: usize, a: Amount, out: &mut Vec<Problem>) {
         out.push(Problem::warning(at(n, "amount"), "金额为 0 的明细不影响任何数字，可以删去"));
     } else if a.0 > rust_decimal::Decimal::from(ABSURD) {
         out.push(
-            Problem::error(
-                at(n, "amount"),
-                format!("金额 {a} 万元大得不合理，是否把元当成了万元？"),
-            )
-            .expected("以万元为单位的金额"),
+            Problem::error(at(n, "amount"), crate::model::amount::absurd_message(&a.to_string()))
+                .expected(crate::model::amount::absurd_expected()),
         );
     }
     if a.0.normalize().scale() > MAX_DECIMALS {

@@ -5,6 +5,7 @@
 
 pub mod catalogue;
 mod lineitems;
+pub mod todo;
 
 use rust_decimal::Decimal;
 
@@ -159,8 +160,8 @@ fn amounts(b: &Budget, out: &mut Vec<Problem>) -> bool {
 }
 
 fn absurd(path: &str, a: Amount) -> Problem {
-    Problem::error(path, format!("金额 {a} 万元大得不合理，是否把元当成了万元？"))
-        .expected(format!("以万元为单位的金额，不超过 {ABSURD}"))
+    Problem::error(path, crate::model::amount::absurd_message(&a.to_string()))
+        .expected(crate::model::amount::absurd_expected())
 }
 
 /// The sum a stated total is checked against.

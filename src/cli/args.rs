@@ -113,9 +113,13 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "目录", default_value = "output")]
     pub output: PathBuf,
 
-    /// 在每页加“草稿”水印
+    /// 在每页加“草稿”水印（[todo] 中还有未完成项的草稿总是加）
     #[arg(long)]
     pub draft: bool,
+
+    /// 即使 [todo] 中还有未完成的项，也生成不带水印的正式版
+    #[arg(long = "final", conflicts_with = "draft")]
+    pub final_: bool,
 
     /// 同时处理的文件数，缺省为 CPU 核数
     #[arg(short = 'j', long = "jobs", value_name = "数量")]
@@ -129,8 +133,12 @@ pub struct BuildArgs {
     #[arg(long)]
     pub xlsx: bool,
 
-    /// PDF 遵循的标准，可给多个
-    #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::A2b])]
+    /// 同时在 PDF 旁写出网页版（<文件名>.html）：一个自包含的无障碍 HTML 文件
+    #[arg(long)]
+    pub html: bool,
+
+    /// PDF 遵循的标准，可给多个；缺省为 PDF/UA-1 与 PDF/A-2a
+    #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::Ua1, PdfStandardArg::A2a])]
     pub pdf_standards: Vec<PdfStandardArg>,
 
     /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
@@ -139,6 +147,21 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// 排版一个文件的时间与内存上限（见 README“出错时的保证”）。
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
+    /// 排版一个文件最多用的秒数，超过即停止并报错；0 为不限
+    #[arg(long, value_name = "秒", env = "YUSUAN_TIME_LIMIT", default_value_t = 300)]
+    pub time_limit: u64,
+
+    /// 本次运行最多占用的内存（MiB），超过即停止并报错；0 为不限
+    #[arg(long, value_name = "MiB", env = "YUSUAN_MEMORY_LIMIT", default_value_t = 4096)]
+    pub memory_limit: u64,
 }
 
 /// `yusuan new` 的参数。
@@ -174,9 +197,24 @@ pub struct DiffArgs {
     #[arg(value_name = "新文件")]
     pub new: PathBuf,
 
-    /// 输出格式：text 为按部分分组的清单，markdown 为可随更正后 PDF 一同公布的更正说明表
+    /// 输出格式：text 为逐处清单，markdown 为可随更正后 PDF 一同公布的更正说明，csv 为同样的表
     #[arg(long, value_name = "格式", value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+
+    /// 改为按数据字段列出变化（供作者核对，不排版）
+    #[arg(long)]
+    pub fields: bool,
+
+    /// 更正原因，写进更正说明，例如“行政运行人员经费录入有误”
+    #[arg(long, value_name = "原因")]
+    pub reason: Option<String>,
+
+    /// 更正说明的日期，例如 2021-03-10；缺省为今天
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
 }
 
 /// `yusuan diff` 的输出格式。
@@ -184,8 +222,10 @@ pub struct DiffArgs {
 pub enum DiffFormat {
     /// 纯文本清单
     Text,
-    /// Markdown 更正说明表
+    /// Markdown 更正说明
     Markdown,
+    /// CSV 更正表（UTF-8，带 BOM）
+    Csv,
 }
 
 /// `yusuan check` 的参数。
@@ -199,6 +239,9 @@ pub struct CheckArgs {
     /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
     #[arg(long, value_name = "文件")]
     pub catalogue: Option<PathBuf>,
+    /// 核对每个字符都有字体能显示时所用的字体，与 build 相同
+    #[command(flatten)]
+    pub fonts: FontArgs,
 }
 
 /// `yusuan fonts` 的参数。
@@ -270,19 +313,19 @@ pub enum PdfStandardArg {
     /// PDF 2.0
     #[value(name = "2.0")]
     V20,
-    /// PDF/A-2b（缺省，长期归档）
+    /// PDF/A-2b（长期归档，不要求无障碍）
     #[value(name = "a-2b")]
     A2b,
     /// PDF/A-2u
     #[value(name = "a-2u")]
     A2u,
-    /// PDF/A-2a
+    /// PDF/A-2a（长期归档且带结构标签；缺省与 ua-1 同用）
     #[value(name = "a-2a")]
     A2a,
     /// PDF/A-3b
     #[value(name = "a-3b")]
     A3b,
-    /// PDF/UA-1（无障碍）
+    /// PDF/UA-1（无障碍；缺省与 a-2a 同用）
     #[value(name = "ua-1")]
     Ua1,
 }

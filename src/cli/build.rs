@@ -13,15 +13,20 @@ use crate::pipeline;
 
 pub fn run(args: &BuildArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
+    pipeline::one_output_per_input(&inputs, &args.output)?;
     let env = pipeline::environment(&environment(&args.env))?;
+    output::clean_stale(&args.output);
     let options = batch::Options {
         output: args.output.clone(),
         draft: args.draft,
+        final_: args.final_,
         jobs: args.jobs,
         emit_data: args.emit_data,
         xlsx: args.xlsx,
+        html: args.html,
         pdf: pdf_settings(&args.pdf_standards),
         catalogue: args.catalogue.clone(),
+        limits: (args.limits.time_limit, args.limits.memory_limit),
     };
     if args.emit_data {
         write_schema(&args.output)?;

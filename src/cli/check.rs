@@ -1,13 +1,15 @@
 //! `yusuan check`：只核对，不生成。
 
 use crate::cli::args::CheckArgs;
-use crate::cli::{finish, load_checked};
+use crate::cli::{finish, font_options, load_checked};
 use crate::error::Error;
 use crate::pipeline;
+use crate::typeset::fonts::FontSet;
 
 pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
     let given = args.catalogue.as_deref();
-    let failed = inputs.iter().filter(|p| load_checked(p, given).is_none()).count();
+    let fonts = FontSet::load(&font_options(&args.fonts));
+    let failed = inputs.iter().filter(|p| load_checked(p, given, Some(&fonts)).is_none()).count();
     finish(failed, inputs.len(), "核对通过")
 }

@@ -1,19 +1,119 @@
-//! `yusuan diff`：列出更正前后变化的每个字段。
+//! `yusuan diff`：更正前后两份文件印出来的每一处变化（更正说明），或按数据字段列出的变化。
 
 use std::path::Path;
 
 use crate::cli::args::{DiffArgs, DiffFormat};
-use crate::cli::{print_problems, stdout};
+use crate::cli::{environment, load_checked, print_problems, stdout};
 use crate::error::Error;
 use crate::model::Budget;
 use crate::pipeline;
 use crate::source::DataFile;
+use crate::typeset::compile::Engine;
 
 pub fn run(args: &DiffArgs) -> Result<(), Error> {
+    if args.fields {
+        return diff_fields(args);
+    }
+    // A notice is only made from documents that could be published: both
+    // files pass their checks, and the corrected one is no draft.
+    let (Some(old), Some(new)) =
+        (load_checked(&args.old, None, None), load_checked(&args.new, None, None))
+    else {
+        eprintln!("未生成更正说明：先改正以上错误");
+        return Err(Error::Failed { failed: 1, total: 2 });
+    };
+    let open = crate::model::todo::open_count(&new.0.text);
+    if open > 0 && args.format != DiffFormat::Text {
+        return Err(Error::Usage(format!(
+            "未生成更正说明：{} 是草稿，[todo] 中还有 {open} 项待更新",
+            new.0.name()
+        )));
+    }
+    let (fonts, templates) = pipeline::environment(&environment(&args.env))?;
+    let mut engine = Engine::new(fonts, templates);
+    let mut lay_out = |(file, b): &(DataFile, Budget)| {
+        crate::diff::document::lay_out_budget(&mut engine, b).map_err(|log| {
+            eprint!("{log}");
+            eprintln!("未生成更正说明：{} 排版失败", file.name());
+            Error::Failed { failed: 1, total: 2 }
+        })
+    };
+    let (a, b) = (lay_out(&old)?, lay_out(&new)?);
+    let changes = crate::diff::document::compare(&a.places(), &b.places());
+    let text = match args.format {
+        DiffFormat::Text if changes.is_empty() => unprinted(&old.1, &new.1),
+        DiffFormat::Text => crate::diff::document::to_text(&changes),
+        DiffFormat::Markdown => {
+            crate::diff::document::to_markdown(&notice(args, &new.1)?, &changes)
+        }
+        DiffFormat::Csv => crate::diff::document::to_csv(&changes),
+    };
+    stdout(&text);
+    Ok(())
+}
+
+/// Nothing printed changed: say so, and list the data fields that did
+/// change without reaching the page (a stated figure, a note), so that
+/// "no change" is never said of two different files.
+fn unprinted(old: &Budget, new: &Budget) -> String {
+    let fields = crate::diff::diff(old, new);
+    if fields.is_empty() {
+        return crate::diff::document::to_text(&[]);
+    }
+    format!(
+        "印出的文件无变化；数据有 {} 处改动没有印在文件中：\n{}",
+        fields.len(),
+        crate::diff::to_text(&fields)
+    )
+}
+
+/// Title, date and reason of the 更正说明.
+fn notice(args: &DiffArgs, b: &Budget) -> Result<crate::diff::document::Notice, Error> {
+    let d = &b.document;
+    let date = match &args.date {
+        Some(s) => {
+            let t: toml::value::Datetime = s
+                .trim()
+                .parse()
+                .map_err(|_| Error::Usage(format!("日期“{s}”应写成 2021-03-10")))?;
+            crate::derive::chinese_date(&t).1
+        }
+        None => today(),
+    };
+    Ok(crate::diff::document::Notice {
+        department: d.department.clone(),
+        document: format!("{}{}年部门预算信息公开情况说明", d.department, d.year),
+        date,
+        reason: args.reason.clone().unwrap_or_default(),
+    })
+}
+
+/// Today's date in Chinese (UTC): a notice is dated the day it is written.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year}年{month}月{day}日")
+}
+
+/// The author's view: every data field that differs, and what a draft
+/// still carries unchanged.
+fn diff_fields(args: &DiffArgs) -> Result<(), Error> {
     let (old, new) = (readable(&args.old)?, readable(&args.new)?);
     let changes = crate::diff::diff(&old.1, &new.1);
-    let text = match args.format {
-        DiffFormat::Text => crate::diff::to_text(&changes),
+    let mut text = match args.format {
+        DiffFormat::Text | DiffFormat::Csv => crate::diff::to_text(&changes),
         DiffFormat::Markdown => {
             let title = format!(
                 "{}{}年部门预算信息公开情况说明",
@@ -22,16 +122,49 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
             crate::diff::to_markdown(&changes, &title)
         }
     };
+    text.push_str(&still_drafted(&new.0.text));
     stdout(&text);
     Ok(())
 }
 
-/// A diff needs readable data, not data that passes every check: a draft
-/// can be compared too. Unreadable files report why.
+/// “草稿中仍未更新的字段（N 项）” and the list, or nothing for a file with
+/// no open `[todo]` item.
+fn still_drafted(text: &str) -> String {
+    // The parsed document, not a `DocumentMut`: it keeps the spans that give line numbers.
+    let Ok(doc) = toml_edit::Document::parse(text) else { return String::new() };
+    let root = doc.as_item();
+    let open = crate::model::todo::open_items(root, &crate::model::todo::read(root));
+    if open.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n草稿中仍未更新的字段（{} 项）\n", open.len());
+    for o in &open {
+        let line = o.span.as_ref().map_or(0, |s| crate::diag::line_col(text, s.start).0);
+        let was = o.was.as_deref().map(|w| format!("：{w}")).unwrap_or_default();
+        out.push_str(&format!(
+            "  第{line}行　{}（{}）{was}\n",
+            crate::model::todo::describe(root, &o.field),
+            o.field
+        ));
+    }
+    out
+}
+
+/// A diff of data fields needs readable data, not data that passes every
+/// check: a draft can be compared too. Unreadable files report why.
 fn readable(p: &Path) -> Result<(DataFile, Budget), Error> {
     let loaded = pipeline::inspect(p);
     match loaded.budget {
-        Some(b) => Ok((loaded.file, b)),
+        Some(b) => {
+            let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
+            if errors > 0 {
+                let name = loaded.file.name();
+                eprintln!(
+                    "注意：{name} 未通过核对（{errors} 个错误，用 yusuan check {name} 查看）；下面仍列出变化"
+                );
+            }
+            Ok((loaded.file, b))
+        }
         None => {
             print_problems(&loaded.file, &loaded.problems);
             Err(Error::Failed { failed: 1, total: 2 })

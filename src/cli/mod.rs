@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::model::Budget;
 use crate::pipeline::{self, Environment};
 use crate::source::DataFile;
-use crate::typeset::fonts::FontOptions;
+use crate::typeset::fonts::{FontOptions, FontSet};
 use args::{Command, EnvArgs, FontArgs};
 
 /// Runs one command.
@@ -35,9 +35,18 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
 
 /// Reads, parses and checks one file, printing every problem found.
 /// Returns the budget when no error remains. `catalogue`: the user's
-/// catalogue file when given on the command line.
-fn load_checked(path: &Path, catalogue: Option<&Path>) -> Option<(DataFile, Budget)> {
-    let (file, problems, budget) = pipeline::usable(pipeline::inspect_with(path, catalogue));
+/// catalogue file when given on the command line. With `fonts`, also every
+/// character no font of the set can show.
+fn load_checked(
+    path: &Path,
+    catalogue: Option<&Path>,
+    fonts: Option<&FontSet>,
+) -> Option<(DataFile, Budget)> {
+    let mut loaded = pipeline::inspect_with(path, catalogue);
+    if let Some(fonts) = fonts.filter(|_| loaded.budget.is_some()) {
+        loaded.problems.extend(crate::typeset::coverage::check(&loaded.file.text, fonts));
+    }
+    let (file, problems, budget) = pipeline::usable(loaded);
     print_problems(&file, &problems);
     if let Some(summary) = diag::summary(&file.name(), &problems) {
         eprintln!("{summary}");

@@ -10,8 +10,16 @@ use crate::newyear;
 
 pub fn run(args: &NewArgs) -> Result<(), Error> {
     let (file, budget) =
-        load_checked(&args.from, None).ok_or(Error::Failed { failed: 1, total: 1 })?;
-    let draft = newyear::rollover(&file.text, &budget, args.year).map_err(Error::Usage)?;
+        load_checked(&args.from, None, None).ok_or(Error::Failed { failed: 1, total: 1 })?;
+    if args.year <= budget.document.year {
+        return Err(Error::Usage(format!(
+            "新年度 {} 须晚于原文件 {} 的年度 {}",
+            args.year,
+            file.name(),
+            budget.document.year
+        )));
+    }
+    let draft = newyear::rollover(&file.text, &budget, args.year).map_err(Error::Message)?;
     let out = args
         .output
         .clone()
@@ -20,7 +28,7 @@ pub fn run(args: &NewArgs) -> Result<(), Error> {
         return Err(Error::Exists(out));
     }
     output::write_atomic(&out, draft.text.as_bytes())?;
-    eprintln!("已生成 {} 年草稿：{}", args.year, out.display());
+    eprintln!("已生成 {} 年草稿：{}", args.year, crate::error::shown(&out));
     eprintln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
     for m in &draft.mentions_old_year {
         eprintln!("  提到“{}年”，请核对：{m}", budget.document.year);

@@ -1,5 +1,6 @@
 //! 批量生成的进度：终端上是一条进度条，否则每个文件一行；最后列出生成与失败的清单。
 
+use crate::error::shown;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 
@@ -24,12 +25,12 @@ impl Progress {
         match &o.result {
             Ok((pdf, pages)) => {
                 if !self.bar {
-                    let _ = writeln!(text, "已生成 {}（{} 页）", pdf.display(), pages);
+                    let _ = writeln!(text, "已生成 {}（{} 页）", shown(pdf), pages);
                 }
             }
             Err(why) => {
                 self.failed += 1;
-                let _ = writeln!(text, "{}：{why}，未生成 PDF", o.input.display());
+                let _ = writeln!(text, "{}：{why}", shown(&o.input));
             }
         }
         let mut err = std::io::stderr().lock();
@@ -68,7 +69,7 @@ impl Progress {
         );
         for o in failed {
             if let Err(why) = &o.result {
-                eprintln!("  失败：{}（{why}）", o.input.display());
+                eprintln!("  失败：{}（{why}）", shown(&o.input));
             }
         }
     }

@@ -82,6 +82,7 @@ fn doc_view(b: &Budget, draft: bool) -> DocView {
         unit: d.unit.clone(),
         legal_basis_text: join_titles(&d.legal_basis),
         draft,
+        sample: d.sample,
     }
 }
 
@@ -270,11 +271,11 @@ fn assets_view(a: &model::Assets, table_number: usize) -> AssetsView {
         as_of_year: year,
         total: a.total().into(),
         rows: vec![
-            asset_row("1．房屋（平方米）", &a.buildings, false),
+            asset_row("1.房屋（平方米）", &a.buildings, false),
             asset_row("其中：办公用房（平方米）", &a.office_buildings, true),
-            asset_row("2．车辆（台、辆）", &a.vehicles, false),
-            asset_row("3．单价在20万元以上设备", &a.major_equipment, false),
-            asset_row("4．其他固定资产", &a.other, false),
+            asset_row("2.车辆（台、辆）", &a.vehicles, false),
+            asset_row("3.单价在20万元以上设备", &a.major_equipment, false),
+            asset_row("4.其他固定资产", &a.other, false),
         ],
         planned_purchase: a.planned_purchase.into(),
         planned_note: clean_clause(&a.planned_note),

@@ -56,7 +56,10 @@ impl Unit {
     fn cell(&self, a: Amount) -> CellView {
         CellView::money(self.money(a))
     }
-    /// A body cell: zero prints as blank.
+    /// A cell of a table by 科目 (附表2, 3, 5, 6, 8, 9): zero prints as
+    /// blank, in the 合计 row as in the others. The summary tables (附表1,
+    /// 4), 附表7 and the assets table print every amount, 0.00 included:
+    /// their lines are fixed items, where a blank would read as missing.
     fn body(&self, a: Amount) -> CellView {
         if a.rounded().is_zero() { CellView::blank() } else { self.cell(a) }
     }
@@ -95,9 +98,7 @@ fn class_body(rows: &[ClassRow], u: &Unit) -> Vec<RowView> {
                     CellView::text(r.name.clone()).indent(indent).bold(bold)
                 },
             ];
-            cells.extend(r.values.iter().map(|a| {
-                if r.level == Level::Total { u.cell(*a).bold(true) } else { u.body(*a).bold(bold) }
-            }));
+            cells.extend(r.values.iter().map(|a| u.body(*a).bold(bold)));
             RowView { level: level.to_string(), cells }
         })
         .collect()
@@ -191,6 +192,7 @@ fn income_expenditure_overview(d: &Derivation, u: &Unit) -> TableView {
         widths: vec![5, 2, 5, 2],
         head: overview_head(),
         rows,
+        header_columns: vec![0, 2],
         empty,
         note: if empty { empty_note(d.year, "收支预算") } else { String::new() },
     }
@@ -295,6 +297,7 @@ fn appropriation_overview(d: &Derivation, u: &Unit) -> TableView {
         widths: vec![6, 3, 6, 3, 3, 3, 3],
         head: appropriation_head(),
         rows,
+        header_columns: vec![0, 2],
         empty,
         note: if empty { empty_note(d.year, "财政拨款收支") } else { String::new() },
     }
@@ -350,7 +353,7 @@ fn appropriation_pairs(d: &Derivation, u: &Unit) -> Vec<RowView> {
             match classes.get(k) {
                 Some(r) => {
                     cells.push(CellView::text(format!("{}、{}", chinese_number(k + 1), r.name)));
-                    cells.extend(r.values.iter().map(|a| u.body(*a)));
+                    cells.extend(r.values.iter().map(|a| u.cell(*a)));
                 }
                 None => cells.extend((0..5).map(|_| CellView::blank())),
             }
@@ -415,6 +418,7 @@ fn sangong_table(d: &Derivation, u: &Unit) -> TableView {
         widths: vec![4, 3, 3, 3, 3, 3, 3],
         head: sangong_head(),
         rows: if empty { Vec::new() } else { rows },
+        header_columns: vec![0],
         empty,
         note: if empty {
             empty_note(y, "一般公共预算“三公”经费支出")
@@ -463,6 +467,8 @@ fn classified(
         widths,
         head,
         rows: if empty { Vec::new() } else { class_body(rows, u) },
+        // 科目编码 and 科目名称 name the row.
+        header_columns: vec![0, 1],
         empty,
         note: if empty { note } else { String::new() },
     }

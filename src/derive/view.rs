@@ -40,6 +40,17 @@ impl From<Direction> for DirectionWord {
     }
 }
 
+impl DirectionWord {
+    /// The word as printed, the same as serialized.
+    pub fn word(self) -> &'static str {
+        match self {
+            DirectionWord::Increase => Direction::Increase.word(),
+            DirectionWord::Decrease => Direction::Decrease.word(),
+            DirectionWord::Flat => Direction::Flat.word(),
+        }
+    }
+}
+
 /// 本年与上年的比较。
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Change {
@@ -111,6 +122,8 @@ pub struct DocView {
     pub legal_basis_text: String,
     /// 是否为草稿（每页加“草稿”水印）。
     pub draft: bool,
+    /// 是否为样例（每页天头印“样例”说明：数字是示意的）。
+    pub sample: bool,
 }
 
 /// 部门职责。
@@ -331,7 +344,7 @@ pub struct AssetsView {
 /// 资产表的一行。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct AssetRow {
-    /// 项目名称，如“1．房屋（平方米）”。
+    /// 项目名称，如“1.房屋（平方米）”。
     pub label: String,
     /// 数量；不适用时为“——”。
     pub quantity: String,
@@ -378,6 +391,9 @@ pub struct TableView {
     pub head: Vec<Vec<HeadCell>>,
     /// 表体各行。
     pub rows: Vec<RowView>,
+    /// 行标题列（从 0 起）：这些列中不空的格子是所在行的标题（PDF 标为 TH /Row，
+    /// 网页版为 `<th scope="row">`）。
+    pub header_columns: Vec<usize>,
     /// 没有数据（印空表说明）。
     pub empty: bool,
     /// 空表说明；有数据时为空字符串。

@@ -3,8 +3,6 @@
 //! The workbook prints the same grid as the PDF (`tables::TablesView`), so
 //! the two cannot disagree: same rows, same header spans, same blanks.
 
-use std::path::Path;
-
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::derive::view::{CellView, TableView, TablesView};
@@ -22,33 +20,6 @@ pub fn workbook(v: &TablesView) -> Result<Vec<u8>, XlsxError> {
         sheet(ws, v, t)?;
     }
     wb.save_to_buffer()
-}
-
-/// Writes `<path>` atomically.
-pub fn write(v: &TablesView, path: &Path) -> Result<(), String> {
-    let bytes = workbook(v).map_err(|e| format!("无法生成 xlsx：{e}"))?;
-    crate::export::output::write_atomic(path, &bytes).map_err(|e| e.to_string())
-}
-
-/// `yusuan build --xlsx`: the workbook beside the PDF, `<stem>.xlsx`. A
-/// file without line items has no attached tables; that is said in the log.
-pub fn beside(view: &crate::derive::View, pdf: &Path, log: &mut String) -> Result<(), String> {
-    use std::fmt::Write as _;
-    let out = pdf.with_extension("xlsx");
-    match &view.tables {
-        Some(t) => {
-            write(t, &out)?;
-            let _ = writeln!(log, "已生成 {}（{} 张附表）", out.display(), t.tables.len());
-        }
-        None => {
-            let _ = writeln!(
-                log,
-                "警告：没有预算明细（line_items），没有附表，未生成 {}",
-                out.display()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Cell formats of one sheet.

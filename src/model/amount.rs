@@ -94,14 +94,87 @@ impl Serialize for Amount {
     }
 }
 
-/// Parses the text of an amount exactly.
+/// The one message for an unreasonably large amount, however it is written.
+pub fn absurd_message(shown: &str) -> String {
+    format!("金额 {shown} 万元大得不合理，是否把元当成了万元？")
+}
+
+/// What `absurd_message` expects instead.
+pub fn absurd_expected() -> String {
+    format!("以万元为单位的金额，不超过 {ABSURD}")
+}
+
+/// Parses the text of an amount exactly, by the rule of docs/data-format.md:
+/// - spaces before and after are ignored; a space inside is refused;
+/// - `,`, `，` and `_` are accepted only as thousands separators, between
+///   groups of three digits before the point (`1,193.26`); anywhere else
+///   (`1,5`, `1.193,26`, `1,19,3`) they are refused, never guessed;
+/// - full-width digits and signs are refused with the character named;
+/// - the exponent form (`1.2e3`) is exact; a value too large for any budget
+///   gets the same message as a large number written out.
 pub fn parse_amount(text: &str) -> Result<Amount, String> {
-    let t = text.trim().replace([',', '，', '_'], "");
-    let d: Decimal = t
-        .parse()
-        .or_else(|_| Decimal::from_scientific(&t))
-        .map_err(|_| format!("“{text}”不是金额，应为数字，例如 1193.26"))?;
-    Ok(Amount(d))
+    let t = text.trim();
+    if let Some(c) = t.chars().find(|c| is_full_width(*c)) {
+        return Err(format!("“{text}”含全角字符“{c}”；金额须用半角数字，例如 1193.26"));
+    }
+    if t.chars().any(char::is_whitespace) {
+        return Err(format!("“{text}”中间有空格；金额须连写，例如 1193.26 或 1,193.26"));
+    }
+    let plain = without_grouping(t).ok_or_else(|| {
+        format!(
+            "“{text}”中的“,”不是每三位一组的千位分隔符；小数点须写“.”，例如 1193.26 或 1,193.26"
+        )
+    })?;
+    let not_a_number = || format!("“{text}”不是金额，应为数字，例如 1193.26");
+    if let Ok(d) = plain.parse::<Decimal>() {
+        return Ok(Amount(d));
+    }
+    if !plain.bytes().all(|b| b.is_ascii_digit() || b".+-eE".contains(&b)) {
+        return Err(not_a_number());
+    }
+    match Decimal::from_scientific(&plain) {
+        Ok(d) => Ok(Amount(d)),
+        Err(_) if too_large(&plain) => Err(absurd_message(t)),
+        Err(_) => Err(not_a_number()),
+    }
+}
+
+fn is_full_width(c: char) -> bool {
+    ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}'
+}
+
+/// `t` without its thousands separators, or `None` when a separator is not
+/// between groups of three digits of the integer part.
+fn without_grouping(t: &str) -> Option<String> {
+    let is_sep = |c: char| matches!(c, ',' | '，' | '_');
+    if !t.contains(is_sep) {
+        return Some(t.to_string());
+    }
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let groups: Vec<&str> = int.split(is_sep).collect();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let first_ok = (1..=3).contains(&groups[0].len()) && digits(groups[0]);
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3 && digits(g));
+    (first_ok && rest_ok && !frac.contains(is_sep)).then(|| t.replace(is_sep, ""))
+}
+
+/// Whether a numeral rust_decimal cannot hold is so because it is too large
+/// (rather than malformed or too precise): its magnitude is at least 10^28.
+fn too_large(plain: &str) -> bool {
+    let body = plain.trim_start_matches(['-', '+']);
+    let (m, exp) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (body, 0),
+    };
+    let (int, frac) = m.split_once('.').unwrap_or((m, ""));
+    let int = int.trim_start_matches('0');
+    let magnitude = match frac.find(|c| c != '0') {
+        _ if !int.is_empty() => int.len() as i64 - 1,
+        Some(i) => -(i as i64) - 1,
+        None => return false,
+    };
+    magnitude.saturating_add(exp) >= 28
 }
 
 impl<'de> Deserialize<'de> for Amount {
@@ -133,6 +206,9 @@ impl Visitor<'_> for AmountVisitor {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
         if !v.is_finite() {
             return Err(E::custom("金额不能是 inf 或 nan"));
+        }
+        if v.abs() > ABSURD as f64 {
+            return Err(E::custom(absurd_message(&format!("{v:e}"))));
         }
         let text = format!("{v}");
         let digits = text.chars().filter(char::is_ascii_digit).count();
@@ -201,7 +277,37 @@ mod tests {
     #[test]
     fn strings_with_separators_parse() {
         assert_eq!(a("1,193.26").0.to_string(), "1193.26");
+        assert_eq!(a("12,345,678.5").0.to_string(), "12345678.5");
+        assert_eq!(a("-1_000").0.to_string(), "-1000");
+        assert_eq!(a(" 7 ").0.to_string(), "7");
         assert!(parse_amount("一千").is_err());
+    }
+
+    #[test]
+    fn separators_elsewhere_are_refused_not_guessed() {
+        for bad in ["1,5", "1.193,26", "1,19,3.26", "1,2345", ",123", "1.000,5", "0.1,234"] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(e.contains("千位分隔符"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn full_width_and_spaces_are_refused_with_the_reason() {
+        assert!(parse_amount("１２.５").unwrap_err().contains("全角字符“１”"));
+        assert!(parse_amount("12．5").unwrap_err().contains("全角"));
+        assert!(parse_amount("1 193.26").unwrap_err().contains("空格"));
+    }
+
+    #[test]
+    fn exponents_are_exact_and_huge_values_absurd() {
+        assert_eq!(a("1.5e3").0.normalize().to_string(), "1500");
+        for huge in ["1e40", "123456789012345678901234567890123", "-9.9e99"] {
+            let e = parse_amount(huge).unwrap_err();
+            assert!(e.contains("大得不合理"), "{huge}: {e}");
+        }
+        assert!(parse_amount("1e-40").unwrap_err().contains("不是金额"));
+        let v: Result<Amount, _> = toml::Value::Float(1e30).try_into();
+        assert!(v.unwrap_err().to_string().contains("大得不合理"));
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub const DOCUMENT: &[Field] = &[
     opt("unit", "金额单位", Text),
     opt("date", "公开日期", Date),
     opt("table_unit", "附表金额单位", Text),
+    opt("sample", "样例", Bool),
 ];
 
 pub const DUTIES: &[Field] = &[req("intro", "职责引言", Text), opt("items", "各条职责", TEXTS)];
@@ -209,6 +210,14 @@ pub const BUDGET: &[Field] = &[
     opt("glossary", "名词解释", List(&Table(TERM))),
     opt("other_matters", "其他需要说明的事项", TEXTS),
     opt("line_items", "预算明细", List(&Table(LINE_ITEM))),
+    opt("todo", "草稿待办", Table(TODO)),
+];
+
+pub const TODO_FIELD: &[Field] = &[req("field", "字段路径", Text), opt("was", "沿用的原值", Text)];
+
+pub const TODO: &[Field] = &[
+    opt("from_year", "草稿所据年度", Int),
+    opt("fields", "待更新的字段", List(&Table(TODO_FIELD))),
 ];
 
 pub const LINE_ITEM: &[Field] = &[

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod fields;
 pub mod ledger;
 pub mod lineitems;
+pub mod todo;
 pub mod totals;
 
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,9 @@ pub struct Budget {
     /// 基本支出与各项目的金额由明细推算（另外写了的须与明细相符），并印出附表。
     #[serde(default)]
     pub line_items: Vec<LineItem>,
+    /// 草稿中待更新的字段（`yusuan new` 写入）；见 `todo`。不参与更正对比。
+    #[serde(default, skip_serializing)]
+    pub todo: todo::Todo,
     /// 由明细推算时记下的手填数字与缺项，供核对；不是数据文件的内容。
     #[serde(skip)]
     pub resolution: crate::model::lineitems::Resolution,
@@ -88,6 +92,9 @@ pub struct Document {
     /// 附表的金额单位：“万元”或“元”；缺省为万元。
     #[serde(default = "default_unit")]
     pub table_unit: String,
+    /// 样例：数字是示意的，不是部门公开的数据；每页印“样例”说明。
+    #[serde(default)]
+    pub sample: bool,
 }
 
 fn default_unit() -> String {

@@ -1,8 +1,8 @@
 //! `yusuan preview`：在本机浏览器中实时预览一个数据文件。
 //!
-//! One thread owns the Engine: it polls the data file, the templates and
-//! the font folders, and on a change rebuilds and publishes a new revision
-//! in `state::Shared`. HTTP threads only read the latest snapshot, so a
+//! One thread owns the Engine: it sleeps until the data file, the templates
+//! or the font folders change (file-system events), then rebuilds and
+//! publishes a new revision in `state::Shared`. HTTP threads only read the latest snapshot, so a
 //! slow browser never holds up a rebuild, and a bad input only yields a
 //! revision with errors over the last good pages. The draft watermark is
 //! always on: a preview is never the published document.
@@ -80,11 +80,10 @@ impl Session {
         Ok(session)
     }
 
-    /// Polls the inputs and rebuilds on every change until `stop` is set.
+    /// Rebuilds on every change until `stop` is set (and the watch woken).
     fn watch_until(mut self, stop: &AtomicBool) {
         while !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(watch::POLL);
-            let changes = self.watch.poll();
+            let changes = self.watch.wait();
             if changes.any() {
                 self.rebuild(changes);
             }

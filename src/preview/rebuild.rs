@@ -86,7 +86,8 @@ impl Builder {
                 let started = Instant::now();
                 let pages = page_images(&mut self.svgs, &pending.compiled.document);
                 out.timings.pages = started.elapsed();
-                out.render = Some(Render { revision: 0, pages, pdf: Default::default() });
+                let html = crate::export::html::page(&pending.view).into();
+                out.render = Some(Render { revision: 0, pages, pdf: Default::default(), html });
                 self.pending = Some(pending);
             }
             Err(errors) => out.errors = errors,
@@ -95,7 +96,7 @@ impl Builder {
     }
 
     /// The PDF of the last successful build, as `yusuan build` writes it
-    /// (PDF/A-2b), so the preview reports what would stop `build`, such as
+    /// (PDF/UA-1 and PDF/A-2a), so the preview reports what would stop `build`, such as
     /// a character no font has. `None` when there is nothing to export.
     pub fn pdf(&mut self) -> Option<Result<Vec<u8>, Vec<String>>> {
         let typeset = self.pending.take()?;

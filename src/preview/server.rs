@@ -7,6 +7,7 @@
 //! | `/events` | server-sent events：每个新版本发一次版本号 |
 //! | `/document.pdf` | 最近一次成功排版的 PDF（页面先显示，PDF 随后写出，请求会等它） |
 //! | `/page/N.svg` | 最近一次成功排版的第 N 页 |
+//! | `/document.html` | 最近一次成功排版的网页版（有新版本时自动重新载入） |
 
 use std::io::{self, Cursor, Write};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -16,7 +17,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::error::Error;
-use crate::preview::state::{Shared, Snapshot};
+use crate::preview::state::{Render, Shared, Snapshot};
 
 const PAGE: &str = include_str!("page.html");
 
@@ -74,8 +75,8 @@ fn respond(request: Request, shared: &Arc<Shared>, port: u16) {
         }
         // The PDF may still be being written; other requests need not wait.
         "/document.pdf" => {
-            let snap = shared.get();
-            std::thread::spawn(move || request.respond(pdf(&snap)));
+            let shared = shared.clone();
+            std::thread::spawn(move || request.respond(pdf(&first_render(&shared))));
         }
         _ => {
             let _ = request.respond(route(&path, &shared.get()));
@@ -100,6 +101,10 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
     match path {
         "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
         "/status" => ok("application/json", snap.status_json()),
+        "/document.html" => match &snap.render {
+            Some(render) => ok("text/html; charset=utf-8", live_page(render).into_bytes()),
+            None => text(503, "还没有排版成功的版本"),
+        },
         // The page's own Chinese text falls back to this bundled face.
         "/font/ui.otf" => match crate::typeset::fonts::bundled("FandolHei-Regular.otf") {
             Some(data) => ok("font/otf", data),
@@ -107,6 +112,41 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
         },
         _ => page(path, snap).unwrap_or_else(|| text(404, "没有这个地址")),
     }
+}
+
+/// The web page as `build --html` writes it, plus what only the preview
+/// needs: a script that reloads it when a newer render is on show, keeping
+/// the scroll position. The written file has no script.
+fn live_page(render: &Render) -> String {
+    let script = format!(
+        "<script>\n(() => {{\n  const shown = {};\n{LIVE}}})();\n</script>\n</body>",
+        render.revision
+    );
+    render.html.replacen("</body>", &script, 1)
+}
+
+const LIVE: &str = r#"  const y = sessionStorage.getItem("yusuan-scroll");
+  if (y !== null) {
+    sessionStorage.removeItem("yusuan-scroll");
+    addEventListener("load", () => scrollTo(0, +y));
+  }
+  new EventSource("/events").onmessage = async () => {
+    const s = await (await fetch("/status", { cache: "no-store" })).json();
+    if (s.rendered > shown) {
+      sessionStorage.setItem("yusuan-scroll", String(scrollY));
+      location.reload();
+    }
+  };
+"#;
+
+/// The current snapshot; before the first revision is published, waits
+/// for it, as a request for the PDF waits for a later one's export.
+fn first_render(shared: &Shared) -> Arc<Snapshot> {
+    let snap = shared.get();
+    if snap.revision > 0 {
+        return snap;
+    }
+    shared.wait_newer(0, PDF_WAIT)
 }
 
 /// The PDF of the render on show, once written.
@@ -147,7 +187,10 @@ fn reply(status: u16, mime: &str, body: Arc<[u8]>) -> Reply {
         .iter()
         .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
         .collect();
+    // With its length known, send it: tiny_http would otherwise switch a
+    // body over 32 KiB (any PDF) to chunked encoding.
     Response::new(StatusCode(status), headers, Cursor::new(body), Some(len), None)
+        .with_chunked_threshold(usize::MAX)
 }
 
 /// Sends the current revision at once, then each new one.

@@ -19,6 +19,8 @@ pub struct Render {
     pub revision: u64,
     pub pages: Vec<Arc<PageImage>>,
     pub pdf: PdfSlot,
+    /// The web page (`yusuan build --html`), made from the same view.
+    pub html: Arc<str>,
 }
 
 /// The PDF of a render. The pages go on show first and the PDF follows,
@@ -88,6 +90,9 @@ pub struct Snapshot {
 struct Status<'a> {
     revision: u64,
     ok: bool,
+    /// “compiling” before the first revision, then “ok” or “failed”: a
+    /// client tells a preview still starting from one that failed.
+    state: &'static str,
     file: &'a str,
     errors: &'a [String],
     warnings: &'a [String],
@@ -103,6 +108,11 @@ impl Snapshot {
         let status = Status {
             revision: self.revision,
             ok: self.ok,
+            state: match (self.revision, self.ok) {
+                (0, _) => "compiling",
+                (_, true) => "ok",
+                (_, false) => "failed",
+            },
             file: &self.file,
             errors: &self.errors,
             warnings: &self.warnings,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 pub mod catalogue;
 pub mod resolve;
 pub mod schema;
+pub mod walk;
 
 use crate::diag::{Problem, did_you_mean};
 use crate::model::Budget;
@@ -22,7 +23,7 @@ pub struct DataFile {
 impl DataFile {
     /// The name used in messages.
     pub fn name(&self) -> String {
-        self.path.display().to_string()
+        crate::error::shown(&self.path)
     }
 
     /// The stem used for the output file name.
@@ -58,7 +59,7 @@ pub fn load(path: &Path) -> Loaded {
 /// [`load`], with the user's catalogue file given (`--catalogue`) instead of
 /// the one found beside the data.
 pub fn load_with(path: &Path, catalogue: Option<&Path>) -> Loaded {
-    match std::fs::read(path) {
+    match walk::read_regular(path, MAX_BYTES) {
         Ok(bytes) => from_bytes_with(path, &bytes, catalogue),
         Err(e) => {
             let file = DataFile { path: path.to_path_buf(), text: String::new() };
@@ -109,7 +110,7 @@ fn with_user_catalogue(
 
 /// Reads a file, refusing what is not UTF-8 text.
 pub fn read(path: &Path) -> Result<DataFile, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| io_problem(&e))?;
+    let bytes = walk::read_regular(path, MAX_BYTES).map_err(|e| io_problem(&e))?;
     let text = decode(&bytes)?;
     if text.trim().is_empty() {
         return Err(empty_file());
@@ -117,12 +118,15 @@ pub fn read(path: &Path) -> Result<DataFile, Problem> {
     Ok(DataFile { path: path.to_path_buf(), text })
 }
 
+/// A data file larger than this is refused unread: the largest real one is
+/// a few hundred KiB, and the limit keeps every row count within Excel's.
+pub const MAX_BYTES: u64 = 16 << 20;
+
 fn io_problem(e: &std::io::Error) -> Problem {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
         std::io::ErrorKind::IsADirectory => "这是一个目录，不是数据文件".to_string(),
-        _ => format!("无法读取：{e}"),
+        _ => format!("无法读取：{}", crate::error::os_words(e)),
     };
     Problem::error("", what)
 }

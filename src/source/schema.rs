@@ -116,6 +116,9 @@ impl Walker<'_> {
     }
 
     fn text_value(&mut self, s: &str, f: &Field, path: &str, span: Option<Range<usize>>) {
+        if let Some(p) = unprintable(s, path, span.clone()) {
+            self.found.content.push(p);
+        }
         // Blank required text would print as an empty cell or a sentence
         // with a hole in it.
         if f.required && s.trim().is_empty() && matches!(f.kind, Text) {
@@ -184,6 +187,29 @@ impl Walker<'_> {
 
 /// A table header span `[a.b]` is short; an inline table's span covers all
 /// of `{ … }`, so only its opening brace is marked.
+/// Most UTF-16 units a text may have: an xlsx cell holds 32767, and a
+/// cell prints at most one text behind a short label (“编制部门：”). Longer
+/// text would pass the PDF and fail `--xlsx`, so `check` refuses it.
+pub const MAX_TEXT_UNITS: usize = 32_000;
+
+/// A control character (escaped `\u0000` as much as raw), or a text too
+/// long for a spreadsheet cell. Tab and line feed print as spaces.
+fn unprintable(s: &str, path: &str, span: Option<Range<usize>>) -> Option<Problem> {
+    if let Some(c) = s.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n')) {
+        let p = Problem::error(path, format!("文字中有控制字符 U+{:04X}，印不出来", c as u32))
+            .expected("删去该字符（也不要写成 \\u0000 这样的转义）");
+        return Some(p.at_opt(span));
+    }
+    let units = s.encode_utf16().count();
+    (units > MAX_TEXT_UNITS).then(|| {
+        Problem::error(path, format!("文字过长：{units} 个字符（UTF-16 单位）"))
+            .expected(format!(
+                "不超过 {MAX_TEXT_UNITS} 个字符（Excel 单元格最多 32767 个字符，附表要写入单元格）"
+            ))
+            .at_opt(span)
+    })
+}
+
 fn table_anchor(span: Option<Range<usize>>) -> Option<Range<usize>> {
     span.map(|s| s.start..(s.start + 1).min(s.end.max(s.start + 1)))
 }
@@ -418,6 +444,8 @@ mod tests {
             ("Holding", serde_keys::<m::Holding>(), HOLDING),
             ("Term", serde_keys::<m::Term>(), TERM),
             ("LineItem", serde_keys::<m::LineItem>(), LINE_ITEM),
+            ("Todo", serde_keys::<m::todo::Todo>(), TODO),
+            ("TodoField", serde_keys::<m::todo::TodoField>(), TODO_FIELD),
         ];
         for (name, model, schema) in pairs {
             assert_eq!(model, schema_keys(schema), "schema and model differ for {name}");

@@ -26,8 +26,9 @@ pub struct Compiled {
 fn set_metadata(doc: &mut PagedDocument, view: &View) {
     let d = &view.doc;
     let subject = format!("{}年部门预算信息公开情况说明", d.year);
+    let draft = if d.draft { "（草稿）" } else { "" };
     let info = doc.info_mut();
-    info.title = Some(format!("{}{subject}", d.department).into());
+    info.title = Some(format!("{}{subject}{draft}", d.department).into());
     info.author = vec![d.department.clone().into()];
     info.description = Some(subject.into());
     info.keywords = ["部门预算", "预算公开", &d.department, &d.year.to_string()]

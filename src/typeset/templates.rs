@@ -5,8 +5,9 @@
 //! working directory) replaces it, which is how a bureau adapts the layout.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
+
+use crate::source::walk;
 
 /// The shipped templates, by path relative to `templates/`.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -21,6 +22,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("assets.typ", include_str!("../../templates/assets.typ")),
     ("glossary.typ", include_str!("../../templates/glossary.typ")),
     ("attached-tables.typ", include_str!("../../templates/attached-tables.typ")),
+    ("breaks.typ", include_str!("../../templates/breaks.typ")),
 ];
 
 /// The template set a World compiles.
@@ -28,6 +30,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub struct Templates {
     /// Text of each file, keyed by its path relative to the template root.
     pub files: HashMap<String, String>,
+    /// Files that are not UTF-8 text (images, fonts), served to `#image`
+    /// and `#read(..., encoding: none)` as stock typst does.
+    pub assets: HashMap<String, Vec<u8>>,
+    /// What the walk of the folder skipped (links, FIFOs), for a warning.
+    pub skipped: Vec<String>,
     /// The folder they were read from; `None` for the embedded copy.
     pub dir: Option<PathBuf>,
 }
@@ -35,19 +42,35 @@ pub struct Templates {
 impl Templates {
     pub fn embedded() -> Templates {
         let files = EMBEDDED.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Templates { files, dir: None }
+        Templates { files, assets: HashMap::new(), skipped: Vec::new(), dir: None }
     }
 
-    /// Reads every file below `dir` (templates may include images or data).
-    pub fn from_dir(dir: &Path) -> std::io::Result<Templates> {
-        let mut files = HashMap::new();
-        read_tree(dir, dir, &mut files)?;
-        Ok(Templates { files, dir: Some(dir.to_path_buf()) })
+    /// Reads every regular file below `dir` (templates may include images
+    /// or data), by the rule of `walk`: no link is followed, so nothing
+    /// outside `dir` is ever read or handed to Typst.
+    pub fn from_dir(dir: &Path) -> Result<Templates, TemplateError> {
+        let found = walk::walk(dir, &|_| true).map_err(TemplateError::Walk)?;
+        let mut t = Templates {
+            files: HashMap::new(),
+            assets: HashMap::new(),
+            skipped: found.skipped.iter().map(ToString::to_string).collect(),
+            dir: Some(dir.to_path_buf()),
+        };
+        for path in found.files {
+            let bytes = walk::read_regular(&path, MAX_FILE_BYTES)
+                .map_err(|e| TemplateError::Read(path.clone(), e))?;
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            match String::from_utf8(bytes) {
+                Ok(text) => t.files.insert(rel, text),
+                Err(e) => t.assets.insert(rel, e.into_bytes()).map(|_| String::new()),
+            };
+        }
+        Ok(t)
     }
 
     /// `--templates DIR`, else `./templates` when it holds a main.typ, else
     /// the embedded copy.
-    pub fn locate(explicit: Option<&Path>) -> std::io::Result<Templates> {
+    pub fn locate(explicit: Option<&Path>) -> Result<Templates, TemplateError> {
         match explicit {
             Some(dir) => Templates::from_dir(dir),
             None if Path::new("templates/main.typ").is_file() => {
@@ -67,17 +90,26 @@ impl Templates {
     }
 }
 
-fn read_tree(root: &Path, dir: &Path, out: &mut HashMap<String, String>) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            read_tree(root, &path, out)?;
-        } else if let Ok(text) = fs::read_to_string(&path) {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            out.insert(rel.to_string_lossy().replace('\\', "/"), text);
+/// A file of a templates folder larger than this is refused (a template
+/// set with its images is a few MiB).
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Why a templates folder could not be read.
+#[derive(Debug)]
+pub enum TemplateError {
+    Walk(walk::WalkError),
+    Read(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TemplateError::Walk(e) => write!(f, "{e}"),
+            TemplateError::Read(p, e) => {
+                write!(f, "无法读取 {}：{}", crate::error::shown(p), crate::error::os_words(e))
+            }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -46,7 +46,10 @@ impl BudgetWorld {
         inputs.insert("data".into(), DATA_PATH.into_value());
         // Tells the templates that yusuan sets the PDF metadata itself.
         inputs.insert("yusuan".into(), env!("CARGO_PKG_VERSION").into_value());
-        let library = Library::builder().with_inputs(inputs).build();
+        let library = Library::builder()
+            .with_inputs(inputs)
+            .with_features([typst::Feature::A11yExtras].into_iter().collect())
+            .build();
         let sources = templates
             .files
             .iter()
@@ -110,9 +113,11 @@ impl World for BudgetWorld {
         if let Some(source) = self.sources.get(&id) {
             return Ok(Bytes::from_string(source.clone()));
         }
-        match self.templates.files.get(&Self::template_rel(id)) {
-            Some(text) => Ok(Bytes::new(text.clone().into_bytes())),
-            None => Err(FileError::NotFound(id.vpath().get_with_slash().into())),
+        let rel = Self::template_rel(id);
+        match (self.templates.files.get(&rel), self.templates.assets.get(&rel)) {
+            (Some(text), _) => Ok(Bytes::new(text.clone().into_bytes())),
+            (None, Some(bytes)) => Ok(Bytes::new(bytes.clone())),
+            (None, None) => Err(FileError::NotFound(id.vpath().get_with_slash().into())),
         }
     }
 

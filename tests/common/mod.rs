@@ -44,8 +44,8 @@ pub enum Order {
 
 /// Text of a PDF with all white space removed: lines break anywhere in
 /// justified CJK text and in table cells, so phrases are searched without
-/// them. Folios (“— 4 —”) are dropped, since they interrupt sentences that
-/// run across a page break.
+/// them. Folios (“— 4 —”) and the 样例 line in the top margin are dropped,
+/// since they interrupt sentences that run across a page break.
 pub fn pdf_text(pdf: &Path, order: Order) -> String {
     let flag = match order {
         Order::Layout => "-layout",
@@ -59,7 +59,17 @@ pub fn pdf_text(pdf: &Path, order: Order) -> String {
         .expect("pdftotext is installed (poppler-utils)");
     assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
     let text = String::from_utf8(out.stdout).unwrap();
-    text.lines().filter(|l| !is_folio(l)).flat_map(str::split_whitespace).collect()
+    text.lines()
+        .filter(|l| !is_folio(l) && !is_sample_mark(l))
+        .flat_map(str::split_whitespace)
+        .collect()
+}
+
+/// The running line a `document.sample` file carries on every page.
+pub const SAMPLE_MARK: &str = "样例　本文件中的数字为示意，不是部门正式公开的数据";
+
+fn is_sample_mark(line: &str) -> bool {
+    line.split_whitespace().collect::<String>() == SAMPLE_MARK.replace('　', "")
 }
 
 fn is_folio(line: &str) -> bool {

@@ -6,6 +6,8 @@
 //! (projects, units, tables, terms) are matched by name, so inserting one
 //! project does not show every later one as changed.
 
+pub mod document;
+
 use serde_json::Value;
 
 use crate::model::Budget;
@@ -26,11 +28,26 @@ pub struct Change {
 
 /// Every field that differs between `old` and `new`, in document order.
 pub fn diff(old: &Budget, new: &Budget) -> Vec<Change> {
-    let a = serde_json::to_value(old).expect("the model serializes");
-    let b = serde_json::to_value(new).expect("the model serializes");
+    let a = plain_dates(serde_json::to_value(old).expect("the model serializes"));
+    let b = plain_dates(serde_json::to_value(new).expect("the model serializes"));
     let mut out = Vec::new();
     walk(&[], &a, &b, &mut out);
     out
+}
+
+/// TOML dates serialize as `{"$__toml_private_datetime": "2021-03-01"}`;
+/// a reader wants the date.
+fn plain_dates(v: Value) -> Value {
+    match v {
+        Value::Object(o) if o.len() == 1 && o.contains_key("$__toml_private_datetime") => {
+            o.into_iter().next().map_or(Value::Null, |(_, d)| d)
+        }
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, plain_dates(v))).collect())
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(plain_dates).collect()),
+        other => other,
+    }
 }
 
 fn walk(path: &[String], a: &Value, b: &Value, out: &mut Vec<Change>) {

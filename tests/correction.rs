@@ -1,0 +1,279 @@
+//! The 更正说明 (issue 20): `yusuan diff` lists every printed place a
+//! correction changed, as a reader finds it, and nothing else moves.
+//!
+//! The CLI tests run the built binary on the issue's example. The property
+//! test lays out both documents of 50 random single-line-item corrections
+//! in-process (one engine, so Typst's cache carries over) and holds the
+//! listed places against the glyph runs of the two documents: every run
+//! that differs must lie in a listed clause's paragraph or be a listed cell.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+mod common;
+use common::{root, stderr, yusuan};
+
+/// old.toml (the sample) and new.toml (the sample with `from` → `to`,
+/// first occurrence) in a fresh temp folder.
+fn corrected(sample: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(root().join("data").join(sample)).unwrap();
+    assert!(text.contains(from));
+    fs::write(dir.path().join("old.toml"), &text).unwrap();
+    fs::write(dir.path().join("new.toml"), text.replacen(from, to, 1)).unwrap();
+    dir
+}
+
+fn diff(dir: &Path, extra: &[&str]) -> (String, String, bool) {
+    let templates = root().join("templates");
+    let mut args = vec!["diff", "old.toml", "new.toml", "--no-system-fonts", "--templates"];
+    args.push(templates.to_str().unwrap());
+    args.extend(extra);
+    let out = yusuan(dir, &args);
+    (String::from_utf8_lossy(&out.stdout).into_owned(), stderr(&out), out.status.success())
+}
+
+/// The table rows of a Markdown notice: (page, location, old, new).
+fn rows(md: &str) -> Vec<(usize, String, String, String)> {
+    md.lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| 序号"))
+        .map(|l| {
+            let c: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            (c[1].parse().unwrap(), c[2].to_string(), c[3].to_string(), c[4].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_issues_example_lists_every_printed_place_in_document_order() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (md, err, ok) = diff(
+        dir.path(),
+        &["--format", "markdown", "--reason", "行政运行人员经费录入有误", "--date", "2021-03-10"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        md.starts_with("# 云溪市文化广电旅游体育局2021年部门预算信息公开情况说明更正说明"),
+        "{md}"
+    );
+    assert!(md.contains("行政运行人员经费录入有误"), "{md}");
+    assert!(md.contains("2021年3月10日"), "{md}");
+    let rows = rows(&md);
+    let find = |loc: &str| rows.iter().find(|r| r.1 == loc);
+    // The cell of the issue, addressed by table, row and column.
+    let cell =
+        find("附表3　部门支出总表 › 2070101 行政运行 › 基本支出").unwrap_or_else(|| panic!("{md}"));
+    // The row adds up every 2070101 item of the department, 186.4 among them.
+    assert_eq!((cell.2.as_str(), cell.3.as_str()), ("539.40", "549.40"));
+    // The narrative: 收入, 支出 and the year-on-year sentence.
+    for section in ["二、（一）收入说明", "二、（二）支出说明", "二、（三）比上年增减情况"]
+    {
+        assert!(rows.iter().any(|r| r.1.starts_with(section)), "{section} missing:\n{md}");
+    }
+    assert!(rows.iter().any(|r| r.2.contains("1965.7") && r.3.contains("1975.7")), "{md}");
+    // Every attached table that adds the item up: 附表1—6.
+    for n in 1..=6 {
+        assert!(rows.iter().any(|r| r.1.starts_with(&format!("附表{n}　"))), "附表{n}:\n{md}");
+    }
+    // Readers' words only, in the order of the document.
+    assert!(!md.contains("line_items") && !md.contains("第1项"), "{md}");
+    assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "pages in order:\n{md}");
+    let mut seen = std::collections::HashSet::new();
+    assert!(rows.iter().all(|r| seen.insert((r.1.clone(), r.2.clone()))), "no duplicate rows");
+}
+
+/// docs/correction-sample.md shows the notice yusuan makes today, word for
+/// word, after its marker line.
+#[test]
+fn the_documented_notice_is_what_yusuan_makes() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (md, err, ok) = diff(
+        dir.path(),
+        &["--format", "markdown", "--reason", "行政运行人员经费录入有误", "--date", "2021-03-10"],
+    );
+    assert!(ok, "{err}");
+    let doc = fs::read_to_string(root().join("docs/correction-sample.md")).unwrap();
+    let marker = "<!-- 以下由 yusuan 生成 -->\n";
+    let shown = &doc[doc.find(marker).expect("the marker line") + marker.len()..];
+    assert_eq!(shown, md, "regenerate docs/correction-sample.md (see its command)");
+}
+
+#[test]
+fn the_data_field_view_stays_available() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (text, err, ok) = diff(dir.path(), &["--fields"]);
+    assert!(ok, "{err}");
+    assert!(text.contains("186.4") && text.contains("196.4"), "{text}");
+}
+
+#[test]
+fn csv_has_the_same_rows() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (md, _, _) = diff(dir.path(), &["--format", "markdown"]);
+    let (csv, err, ok) = diff(dir.path(), &["--format", "csv"]);
+    assert!(ok, "{err}");
+    assert!(csv.starts_with("\u{feff}序号,页码,位置,更正前,更正后\r\n"), "{csv}");
+    assert_eq!(csv.lines().count() - 1, rows(&md).len());
+}
+
+#[test]
+fn a_file_that_does_not_pass_its_checks_gets_no_notice() {
+    // 收入合计 no longer equals 支出合计.
+    let dir = corrected("101001-2021.toml", "general_budget = 2220.42", "general_budget = 2230.42");
+    let (out, err, ok) = diff(dir.path(), &["--format", "markdown"]);
+    assert!(!ok);
+    assert!(out.is_empty(), "no notice is written: {out}");
+    assert!(err.contains("new.toml:"), "{err}");
+    assert!(err.contains("未生成更正说明"), "{err}");
+}
+
+#[test]
+fn an_unchanged_document_has_nothing_to_correct() {
+    let dir = corrected("101001-2021.toml", "amount = 117\n", "amount = 117.00\n");
+    let (out, err, ok) = diff(dir.path(), &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "无变化\n");
+}
+
+mod property {
+    use super::*;
+    use yusuan::diff::document::{Place, compare, places};
+
+    /// A small deterministic generator: the test is the same on every run.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    /// Byte ranges of the `amount = …` lines inside [[line_items]].
+    fn item_amounts(text: &str) -> Vec<std::ops::Range<usize>> {
+        let start = text.find("[[line_items]]").unwrap();
+        let mut out = Vec::new();
+        let mut at = start;
+        for line in text[start..].split_inclusive('\n') {
+            if line.starts_with("amount = ") {
+                out.push(at + "amount = ".len()..at + line.trim_end().len());
+            }
+            at += line.len();
+        }
+        out
+    }
+
+    /// Glyph runs of a laid-out document, as a multiset.
+    fn runs(doc: &yusuan::diff::document::Document) -> HashMap<String, usize> {
+        let mut out = HashMap::new();
+        for r in doc.runs() {
+            *out.entry(r).or_insert(0) += 1;
+        }
+        out
+    }
+
+    /// Paragraph key of a clause place (its key without the clause index).
+    fn para_key(p: &Place) -> Option<String> {
+        let (base, last) = p.key.rsplit_once('|')?;
+        last.parse::<usize>().ok().map(|_| base.to_string())
+    }
+
+    #[test]
+    fn fifty_single_item_corrections_change_exactly_the_listed_places() {
+        let mut engine = yusuan::diff::document::engine(&root().join("templates"));
+        let mut rng = Lcg(20);
+        let deltas = ["0.01", "-0.01", "1", "-3.5", "10", "120.75", "-0.5", "1000"];
+        let mut tried = 0;
+        // 215001 gives its figures by line item only. 101001 also states its
+        // totals, so a single changed line item breaks a check there and is
+        // refused before any notice (a_file_that_does_not_pass_its_checks…):
+        // it has no single-item correction to try.
+        for sample in ["215001-2021.toml"] {
+            let text = fs::read_to_string(root().join("data").join(sample)).unwrap();
+            let old =
+                yusuan::diff::document::lay_out(&mut engine, &text).expect("the sample lays out");
+            let old_places = places(&old.view, &old.document);
+            let amounts = item_amounts(&text);
+            let (mut done, mut attempts) = (0, 0);
+            while done < 50 {
+                attempts += 1;
+                assert!(attempts < 1000, "{sample}: only {done} of {attempts} corrections pass");
+                let r = amounts[rng.next(amounts.len())].clone();
+                let was: rust_decimal::Decimal = text[r.clone()].trim_matches('"').parse().unwrap();
+                let delta: rust_decimal::Decimal = deltas[rng.next(deltas.len())].parse().unwrap();
+                let now = was + delta;
+                if now.is_sign_negative() || now.is_zero() {
+                    continue;
+                }
+                let new_text = format!("{}{}{}", &text[..r.start], now, &text[r.end..]);
+                let Some(new) = yusuan::diff::document::lay_out(&mut engine, &new_text) else {
+                    // A correction that breaks a check (a stated total, a cost
+                    // link) is refused before any notice: not this test's case.
+                    continue;
+                };
+                let new_places = places(&new.view, &new.document);
+                let changes = compare(&old_places, &new_places);
+                assert!(!changes.is_empty(), "{sample}: {was} → {now} changed nothing");
+                assert!(changes.iter().all(|c| c.old != c.new));
+                // Some listed cell moved by exactly the correction (the row
+                // of the item's 项 adds up every item of that 项).
+                let figure = |s: &Option<String>| {
+                    s.as_deref()?.replace(',', "").parse::<rust_decimal::Decimal>().ok()
+                };
+                assert!(
+                    changes.iter().any(|c| match (figure(&c.old), figure(&c.new)) {
+                        (Some(o), Some(n)) => n - o == delta,
+                        _ => false,
+                    }),
+                    "{sample}: {was} → {now}: no cell moved by {delta}"
+                );
+                only_listed_places_moved(&old, &new, &new_places, &changes, sample);
+                done += 1;
+                tried += 1;
+            }
+        }
+        assert!(tried >= 50);
+    }
+
+    /// Every glyph run that is new in the corrected document lies in a
+    /// paragraph with a listed clause, or is a listed cell, or is a page
+    /// number (a paragraph one line longer may move a folio or 目录 entry).
+    fn only_listed_places_moved(
+        old: &yusuan::diff::document::Document,
+        new: &yusuan::diff::document::Document,
+        new_places: &[Place],
+        changes: &[yusuan::diff::document::Correction],
+        sample: &str,
+    ) {
+        let changed_locs: std::collections::HashSet<(&str, &str)> =
+            changes.iter().filter_map(|c| Some((c.location.as_str(), c.new.as_deref()?))).collect();
+        let listed: Vec<&Place> = new_places
+            .iter()
+            .filter(|p| changed_locs.contains(&(p.location.as_str(), p.text.as_str())))
+            .collect();
+        let paras: std::collections::HashSet<String> =
+            listed.iter().filter_map(|p| para_key(p)).collect();
+        let mut allowed = String::new();
+        for p in new_places.iter().filter(|p| para_key(p).is_some_and(|k| paras.contains(&k))) {
+            allowed.extend(p.text.chars().filter(|c| !c.is_whitespace()));
+        }
+        let cells: std::collections::HashSet<&str> =
+            listed.iter().filter(|p| para_key(p).is_none()).map(|p| p.text.as_str()).collect();
+        let before = runs(old);
+        let mut after = runs(new);
+        for (run, n) in &before {
+            if let Some(m) = after.get_mut(run) {
+                *m = m.saturating_sub(*n);
+            }
+        }
+        for (run, n) in after.into_iter().filter(|(_, n)| *n > 0) {
+            let ok = allowed.contains(&run)
+                || cells.contains(run.as_str())
+                || run.chars().all(|c| c.is_ascii_digit() || c == '—' || c == '.');
+            assert!(ok, "{sample}: “{run}” (×{n}) changed but is in no listed place: {changes:#?}");
+        }
+    }
+}
