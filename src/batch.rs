@@ -5,6 +5,7 @@
 //! so memory stays flat however long the batch. A file that fails is
 //! reported and counted; it never stops the others.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,9 +17,9 @@ use crate::error::shown;
 use crate::export::output;
 use crate::export::pdf::PdfSettings;
 use crate::pipeline;
+use crate::pipeline::{Bundle, Profiles};
 use crate::typeset::compile::{Engine, typst_text};
 use crate::typeset::fonts::FontSet;
-use crate::typeset::templates::Templates;
 use crate::typeset::{coverage, limits};
 
 /// What a batch writes for each document, and how.
@@ -60,7 +61,7 @@ pub struct Outcome {
 pub fn build_all(
     inputs: &[PathBuf],
     args: &Options,
-    env: (Arc<FontSet>, Arc<Templates>),
+    env: (Arc<FontSet>, Arc<Profiles>),
     mut on_done: impl FnMut(&Outcome),
 ) -> Vec<Outcome> {
     let jobs = args.jobs.unwrap_or_else(default_jobs).clamp(1, inputs.len().max(1));
@@ -70,9 +71,9 @@ pub fn build_all(
         for _ in 0..jobs {
             let (tx, next, env) = (tx.clone(), &next, env.clone());
             scope.spawn(move || {
-                let mut engine = Engine::new(env.0, env.1);
+                let mut engines = Engines::new(env.0, env.1);
                 while let Some(path) = inputs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let _ = tx.send(build_one(&mut engine, path, args));
+                    let _ = tx.send(build_one(&mut engines, path, args));
                 }
             });
         }
@@ -81,37 +82,66 @@ pub fn build_all(
     })
 }
 
+/// A worker's engines, one per profile its documents use: a World's
+/// templates are fixed when it is made.
+pub struct Engines {
+    fonts: Arc<FontSet>,
+    profiles: Arc<Profiles>,
+    by_profile: HashMap<String, Engine>,
+}
+
+impl Engines {
+    pub fn new(fonts: Arc<FontSet>, profiles: Arc<Profiles>) -> Engines {
+        Engines { fonts, profiles, by_profile: HashMap::new() }
+    }
+
+    fn for_bundle(&mut self, b: &Bundle) -> &mut Engine {
+        let fonts = &self.fonts;
+        self.by_profile
+            .entry(b.key.clone())
+            .or_insert_with(|| Engine::new(fonts.clone(), b.templates.clone()))
+    }
+}
+
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Builds one document, collecting its messages instead of printing them.
-pub fn build_one(engine: &mut Engine, path: &Path, args: &Options) -> Outcome {
+pub fn build_one(engines: &mut Engines, path: &Path, args: &Options) -> Outcome {
     let mut log = String::new();
-    let result = build_logged(engine, path, args, &mut log);
+    let result = build_logged(engines, path, args, &mut log);
     Outcome { input: path.to_path_buf(), log, result }
 }
 
 fn build_logged(
-    engine: &mut Engine,
+    engines: &mut Engines,
     path: &Path,
     args: &Options,
     log: &mut String,
 ) -> Result<(PathBuf, usize), String> {
     let mut loaded = pipeline::inspect_with(path, args.catalogue.as_deref());
     if loaded.budget.is_some() {
-        loaded.problems.extend(coverage::check(&loaded.file.text, engine.fonts()));
+        loaded.problems.extend(coverage::check(&loaded.file.text, &engines.fonts));
     }
+    let bundle = pipeline::with_profile(&mut loaded, path, &engines.profiles);
     log.push_str(&diag::problems_text(&loaded.file.name(), &loaded.file.text, &loaded.problems));
+    let bundle = bundle.map_err(|e| {
+        log.push_str(&e);
+        log.push('\n');
+        "样式有错误，未生成 PDF".to_string()
+    })?;
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     let file = loaded.file;
-    let budget = match loaded.budget {
-        Some(b) if errors == 0 => b,
+    let (budget, bundle) = match (loaded.budget, bundle) {
+        (Some(b), Some(bundle)) if errors == 0 => (b, bundle),
         _ => return Err(format!("数据有 {} 处错误，未生成 PDF", errors.max(1))),
     };
     let draft = draft_state(&file.text, args, log);
     let watch = limits::Watch::start(&file.name(), args.limits.0, args.limits.1);
-    let typeset = pipeline::typeset(engine, &budget, draft).map_err(|diags| {
+    let engine = engines.for_bundle(&bundle);
+    let profile = bundle.profile.clone();
+    let typeset = pipeline::typeset_in(engine, &budget, draft, profile).map_err(|diags| {
         log.push_str(&typst_text(engine.world(), &diags));
         "模板编译失败，未生成 PDF".to_string()
     })?;
@@ -122,7 +152,7 @@ fn build_logged(
     })?;
     drop(watch);
     let out = args.output.join(format!("{}.pdf", file.stem()));
-    let staged = stage_all(&out, pdf, &typeset.view, args, log)?;
+    let staged = stage_all(&out, pdf, &typeset.view, &budget, args, log)?;
     commit(staged, log)?;
     Ok((out, typeset.compiled.document.pages().len()))
 }
@@ -133,6 +163,7 @@ fn stage_all(
     pdf_path: &Path,
     pdf: Vec<u8>,
     view: &crate::derive::View,
+    budget: &crate::model::Budget,
     args: &Options,
     log: &mut String,
 ) -> Result<Vec<output::Staged>, String> {
@@ -145,7 +176,7 @@ fn stage_all(
         let xlsx = pdf_path.with_extension("xlsx");
         match &view.tables {
             Some(t) => {
-                let bytes = crate::export::xlsx::workbook(t).map_err(|e| {
+                let bytes = crate::export::xlsx::workbook(t, budget).map_err(|e| {
                     format!("无法生成 {}：{e}；{}", shown(&xlsx), unwritten(&files, &xlsx))
                 })?;
                 files.push((xlsx, bytes));
@@ -159,7 +190,18 @@ fn stage_all(
             }
         }
     }
-    if args.html {
+    // The web page follows the default profile's chapters; for another
+    // profile it would print a document of the wrong shape, so it is not
+    // written, and said.
+    let default_shape = view.profile.name == crate::model::profile::DEFAULT_NAME;
+    if args.html && !default_shape {
+        let _ = writeln!(
+            log,
+            "警告：样式“{}”暂不能生成网页版（网页版按缺省样式的章节排列），未写 .html",
+            view.profile.name
+        );
+    }
+    if args.html && default_shape {
         let page = crate::export::html::page(view);
         files.push((pdf_path.with_extension("html"), page.into_bytes()));
     }

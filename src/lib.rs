@@ -7,6 +7,7 @@
 //! the templates' whole contract), `typeset` lays the view out with Typst,
 //! `export` writes the PDF and its companions, and `pipeline` strings these
 //! steps into the one sequence every face calls: `newyear`, `diff`,
+//! `import`,
 //! `batch`, `preview` and the command line in `cli`.
 
 pub mod error;
@@ -20,6 +21,7 @@ pub mod export;
 pub mod pipeline;
 pub mod newyear;
 pub mod diff;
+pub mod import;
 pub mod batch;
 pub mod preview;
 pub mod cli;

@@ -27,7 +27,7 @@ pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
     set_identity(&mut doc, year);
     set_previous(&mut doc, b);
     set_sangong_previous(&mut doc);
-    set_assets_date(&mut doc, year);
+    set_assets_date(&mut doc, year, b);
     for (path, what) in TO_UPDATE {
         mark(&mut doc, path, what);
     }
@@ -50,7 +50,7 @@ const TO_UPDATE: &[(&str, &str)] = &[
     ("performance.overall", "部门整体绩效目标：请按本年工作重新填写"),
     ("performance.projects", "项目绩效目标表：请按本年项目重新填写"),
     ("procurement", "政府采购预算：请填写本年数"),
-    ("assets", "国有资产：截止日期已改为上年末，请更新数量与价值及拟购置情况"),
+    ("assets", "国有资产：截止日期已改为上一年的同一天，请更新数量与价值及拟购置情况"),
 ];
 
 /// Where last year's content stays in the draft, to be entered again field
@@ -126,6 +126,16 @@ fn set_previous(doc: &mut DocumentMut, b: &Budget) {
     p.insert("basic_reason", value(""));
     p.insert("projects_reason", value(""));
     p.remove("stated");
+    // A file that compares 财政拨款 with last year gets this year's, per fund.
+    if p.contains_key("appropriation") && !b.line_items.is_empty() {
+        let [now, carried] = crate::model::ledger::derive(b).appropriation_income;
+        let mut t = toml_edit::InlineTable::new();
+        for (k, key) in ["general", "fund", "capital"].into_iter().enumerate() {
+            t.insert(key, (now[k] + carried[k]).to_string().into());
+        }
+        p.insert("appropriation", value(t));
+        p.insert("appropriation_reason", value(""));
+    }
 }
 
 fn amount(a: crate::model::amount::Amount) -> Item {
@@ -155,8 +165,11 @@ fn set_sangong_previous(doc: &mut DocumentMut) {
     }
 }
 
-fn set_assets_date(doc: &mut DocumentMut, year: i32) {
-    let date = format!("{}-12-31", year - 1);
+/// The count is taken on the same day of the year before the new budget
+/// year: 12月31日 stays 12月31日, 8月31日 stays 8月31日.
+fn set_assets_date(doc: &mut DocumentMut, year: i32, b: &Budget) {
+    let (month, day) = b.assets.as_of.date.map_or((12, 31), |d| (d.month, d.day));
+    let date = format!("{}-{month:02}-{day:02}", year - 1);
     if let (Some(a), Ok(d)) = (
         table_mut(doc, "assets").and_then(Item::as_table_like_mut),
         date.parse::<toml_edit::Datetime>(),

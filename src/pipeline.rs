@@ -11,6 +11,7 @@ use crate::diag::Problem;
 use crate::error::Error;
 use crate::export::pdf::{self, PdfSettings};
 use crate::model::Budget;
+use crate::model::profile::Profile;
 use crate::source::{self, Loaded, walk};
 use crate::typeset::compile::{Compiled, Engine};
 use crate::typeset::fonts::{FontOptions, FontSet};
@@ -23,6 +24,9 @@ pub struct Environment {
     /// A templates folder; `None`: `templates/` here, else the bundled set.
     pub templates: Option<PathBuf>,
     pub fonts: FontOptions,
+    /// `--profile`: a bundled profile's name or a profile folder, over every
+    /// file's `document.profile`.
+    pub profile: Option<String>,
 }
 
 /// The data files named on the command line: files as given (a link is
@@ -119,6 +123,22 @@ pub fn environment(env: &Environment) -> Result<(Arc<FontSet>, Arc<Templates>), 
     Ok((Arc::new(FontSet::load(&env.fonts)), Arc::new(templates)))
 }
 
+/// Loads fonts once for a run, and the profiles as its documents name them.
+/// A profile named on the command line is read now, so a mistake in it
+/// stops the run before any document.
+pub fn profiles(env: &Environment) -> Result<(Arc<FontSet>, Arc<Profiles>), Error> {
+    let profiles = Profiles::new(env);
+    match &env.profile {
+        Some(spec) => {
+            profiles.get(Some(spec), Path::new(".")).map_err(|e| Error::Message(e.render()))?;
+        }
+        None => {
+            load_templates(env)?;
+        }
+    }
+    Ok((Arc::new(FontSet::load(&env.fonts)), Arc::new(profiles)))
+}
+
 /// The template set `env` names, refused when it has no main.typ.
 pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
     let templates = Templates::locate(env.templates.as_deref())
@@ -138,11 +158,11 @@ pub fn pdf_ident(b: &Budget) -> String {
     format!("yusuan/{}/{}", b.document.code, b.document.year)
 }
 
-/// Draft flag and the font families each role resolves to.
-pub fn presentation(engine: &Engine, draft: bool) -> Presentation {
+/// Draft flag, the font families each role resolves to, and the profile.
+pub fn presentation(engine: &Engine, draft: bool, profile: Arc<Profile>) -> Presentation {
     let fonts =
         engine.fonts().roles().iter().map(|(k, r)| (k.to_string(), r.families.clone())).collect();
-    Presentation { draft, fonts }
+    Presentation { draft, fonts, profile }
 }
 
 /// The document's date: stated in the data, else SOURCE_DATE_EPOCH, else
@@ -180,8 +200,18 @@ pub fn typeset(
     budget: &Budget,
     draft: bool,
 ) -> Result<Typeset, Vec<SourceDiagnostic>> {
+    typeset_in(engine, budget, draft, Arc::new(crate::model::profile::default_profile()))
+}
+
+/// As [`typeset`], under a profile; `engine` holds that profile's templates.
+pub fn typeset_in(
+    engine: &mut Engine,
+    budget: &Budget,
+    draft: bool,
+    profile: Arc<Profile>,
+) -> Result<Typeset, Vec<SourceDiagnostic>> {
     let today = document_date(budget);
-    let view = derive::view(budget, &presentation(engine, draft));
+    let view = derive::view(budget, &presentation(engine, draft, profile));
     let compiled = engine.compile(&view, today)?;
     Ok(Typeset { view, compiled, ident: pdf_ident(budget), today })
 }
@@ -189,4 +219,156 @@ pub fn typeset(
 /// The PDF of a laid-out document.
 pub fn export_pdf(t: &Typeset, settings: &PdfSettings) -> Result<Vec<u8>, Vec<SourceDiagnostic>> {
     pdf::export(&t.compiled.document, &t.ident, t.today, settings)
+}
+
+// ---------------------------------------------------------------------------
+// Profiles: which one a file uses, read once per run with its templates.
+
+/// A profile with its templates, ready to compile.
+#[derive(Debug)]
+pub struct Bundle {
+    pub profile: Arc<Profile>,
+    pub templates: Arc<Templates>,
+    /// How the profile was named: a bundled name or a folder; one Engine
+    /// per key.
+    pub key: String,
+}
+
+/// Why a profile could not be used, in Chinese.
+#[derive(Debug)]
+pub enum ProfileError {
+    /// Neither a bundled name nor a folder with a profile.toml.
+    Unknown(String),
+    /// Anything else, said in full (a faulty profile.toml is rendered with
+    /// file, line and column like a data file).
+    Message(String),
+}
+
+impl ProfileError {
+    pub fn render(&self) -> String {
+        match self {
+            ProfileError::Unknown(name) => format!(
+                "找不到样式“{name}”：既不是随程序提供的样式（{}），也不是含 profile.toml 的文件夹",
+                source::profile::bundled_names()
+            ),
+            ProfileError::Message(m) => m.clone(),
+        }
+    }
+}
+
+/// The profiles of a run, each read once and shared by every document that
+/// names it.
+#[derive(Debug, Default)]
+pub struct Profiles {
+    env: Environment,
+    cache: std::sync::Mutex<std::collections::HashMap<String, Arc<Bundle>>>,
+}
+
+impl Profiles {
+    pub fn new(env: &Environment) -> Profiles {
+        Profiles { env: env.clone(), cache: Default::default() }
+    }
+
+    /// The profile for a file: `--profile`, else its `document.profile`,
+    /// else the default; a folder is relative to the data file.
+    pub fn for_file(&self, path: &Path, b: &Budget) -> Result<Arc<Bundle>, ProfileError> {
+        let spec = self.env.profile.clone().or_else(|| b.document.profile.clone());
+        self.get(spec.as_deref(), path.parent().unwrap_or(Path::new(".")))
+    }
+
+    pub fn get(&self, spec: Option<&str>, base: &Path) -> Result<Arc<Bundle>, ProfileError> {
+        let spec = spec.map(str::trim).filter(|s| !s.is_empty());
+        let key = match spec {
+            None => crate::model::profile::DEFAULT_NAME.to_string(),
+            Some(n) if source::profile::bundled_files(n).is_some() => n.to_string(),
+            Some(p) => base.join(p).display().to_string(),
+        };
+        if let Some(b) = self.cache.lock().expect("profile cache").get(&key) {
+            return Ok(b.clone());
+        }
+        let bundle = Arc::new(bundle(self.templates(spec, base)?, key.clone())?);
+        self.cache.lock().expect("profile cache").insert(key, bundle.clone());
+        Ok(bundle)
+    }
+
+    /// The default profile, named or not, is `--templates`, else
+    /// `templates/` here, else the embedded copy, as before profiles; another
+    /// bundled one its embedded files; else a folder.
+    fn templates(&self, spec: Option<&str>, base: &Path) -> Result<Templates, ProfileError> {
+        match spec {
+            None | Some(crate::model::profile::DEFAULT_NAME) => {
+                load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string()))
+            }
+            Some(n) => match source::profile::bundled_files(n) {
+                Some(files) => Ok(Templates::from_files(files).rooted(&format!("profiles/{n}"))),
+                None => folder(&base.join(n)).map_err(|e| match e {
+                    ProfileError::Unknown(_) => ProfileError::Unknown(n.to_string()),
+                    other => other,
+                }),
+            },
+        }
+    }
+}
+
+/// A profile folder's files; `Unknown` when it holds no profile.toml.
+pub fn folder(dir: &Path) -> Result<Templates, ProfileError> {
+    if !dir.join("profile.toml").is_file() {
+        return Err(ProfileError::Unknown(dir.display().to_string()));
+    }
+    Templates::from_dir(dir).map_err(|e| ProfileError::Message(format!("样式文件夹：{e}")))
+}
+
+/// Reads a template set's profile.toml (the bundled default's when a
+/// `--templates` folder has none) and checks its main template is there.
+pub fn bundle(mut templates: Templates, key: String) -> Result<Bundle, ProfileError> {
+    let text = templates
+        .files
+        .get("profile.toml")
+        .cloned()
+        .unwrap_or_else(|| crate::model::profile::DEFAULT_TEXT.to_string());
+    let file = templates.display_path("profile.toml");
+    let profile = source::profile::parse(&text).map_err(|problems| {
+        let shown: Vec<String> =
+            problems.iter().map(|p| crate::diag::render(&file, &text, p)).collect();
+        ProfileError::Message(format!("样式说明 {file} 有错误：\n{}", shown.join("\n")))
+    })?;
+    if !templates.files.contains_key(&profile.main) {
+        let main = templates.display_path(&profile.main);
+        return Err(ProfileError::Message(format!("样式中没有主模板 {main}")));
+    }
+    templates.main = profile.main.clone();
+    Ok(Bundle { profile: Arc::new(profile), templates: Arc::new(templates), key })
+}
+
+/// Resolves a checked file's profile and adds what the profile requires of
+/// the data to its problems, located. A profile the data names that does
+/// not exist is a problem at `document.profile`; any other fault of the
+/// profile comes back as its message.
+pub fn with_profile(
+    loaded: &mut Loaded,
+    path: &Path,
+    profiles: &Profiles,
+) -> Result<Option<Arc<Bundle>>, String> {
+    let Some(b) = &loaded.budget else { return Ok(None) };
+    match profiles.for_file(path, b) {
+        Ok(bundle) => {
+            let more = checks::profile::check(b, &loaded.file.text, &bundle.profile);
+            loaded.problems.extend(more);
+            source::place(&loaded.file.text, &mut loaded.problems);
+            Ok(Some(bundle))
+        }
+        Err(ProfileError::Unknown(name)) if profiles.env.profile.is_none() => {
+            loaded.problems.push(
+                Problem::error("document.profile", format!("找不到样式“{name}”")).expected(
+                    format!(
+                        "随程序提供的样式（{}），或含 profile.toml 的样式文件夹（相对于本文件）",
+                        source::profile::bundled_names()
+                    ),
+                ),
+            );
+            source::place(&loaded.file.text, &mut loaded.problems);
+            Ok(None)
+        }
+        Err(e) => Err(e.render()),
+    }
 }

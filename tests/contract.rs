@@ -165,13 +165,21 @@ fn data_fields(code: &str) -> BTreeSet<String> {
     out
 }
 
+/// The fields every bundled template set reads: the default profile's
+/// `templates/` and each folder of `profiles/`.
 fn template_fields() -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("templates")];
+    for e in std::fs::read_dir(root.join("profiles")).unwrap() {
+        dirs.push(e.unwrap().path());
+    }
     let mut out = BTreeSet::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "typ") {
-            out.extend(data_fields(&code_of(&std::fs::read_to_string(&p).unwrap())));
+    for dir in dirs {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "typ") {
+                out.extend(data_fields(&code_of(&std::fs::read_to_string(&p).unwrap())));
+            }
         }
     }
     out

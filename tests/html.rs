@@ -13,16 +13,46 @@ use std::process::Command;
 use common::{root, stderr, yusuan};
 use serde_json::Value;
 
-/// The samples, each built in its own temp folder with `--html`.
+/// The samples of the default profile, each built in its own temp folder
+/// with `--html`. The web page follows the default profile's chapters; a
+/// file of another profile gets no page (a warning says so; see
+/// `a_profile_without_a_web_page_says_so`).
 fn samples() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(root().join("data"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| other_profile(p).is_none())
         .collect();
     files.sort();
     assert!(files.len() >= 2, "the samples are in data/");
     files
+}
+
+/// The profile a data file names, when it is not the default one.
+fn other_profile(p: &Path) -> Option<String> {
+    let text = fs::read_to_string(p).unwrap();
+    let line = text.lines().find(|l| l.starts_with("profile = "))?;
+    let name = line.trim_start_matches("profile = ").trim().trim_matches('"').to_string();
+    (name != "hebei").then_some(name)
+}
+
+#[test]
+fn a_profile_without_a_web_page_says_so() {
+    let sample = fs::read_dir(root().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml") && other_profile(p).is_some())
+        .expect("a sample of another profile");
+    let dir = tempfile::tempdir().unwrap();
+    let name = sample.file_name().unwrap();
+    fs::copy(&sample, dir.path().join(name)).unwrap();
+    let out = yusuan(dir.path(), &["build", name.to_str().unwrap(), "--html", "--no-system-fonts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stem = sample.file_stem().unwrap().to_str().unwrap();
+    assert!(dir.path().join(format!("output/{stem}.pdf")).exists());
+    assert!(!dir.path().join(format!("output/{stem}.html")).exists());
+    assert!(stderr(&out).contains("网页"), "the warning names the page: {}", stderr(&out));
 }
 
 struct Built {

@@ -72,9 +72,9 @@ fn lines(b: &Budget, out: &mut Vec<Problem>) {
             ));
         }
     }
-    match b.document.table_unit.trim() {
-        "万元" | "元" => {}
-        other => out.push(
+    match b.document.table_unit.as_deref().map(str::trim) {
+        None | Some("万元" | "元") => {}
+        Some(other) => out.push(
             Problem::error("document.table_unit", format!("附表金额单位“{other}”不支持"))
                 .expected("“万元”或“元”"),
         ),

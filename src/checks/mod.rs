@@ -4,6 +4,7 @@
 //! path into a line and column. Errors block the build, warnings are printed.
 
 pub mod catalogue;
+pub mod profile;
 mod lineitems;
 pub mod todo;
 
@@ -119,10 +120,25 @@ fn all_amounts(b: &Budget) -> Vec<(String, Amount)> {
         ("major_equipment", &a.major_equipment),
         ("other", &a.other),
     ] {
-        v.push((format!("assets.{k}.value"), h.value));
+        let Some(h) = h else { continue };
+        v.extend(h.value.map(|a| (format!("assets.{k}.value"), a)));
         if let Some(q) = h.quantity {
             v.push((format!("assets.{k}.quantity"), q));
         }
+    }
+    if let Some(a) = b.procurement.sme_reserved {
+        v.push(("procurement.sme_reserved".into(), a));
+    }
+    if let Some(a) = b.procurement.small_micro_reserved {
+        v.push(("procurement.small_micro_reserved".into(), a));
+    }
+    if let Some(c) = &b.performance.coverage {
+        v.push(("performance.coverage.amount".into(), c.amount));
+    }
+    if let Some(p) = &b.previous.appropriation {
+        v.push(("previous.appropriation.general".into(), p.general));
+        v.push(("previous.appropriation.fund".into(), p.fund));
+        v.push(("previous.appropriation.capital".into(), p.capital));
     }
     v
 }
@@ -185,7 +201,7 @@ fn stated_total_fields(b: &Budget) -> [(&'static str, Option<Amount>, PartsSum);
         ("sangong.previous.stated_vehicle", s.previous.stated_vehicle, |b| {
             b.sangong.previous.vehicle()
         }),
-        ("assets.stated_total", b.assets.stated_total, |b| b.assets.total()),
+        ("assets.stated_total", b.assets.stated_total, |b| b.assets.total().unwrap_or_default()),
         ("procurement.stated_total", b.procurement.stated_total, |b| {
             b.procurement.goods + b.procurement.works + b.procurement.services
         }),
@@ -401,19 +417,19 @@ fn sangong(b: &Budget, out: &mut Vec<Problem>) {
 
 fn assets(b: &Budget, out: &mut Vec<Problem>) {
     let a = &b.assets;
-    if a.office_buildings.value > a.buildings.value {
+    let (Some(office), Some(all)) = (&a.office_buildings, &a.buildings) else { return };
+    if let (Some(o), Some(v)) = (office.value, all.value)
+        && o > v
+    {
         out.push(
             Problem::error(
                 "assets.office_buildings.value",
-                format!(
-                    "办公用房价值 {} 万元大于房屋总价值 {} 万元",
-                    a.office_buildings.value, a.buildings.value
-                ),
+                format!("办公用房价值 {o} 万元大于房屋总价值 {v} 万元"),
             )
             .expected("办公用房是房屋的一部分，不应大于房屋"),
         );
     }
-    if let (Some(o), Some(all)) = (a.office_buildings.quantity, a.buildings.quantity)
+    if let (Some(o), Some(all)) = (office.quantity, all.quantity)
         && o > all
     {
         out.push(Problem::error(
@@ -424,7 +440,9 @@ fn assets(b: &Budget, out: &mut Vec<Problem>) {
 }
 
 fn performance(b: &Budget, out: &mut Vec<Problem>) {
-    if b.performance.overall.goal.iter().all(|g| g.trim().is_empty()) {
+    if let Some(o) = &b.performance.overall
+        && o.goal.iter().all(|g| g.trim().is_empty())
+    {
         out.push(Problem::error("performance.overall.goal", "总体绩效目标为空"));
     }
     let mut seen = std::collections::HashMap::new();

@@ -53,6 +53,12 @@ pub enum Command {
     /// 对比两份数据文件，列出变化的每个字段（可输出更正说明表）
     #[command(help_template = HELP_TEMPLATE)]
     Diff(DiffArgs),
+    /// 从预算系统导出的 Excel 工作簿导入本年数字，写进数据文件（注释与文字不动）
+    #[command(help_template = HELP_TEMPLATE)]
+    Import(ImportArgs),
+    /// 样式：列出随程序提供的样式，导出为可修改的文件夹，核对样式说明
+    #[command(help_template = HELP_TEMPLATE)]
+    Profile(ProfileArgs),
     /// 在浏览器中实时预览：修改数据或模板并保存后自动重新排版（只在本机提供）
     #[command(help_template = HELP_TEMPLATE)]
     Preview(PreviewArgs),
@@ -185,6 +191,49 @@ pub struct NewArgs {
     pub force: bool,
 }
 
+/// `yusuan import` 的参数。
+#[derive(Debug, Args)]
+#[command(
+    next_help_heading = "选项",
+    after_help = "示例：\n  yusuan new --from data/215001-2021.toml --year 2022\n  yusuan import 215001-2022.xlsx --into data/215001-2022.toml\n      写到 data/215001-2022.imported.toml 并列出改变的字段；核对无误后：\n  yusuan import 215001-2022.xlsx --into data/215001-2022.toml --force\n  yusuan import 导出/*.xlsx --into data/ --force   每个工作簿写入同名的 .toml\n\n说明见 docs/import.md"
+)]
+pub struct ImportArgs {
+    /// 工作簿（.xlsx），可给多个
+    #[arg(value_name = "工作簿", required = true)]
+    pub workbooks: Vec<PathBuf>,
+
+    /// 写入的数据文件（通常是 yusuan new 生成的草稿）；给目录时，每个工作簿写入目录中与它同名的 .toml
+    #[arg(long = "into", value_name = "数据文件")]
+    pub into: PathBuf,
+
+    /// 写到这个文件，不改动 --into 的文件（只用于一个工作簿）
+    #[arg(short, long, value_name = "文件")]
+    pub output: Option<PathBuf>,
+
+    /// 直接改写数据文件（改变的字段仍逐项列出）；不加时写到旁边的 <名称>.imported.toml
+    #[arg(long)]
+    pub force: bool,
+
+    /// 工作簿的格式；缺省由工作表名与列标题识别
+    #[arg(long, value_name = "格式", value_enum)]
+    pub layout: Option<ImportLayout>,
+
+    /// 只读取与核对，不写任何文件
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `yusuan import` 认得的工作簿格式。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportLayout {
+    /// yusuan build --xlsx 写出的九张附表（带“预算明细”工作表）
+    Standard,
+    /// 区级平台导出：每张表一个工作表
+    Platform,
+    /// 预算明细导出：每行一条明细
+    Lineitems,
+}
+
 /// `yusuan diff` 的参数。
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
@@ -239,9 +288,50 @@ pub struct CheckArgs {
     /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
     #[arg(long, value_name = "文件")]
     pub catalogue: Option<PathBuf>,
+
+    /// 按这个样式核对（样式名或样式文件夹），优先于数据中的 document.profile
+    #[arg(long, value_name = "样式")]
+    pub profile: Option<String>,
+
     /// 核对每个字符都有字体能显示时所用的字体，与 build 相同
     #[command(flatten)]
     pub fonts: FontArgs,
+}
+
+/// `yusuan profile` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub action: ProfileAction,
+}
+
+/// `yusuan profile` 的子命令。
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// 列出随程序提供的样式
+    #[command(help_template = HELP_TEMPLATE)]
+    List,
+    /// 把随程序提供的样式写成可以修改的文件夹（profile.toml 与模板）
+    #[command(help_template = HELP_TEMPLATE)]
+    Export {
+        /// 样式名，如 shanghai
+        #[arg(value_name = "样式")]
+        name: String,
+        /// 目标文件夹
+        #[arg(value_name = "文件夹")]
+        dir: PathBuf,
+        /// 文件已存在时覆盖
+        #[arg(long)]
+        force: bool,
+    },
+    /// 核对一个样式文件夹：profile.toml 与主模板
+    #[command(help_template = HELP_TEMPLATE)]
+    Check {
+        /// 样式文件夹
+        #[arg(value_name = "文件夹")]
+        dir: PathBuf,
+    },
 }
 
 /// `yusuan fonts` 的参数。
@@ -279,7 +369,11 @@ pub struct PreviewArgs {
 /// 排版环境：模板与字体。
 #[derive(Debug, Args, Clone)]
 pub struct EnvArgs {
-    /// 模板目录；缺省用当前目录下的 templates/，没有则用内置模板
+    /// 样式：随程序提供的样式名（hebei、shanghai）或样式文件夹；优先于数据中的 document.profile
+    #[arg(long, value_name = "样式")]
+    pub profile: Option<String>,
+
+    /// 缺省样式的模板目录；缺省用当前目录下的 templates/，没有则用内置模板
     #[arg(long, value_name = "目录")]
     pub templates: Option<PathBuf>,
 

@@ -14,7 +14,7 @@ use crate::pipeline;
 pub fn run(args: &BuildArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
     pipeline::one_output_per_input(&inputs, &args.output)?;
-    let env = pipeline::environment(&environment(&args.env))?;
+    let env = pipeline::profiles(&environment(&args.env))?;
     output::clean_stale(&args.output);
     let options = batch::Options {
         output: args.output.clone(),

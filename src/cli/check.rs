@@ -10,6 +10,11 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
     let given = args.catalogue.as_deref();
     let fonts = FontSet::load(&font_options(&args.fonts));
-    let failed = inputs.iter().filter(|p| load_checked(p, given, Some(&fonts)).is_none()).count();
+    let env = pipeline::Environment { profile: args.profile.clone(), ..Default::default() };
+    let profiles = pipeline::Profiles::new(&env);
+    let failed = inputs
+        .iter()
+        .filter(|p| load_checked(p, given, Some(&fonts), Some(&profiles)).is_none())
+        .count();
     finish(failed, inputs.len(), "核对通过")
 }

@@ -17,7 +17,7 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     // A notice is only made from documents that could be published: both
     // files pass their checks, and the corrected one is no draft.
     let (Some(old), Some(new)) =
-        (load_checked(&args.old, None, None), load_checked(&args.new, None, None))
+        (load_checked(&args.old, None, None, None), load_checked(&args.new, None, None, None))
     else {
         eprintln!("未生成更正说明：先改正以上错误");
         return Err(Error::Failed { failed: 1, total: 2 });

@@ -6,8 +6,10 @@ mod catalogue;
 mod check;
 mod diff;
 mod fonts;
+mod import;
 mod new;
 mod preview;
+mod profile;
 mod progress;
 
 use std::path::Path;
@@ -28,8 +30,10 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Fonts(a) => fonts::run(&a),
         Command::New(a) => new::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Import(a) => import::run(&a),
         Command::Preview(a) => preview::run(&a),
         Command::Catalogue(a) => catalogue::run(&a),
+        Command::Profile(a) => profile::run(&a),
     }
 }
 
@@ -41,17 +45,26 @@ fn load_checked(
     path: &Path,
     catalogue: Option<&Path>,
     fonts: Option<&FontSet>,
+    profiles: Option<&pipeline::Profiles>,
 ) -> Option<(DataFile, Budget)> {
     let mut loaded = pipeline::inspect_with(path, catalogue);
     if let Some(fonts) = fonts.filter(|_| loaded.budget.is_some()) {
         loaded.problems.extend(crate::typeset::coverage::check(&loaded.file.text, fonts));
     }
+    // A fault of the profile itself is said once, before the data's problems.
+    let faulty = match profiles.map(|p| pipeline::with_profile(&mut loaded, path, p)) {
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            true
+        }
+        _ => false,
+    };
     let (file, problems, budget) = pipeline::usable(loaded);
     print_problems(&file, &problems);
     if let Some(summary) = diag::summary(&file.name(), &problems) {
         eprintln!("{summary}");
     }
-    budget.map(|b| (file, b))
+    budget.filter(|_| !faulty).map(|b| (file, b))
 }
 
 /// Prints data problems to stderr.
@@ -73,7 +86,11 @@ fn font_options(f: &FontArgs) -> FontOptions {
 }
 
 fn environment(env: &EnvArgs) -> Environment {
-    Environment { templates: env.templates.clone(), fonts: font_options(&env.fonts) }
+    Environment {
+        templates: env.templates.clone(),
+        fonts: font_options(&env.fonts),
+        profile: env.profile.clone(),
+    }
 }
 
 /// Writes a command's result. A reader that stops early (`| head`) is not

@@ -10,7 +10,7 @@ use crate::newyear;
 
 pub fn run(args: &NewArgs) -> Result<(), Error> {
     let (file, budget) =
-        load_checked(&args.from, None, None).ok_or(Error::Failed { failed: 1, total: 1 })?;
+        load_checked(&args.from, None, None, None).ok_or(Error::Failed { failed: 1, total: 1 })?;
     if args.year <= budget.document.year {
         return Err(Error::Usage(format!(
             "新年度 {} 须晚于原文件 {} 的年度 {}",

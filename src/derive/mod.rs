@@ -4,61 +4,113 @@
 //! already computed with exact decimals and already formatted by the one
 //! display rule of `amount`. The templates only choose sentences.
 
+pub mod layouts;
+pub mod parts;
 pub mod tables;
 pub mod view;
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use crate::model::amount::Amount;
+use crate::model::profile::{NumberFormat, Profile};
 use crate::model::totals::{Delta, Direction};
 use crate::model::{self, Budget, Holding, Indicator};
 pub use view::*;
 
+impl Money {
+    /// The amount in a text format and that format with every decimal
+    /// shown: the one display rule of `amount`, in the profile's form.
+    pub fn with(a: Amount, f: &NumberFormat) -> Money {
+        Money { text: a.format(f), fixed: a.format(&f.fixed()), zero: a.is_zero_in(f) }
+    }
+}
+
 impl From<Amount> for Money {
     fn from(a: Amount) -> Money {
-        let text = a.text();
-        Money { zero: text == "0", text, fixed: a.fixed() }
+        Money::with(a, &NumberFormat::text())
     }
 }
 
 impl Change {
     /// The change from `previous` to `current`, by the model's rule.
     pub fn between(current: Amount, previous: Amount) -> Change {
+        Change::in_format(current, previous, &NumberFormat::text())
+    }
+
+    /// The same comparison, its amounts printed in a format.
+    pub fn in_format(current: Amount, previous: Amount, f: &NumberFormat) -> Change {
         let d = Delta::between(current, previous);
         Change {
             direction: d.direction.into(),
             flat: d.direction == Direction::Flat,
-            amount: d.amount.into(),
-            current: current.into(),
-            previous: previous.into(),
+            amount: Money::with(d.amount, f),
+            current: Money::with(current, f),
+            previous: Money::with(previous, f),
         }
     }
 }
 
+/// The format amounts in sentences take, from the profile.
+#[derive(Debug, Clone, Copy)]
+pub struct Formats {
+    pub text: NumberFormat,
+}
+
+impl Formats {
+    pub fn of(p: &Profile) -> Formats {
+        Formats { text: p.numbers.text }
+    }
+
+    pub fn money(&self, a: Amount) -> Money {
+        Money::with(a, &self.text)
+    }
+
+    pub fn change(&self, current: Amount, previous: Amount) -> Change {
+        Change::in_format(current, previous, &self.text)
+    }
+}
+
 /// How the document is presented, independent of its data.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Presentation {
     /// Diagonal 草稿 watermark on every page.
     pub draft: bool,
     /// Font families per role (see `fonts::ROLES`), resolved on this machine.
     pub fonts: BTreeMap<String, Vec<String>>,
+    /// The document's profile: its parts, tables and number formats.
+    pub profile: Arc<Profile>,
+}
+
+impl Default for Presentation {
+    /// No watermark, the templates' own fonts, the default profile.
+    fn default() -> Presentation {
+        Presentation {
+            draft: false,
+            fonts: BTreeMap::new(),
+            profile: Arc::new(crate::model::profile::default_profile()),
+        }
+    }
 }
 
 /// Builds the view. `derive` trusts data that has passed the checks, but stays
 /// total: odd data yields odd figures, never a panic.
 pub fn view(b: &Budget, how: &Presentation) -> View {
+    let p = &how.profile;
+    let f = Formats::of(p);
     View {
-        doc: doc_view(b, how.draft),
+        doc: doc_view(b, how.draft, p),
         duties: DutiesView { intro: b.duties.intro.clone(), items: b.duties.items.clone() },
         units: b.units.iter().map(unit_view).collect(),
-        income: income_view(&b.income),
-        expenditure: expenditure_view(&b.expenditure),
-        change: change_view(b),
-        operating: operating_view(b),
-        sangong: sangong_view(&b.sangong),
-        performance: performance_view(b),
-        procurement: procurement_view(&b.procurement),
-        assets: assets_view(&b.assets, FIRST_PROJECT_TABLE + b.performance.projects.len()),
+        income: income_view(&b.income, &f),
+        expenditure: expenditure_view(&b.expenditure, &f),
+        change: change_view(b, &f),
+        operating: operating_view(b, &f),
+        sangong: sangong_view(&b.sangong, &f),
+        performance: performance_view(b, &f),
+        procurement: procurement_view(&b.procurement, &f),
+        assets: assets_view(&b.assets, FIRST_PROJECT_TABLE + b.performance.projects.len(), p),
         glossary: b
             .glossary
             .iter()
@@ -66,11 +118,15 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
             .collect(),
         other_matters: b.other_matters.clone(),
         fonts: how.fonts.clone(),
-        tables: crate::derive::tables::view(b),
+        tables: crate::derive::tables::view(b, p),
+        profile: parts::profile_view(p),
+        unit_counts: parts::unit_counts(&b.units),
+        explanation: parts::explanation_view(b, &f),
+        project_details: parts::project_details_view(b, &f),
     }
 }
 
-fn doc_view(b: &Budget, draft: bool) -> DocView {
+fn doc_view(b: &Budget, draft: bool, p: &Profile) -> DocView {
     let d = &b.document;
     DocView {
         year: d.year,
@@ -83,6 +139,8 @@ fn doc_view(b: &Budget, draft: bool) -> DocView {
         legal_basis_text: join_titles(&d.legal_basis),
         draft,
         sample: d.sample,
+        region: d.region.clone().unwrap_or_default(),
+        subject: crate::model::profile::fill_year(&p.subject, d.year),
     }
 }
 
@@ -110,42 +168,42 @@ fn unit_view(u: &model::Unit) -> UnitView {
     }
 }
 
-fn income_view(i: &model::Income) -> IncomeView {
+fn income_view(i: &model::Income, f: &Formats) -> IncomeView {
     IncomeView {
-        total: i.total().into(),
-        general_budget: i.general_budget.into(),
-        government_fund: i.government_fund.into(),
-        special_account: i.special_account.into(),
-        other: i.other.into(),
-        carryover: i.carryover.into(),
-        state_capital: i.state_capital.into(),
-        institution: i.institution.into(),
-        institution_business: i.institution_business.into(),
+        total: f.money(i.total()),
+        general_budget: f.money(i.general_budget),
+        government_fund: f.money(i.government_fund),
+        special_account: f.money(i.special_account),
+        other: f.money(i.other),
+        carryover: f.money(i.carryover),
+        state_capital: f.money(i.state_capital),
+        institution: f.money(i.institution),
+        institution_business: f.money(i.institution_business),
     }
 }
 
-fn expenditure_view(e: &model::Expenditure) -> ExpenditureView {
+fn expenditure_view(e: &model::Expenditure, f: &Formats) -> ExpenditureView {
     ExpenditureView {
-        total: e.total().into(),
-        basic: e.basic_total().into(),
-        personnel: e.basic.personnel.into(),
-        public: e.basic.public.into(),
-        projects_total: e.projects_total().into(),
+        total: f.money(e.total()),
+        basic: f.money(e.basic_total()),
+        personnel: f.money(e.basic.personnel),
+        public: f.money(e.basic.public),
+        projects_total: f.money(e.projects_total()),
         projects: e
             .projects
             .iter()
-            .map(|p| NamedMoney { name: p.name.clone(), amount: p.amount.into() })
+            .map(|p| NamedMoney { name: p.name.clone(), amount: f.money(p.amount) })
             .collect(),
     }
 }
 
-fn change_view(b: &Budget) -> ChangeView {
+fn change_view(b: &Budget, f: &Formats) -> ChangeView {
     let e = &b.expenditure;
     let p = &b.previous;
     ChangeView {
-        total: Change::between(e.total(), p.basic + p.projects),
-        basic: Change::between(e.basic_total(), p.basic),
-        projects: Change::between(e.projects_total(), p.projects),
+        total: f.change(e.total(), p.basic + p.projects),
+        basic: f.change(e.basic_total(), p.basic),
+        projects: f.change(e.projects_total(), p.projects),
         basic_reason: reason_clause(&p.basic_reason),
         projects_reason: reason_clause(&p.projects_reason),
     }
@@ -166,24 +224,34 @@ pub fn reason_clause(s: &str) -> String {
     if r.is_empty() || phrased { r } else { format!("原因是{r}") }
 }
 
-fn operating_view(b: &Budget) -> OperatingView {
+fn operating_view(b: &Budget, f: &Formats) -> OperatingView {
     let uses: Vec<String> = b.operating_costs.uses.iter().map(|u| clean_clause(u)).collect();
-    OperatingView { amount: b.operating_amount().into(), uses: uses.join("、") }
+    OperatingView { amount: f.money(b.operating_amount()), uses: uses.join("、") }
 }
 
-fn sangong_view(s: &model::Sangong) -> SangongView {
+fn sangong_view(s: &model::Sangong, f: &Formats) -> SangongView {
     let (c, p) = (&s.current, &s.previous);
     let item = |cur: Amount, prev: Amount, reason: &str| SangongItem {
-        change: Change::between(cur, prev),
+        change: f.change(cur, prev),
         reason: reason_clause(reason),
     };
+    let r = &s.reasons;
     SangongView {
-        total: Change::between(c.total(), p.total()),
-        overseas: item(c.overseas, p.overseas, &s.reasons.overseas),
-        vehicle: item(c.vehicle(), p.vehicle(), &s.reasons.vehicle),
-        vehicle_purchase: c.vehicle_purchase.into(),
-        vehicle_operation: c.vehicle_operation.into(),
-        reception: item(c.reception, p.reception, &s.reasons.reception),
+        total: f.change(c.total(), p.total()),
+        overseas: item(c.overseas, p.overseas, &r.overseas),
+        vehicle: item(c.vehicle(), p.vehicle(), &r.vehicle),
+        vehicle_purchase: f.money(c.vehicle_purchase),
+        vehicle_operation: f.money(c.vehicle_operation),
+        reception: item(c.reception, p.reception, &r.reception),
+        purchase: f.change(c.vehicle_purchase, p.vehicle_purchase),
+        operation: f.change(c.vehicle_operation, p.vehicle_operation),
+        reasons: ReasonsView {
+            overseas: clean_clause(&r.overseas),
+            vehicle: clean_clause(&r.vehicle),
+            vehicle_purchase: clean_clause(&r.vehicle_purchase),
+            vehicle_operation: clean_clause(&r.vehicle_operation),
+            reception: clean_clause(&r.reception),
+        },
     }
 }
 
@@ -192,13 +260,20 @@ fn sangong_view(s: &model::Sangong) -> SangongView {
 /// with a Typst counter spares the layout a round of introspection.
 pub const FIRST_PROJECT_TABLE: usize = 2;
 
-fn performance_view(b: &Budget) -> PerformanceView {
-    let o = &b.performance.overall;
+fn performance_view(b: &Budget, f: &Formats) -> PerformanceView {
+    // A profile that prints no 整体绩效目标 lets the data leave it out.
+    let none = model::Overall { goal: Vec::new(), targets: Vec::new(), measures: Vec::new() };
+    let o = b.performance.overall.as_ref().unwrap_or(&none);
     let default_unit = format!("{}{}本级", b.document.code, b.document.department);
     PerformanceView {
         goal: o.goal.clone(),
         targets: o.targets.iter().map(target_view).collect(),
         measures: o.measures.clone(),
+        coverage: b.performance.coverage.as_ref().map(|c| CoverageView {
+            units: c.units,
+            projects: c.projects,
+            amount: f.money(c.amount),
+        }),
         projects: b
             .performance
             .projects
@@ -245,40 +320,55 @@ pub fn indicator_rows(inds: &[Indicator]) -> Vec<IndicatorRow> {
         .collect()
 }
 
-fn procurement_view(p: &model::Procurement) -> ProcurementView {
+fn procurement_view(p: &model::Procurement, f: &Formats) -> ProcurementView {
     ProcurementView {
-        total: (p.goods + p.works + p.services).into(),
-        goods: p.goods.into(),
-        works: p.works.into(),
-        services: p.services.into(),
+        total: f.money(p.goods + p.works + p.services),
+        goods: f.money(p.goods),
+        works: f.money(p.works),
+        services: f.money(p.services),
+        sme_reserved: p.sme_reserved.map(|a| f.money(a)),
+        small_micro_reserved: p.small_micro_reserved.map(|a| f.money(a)),
     }
 }
 
-fn asset_row(label: &str, h: &Holding, sub: bool) -> AssetRow {
+fn asset_row(label: &str, h: &Option<Holding>, sub: bool) -> AssetRow {
+    let h = h.as_ref();
     AssetRow {
         label: label.to_string(),
-        quantity: h.quantity.map(|q| q.to_string()).unwrap_or_else(|| "——".to_string()),
-        value: h.value.into(),
+        quantity: h
+            .and_then(|h| h.quantity)
+            .map(|q| q.to_string())
+            .unwrap_or_else(|| "——".to_string()),
+        value: h.and_then(|h| h.value).map(Money::from),
         sub,
     }
 }
 
-fn assets_view(a: &model::Assets, table_number: usize) -> AssetsView {
+fn assets_view(a: &model::Assets, table_number: usize, p: &Profile) -> AssetsView {
     let (year, date) = chinese_date(&a.as_of);
+    let threshold = p.assets.equipment_threshold.normalize().to_string();
+    let kinds = &p.assets.vehicle_kinds;
     AssetsView {
         table_number,
         as_of: date,
         as_of_year: year,
-        total: a.total().into(),
+        year_end: a.as_of.date.is_some_and(|d| d.month == 12 && d.day == 31),
+        as_of_phrase: parts::as_of_phrase(&a.as_of),
+        total: a.total().map(Money::from),
         rows: vec![
             asset_row("1.房屋（平方米）", &a.buildings, false),
             asset_row("其中：办公用房（平方米）", &a.office_buildings, true),
             asset_row("2.车辆（台、辆）", &a.vehicles, false),
-            asset_row("3.单价在20万元以上设备", &a.major_equipment, false),
+            asset_row(&format!("3.单价在{threshold}万元以上设备"), &a.major_equipment, false),
             asset_row("4.其他固定资产", &a.other, false),
         ],
         planned_purchase: a.planned_purchase.into(),
         planned_note: clean_clause(&a.planned_note),
+        fleet: parts::fleet(a.vehicle_counts.as_deref().unwrap_or(&[]), kinds),
+        equipment_count: a.equipment_count.unwrap_or(0),
+        planned_fleet: parts::fleet(a.planned_vehicle_counts.as_deref().unwrap_or(&[]), kinds),
+        planned_equipment_count: a.planned_equipment_count.unwrap_or(0),
+        threshold,
     }
 }
 

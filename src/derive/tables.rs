@@ -6,19 +6,21 @@
 //! table unit — which the Typst template and the xlsx writer both print, so
 //! the PDF and the workbook cannot disagree.
 
+use crate::derive::layouts;
 use crate::derive::view::{Align, CellView, HeadCell, Money, RowView, TableView, TablesView};
 use crate::model::Budget;
 use crate::model::amount::Amount;
 use crate::model::ledger::{self, ClassRow, Derivation, Level, totals};
+use crate::model::profile::{Layout, MoneyUnit, NumberFormat, Profile, TableSpec, fill_year};
 
 impl CellView {
-    fn text(t: impl Into<String>) -> CellView {
+    pub(crate) fn text(t: impl Into<String>) -> CellView {
         CellView { text: t.into(), amount: None, indent: 0, bold: false, align: Align::Left }
     }
-    fn center(t: impl Into<String>) -> CellView {
+    pub(crate) fn center(t: impl Into<String>) -> CellView {
         CellView { align: Align::Center, ..CellView::text(t) }
     }
-    fn money(m: Money) -> CellView {
+    pub(crate) fn money(m: Money) -> CellView {
         CellView {
             text: m.fixed.clone(),
             amount: Some(m),
@@ -27,41 +29,39 @@ impl CellView {
             align: Align::Right,
         }
     }
-    fn blank() -> CellView {
+    pub(crate) fn blank() -> CellView {
         CellView::text("")
     }
-    fn indent(mut self, n: usize) -> CellView {
+    pub(crate) fn indent(mut self, n: usize) -> CellView {
         self.indent = n;
         self
     }
-    fn bold(mut self, b: bool) -> CellView {
+    pub(crate) fn bold(mut self, b: bool) -> CellView {
         self.bold = b;
         self
     }
 }
 
-fn h(text: &str, colspan: usize, rowspan: usize) -> HeadCell {
+pub(crate) fn h(text: &str, colspan: usize, rowspan: usize) -> HeadCell {
     HeadCell { text: text.to_string(), colspan, rowspan }
 }
 
-/// Amounts in the table unit.
-struct Unit {
-    yuan: bool,
-}
+/// Amounts in a table's unit and number format (the profile's, by table).
+pub(crate) struct Unit(pub NumberFormat);
 
 impl Unit {
     fn money(&self, a: Amount) -> Money {
-        if self.yuan { Amount(a.0 * rust_decimal::Decimal::from(10_000)).into() } else { a.into() }
+        Money::with(a, &self.0)
     }
-    fn cell(&self, a: Amount) -> CellView {
+    pub(crate) fn cell(&self, a: Amount) -> CellView {
         CellView::money(self.money(a))
     }
     /// A cell of a table by 科目 (附表2, 3, 5, 6, 8, 9): zero prints as
     /// blank, in the 合计 row as in the others. The summary tables (附表1,
     /// 4), 附表7 and the assets table print every amount, 0.00 included:
     /// their lines are fixed items, where a blank would read as missing.
-    fn body(&self, a: Amount) -> CellView {
-        if a.rounded().is_zero() { CellView::blank() } else { self.cell(a) }
+    pub(crate) fn body(&self, a: Amount) -> CellView {
+        if a.is_zero_in(&self.0) { CellView::blank() } else { self.cell(a) }
     }
 }
 
@@ -105,51 +105,86 @@ fn class_body(rows: &[ClassRow], u: &Unit) -> Vec<RowView> {
 }
 
 /// A table with nothing to show has no body: only its 合计 row exists.
-fn no_data(rows: &[ClassRow]) -> bool {
+pub(crate) fn no_data(rows: &[ClassRow]) -> bool {
     rows.len() <= 1 && rows.first().is_none_or(|r| r.values.iter().all(|a| a.is_zero()))
 }
 
-/// Builds the printed tables. `None` when the file has no line items.
-pub fn view(b: &Budget) -> Option<TablesView> {
+/// Builds the tables a profile lists, numbered in its order, each in its
+/// own unit and number format. `None` when the file has no line items (the
+/// tables are built from them).
+pub fn view(b: &Budget, profile: &Profile) -> Option<TablesView> {
     if b.line_items.is_empty() {
         return None;
     }
     let d = ledger::derive(b);
-    let u = Unit { yuan: b.document.table_unit.trim() == "元" };
-    let y = d.year;
-    let tables = vec![
-        income_expenditure_overview(&d, &u),
-        income_table(&d, &u),
-        basic_project_table(3, "部门支出总表", &d.spending, &u, empty_note(y, "支出预算")),
-        appropriation_overview(&d, &u),
-        general_table(&d, &u),
-        general_basic_table(&d, &u),
-        sangong_table(&d, &u),
-        basic_project_table(
-            8,
-            "政府性基金预算支出表",
-            &d.fund,
-            &u,
-            empty_note(y, "政府性基金预算支出"),
-        ),
-        basic_project_table(
-            9,
-            "国有资本经营预算支出表",
-            &d.capital,
-            &u,
-            empty_note(y, "国有资本经营预算支出"),
-        ),
-    ];
+    let tables: Vec<TableView> = profile
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(k, spec)| {
+            let u = Unit(table_format(b, profile, spec));
+            let number = k + 1;
+            match spec.layout {
+                Layout::Classified => layouts::classified_table(b, spec, number, &u),
+                Layout::Ledger => layouts::ledger_table(b, spec, number, &u),
+                Layout::Figures => layouts::figures_table(b, spec, number, &u),
+                Layout::Form143 => form143(&d, spec, number, &u),
+            }
+        })
+        .collect();
+    let unit = profile.tables.first().map_or(MoneyUnit::Wan, |t| table_format(b, profile, t).unit);
     Some(TablesView {
         department: b.document.short_name.clone().unwrap_or_else(|| b.document.department.clone()),
-        unit: if u.yuan { "元" } else { "万元" }.to_string(),
-        yuan: u.yuan,
+        unit: unit.label().to_string(),
+        yuan: unit == MoneyUnit::Yuan,
         tables,
     })
 }
 
+/// One of the nine forms of 财预〔2016〕143号, numbered and titled as the
+/// profile says.
+fn form143(d: &Derivation, spec: &TableSpec, number: usize, u: &Unit) -> TableView {
+    let y = d.year;
+    let mut t = match spec.form.unwrap_or(1) {
+        1 => income_expenditure_overview(d, u),
+        2 => income_table(d, u),
+        3 => basic_project_table(3, "部门支出总表", &d.spending, u, empty_note(y, "支出预算")),
+        4 => appropriation_overview(d, u),
+        5 => general_table(d, u),
+        6 => general_basic_table(d, u),
+        7 => sangong_table(d, u),
+        8 => {
+            let note = empty_note(y, "政府性基金预算支出");
+            basic_project_table(8, "政府性基金预算支出表", &d.fund, u, note)
+        }
+        _ => {
+            let note = empty_note(y, "国有资本经营预算支出");
+            basic_project_table(9, "国有资本经营预算支出表", &d.capital, u, note)
+        }
+    };
+    t.number = number;
+    t.title = fill_year(&spec.title, y);
+    t.unit = u.0.unit.label().to_string();
+    t
+}
+
+/// A table's format: the profile's, with the data file's `table_unit`
+/// (元 or 万元) standing in for the profile's default unit.
+fn table_format(b: &Budget, profile: &Profile, spec: &TableSpec) -> NumberFormat {
+    let mut f = profile.table_format(spec);
+    let written = match b.document.table_unit.as_deref().map(str::trim) {
+        Some("元") => Some(MoneyUnit::Yuan),
+        Some("万元") => Some(MoneyUnit::Wan),
+        _ => None,
+    };
+    if let (None, Some(u)) = (spec.unit, written) {
+        f.unit = u;
+    }
+    f
+}
+
 /// The sentence printed in place of an empty table's body.
-fn empty_note(year: i32, what: &str) -> String {
+pub(crate) fn empty_note(year: i32, what: &str) -> String {
     format!("本部门{year}年无{what}，故本表为空表。")
 }
 
@@ -188,6 +223,7 @@ fn income_expenditure_overview(d: &Derivation, u: &Unit) -> TableView {
     TableView {
         number: 1,
         title: "部门收支总表".into(),
+        unit: String::new(),
         landscape: false,
         widths: vec![5, 2, 5, 2],
         head: overview_head(),
@@ -293,6 +329,7 @@ fn appropriation_overview(d: &Derivation, u: &Unit) -> TableView {
     TableView {
         number: 4,
         title: "财政拨款收支总表".into(),
+        unit: String::new(),
         landscape: true,
         widths: vec![6, 3, 6, 3, 3, 3, 3],
         head: appropriation_head(),
@@ -414,6 +451,7 @@ fn sangong_table(d: &Derivation, u: &Unit) -> TableView {
     TableView {
         number: 7,
         title: "一般公共预算“三公”经费支出表".into(),
+        unit: String::new(),
         landscape: false,
         widths: vec![4, 3, 3, 3, 3, 3, 3],
         head: sangong_head(),
@@ -463,6 +501,7 @@ fn classified(
     TableView {
         number,
         title: title.to_string(),
+        unit: String::new(),
         landscape,
         widths,
         head,
@@ -479,6 +518,7 @@ mod tests {
     use super::*;
     use crate::model::amount::parse_amount;
     use crate::model::ledger::{class_rows, consistency, derive, subtotal_problems};
+    use crate::model::profile::default_profile;
     use crate::source::resolve::resolve;
 
     fn a(s: &str) -> Amount {
@@ -637,7 +677,7 @@ mod tests {
 
     #[test]
     fn the_grid_has_nine_tables_and_empty_ones_carry_the_note() {
-        let seed = view(&sample("101001-2021.toml")).unwrap();
+        let seed = view(&sample("101001-2021.toml"), &default_profile()).unwrap();
         assert_eq!(seed.tables.len(), 9);
         let numbers: Vec<usize> = seed.tables.iter().map(|t| t.number).collect();
         assert_eq!(numbers, (1..=9).collect::<Vec<_>>());
@@ -654,15 +694,15 @@ mod tests {
         assert_eq!(fund.note, "本部门2021年无政府性基金预算支出，故本表为空表。");
         assert!(seed.tables[8].empty);
         assert!(!seed.tables[4].empty);
-        let second = view(&sample("215001-2021.toml")).unwrap();
+        let second = view(&sample("215001-2021.toml"), &default_profile()).unwrap();
         assert!(!second.tables[7].empty, "the second sample has fund spending");
     }
 
     #[test]
     fn yuan_tables_multiply_by_ten_thousand() {
         let mut b = sample("101001-2021.toml");
-        b.document.table_unit = "元".into();
-        let v = view(&b).unwrap();
+        b.document.table_unit = Some("元".into());
+        let v = view(&b, &default_profile()).unwrap();
         assert_eq!(v.unit, "元");
         let total = &v.tables[2].rows[0].cells[2];
         assert_eq!(total.text, "22204200.00");

@@ -99,6 +99,14 @@ pub struct View {
     pub fonts: BTreeMap<String, Vec<String>>,
     /// 附表（由预算明细推算）；没有明细时为 null。
     pub tables: Option<TablesView>,
+    /// 样式：文件种类与各部分的先后、目录编号。
+    pub profile: ProfileView,
+    /// 机构设置中各类单位的家数（由单位性质推算）。
+    pub unit_counts: UnitCounts,
+    /// 部门预算编制说明：收入、财政拨款比上年与财政拨款支出主要内容。
+    pub explanation: ExplanationView,
+    /// 项目经费情况说明，按数据中的顺序。
+    pub project_details: Vec<ProjectDetailView>,
 }
 
 /// 文件身份。
@@ -124,6 +132,10 @@ pub struct DocView {
     pub draft: bool,
     /// 是否为样例（每页天头印“样例”说明：数字是示意的）。
     pub sample: bool,
+    /// 地区（封面标题用），如“上海市东浦区”；未填时为空。
+    pub region: String,
+    /// PDF 的主题，如“2021年部门预算信息公开情况说明”（由样式给出）。
+    pub subject: String,
 }
 
 /// 部门职责。
@@ -236,6 +248,27 @@ pub struct SangongView {
     pub vehicle_operation: Money,
     /// 公务接待费。
     pub reception: SangongItem,
+    /// 公务用车购置费与上年比较。
+    pub purchase: Change,
+    /// 公务用车运行维护费与上年比较。
+    pub operation: Change,
+    /// 各项增减原因，去掉末尾标点，不加“原因是”。
+    pub reasons: ReasonsView,
+}
+
+/// “三公”经费各项的增减原因。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReasonsView {
+    /// 因公出国（境）费。
+    pub overseas: String,
+    /// 公务用车购置及运行维护费。
+    pub vehicle: String,
+    /// 公务用车购置费。
+    pub vehicle_purchase: String,
+    /// 公务用车运行维护费。
+    pub vehicle_operation: String,
+    /// 公务接待费。
+    pub reception: String,
 }
 
 /// “三公”经费的一项。
@@ -258,6 +291,19 @@ pub struct PerformanceView {
     pub measures: Vec<String>,
     /// 项目绩效目标表。
     pub projects: Vec<ProjectTableView>,
+    /// 绩效目标覆盖情况；未填时为 null。
+    pub coverage: Option<CoverageView>,
+}
+
+/// 绩效目标覆盖情况。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CoverageView {
+    /// 开展编报的预算单位数。
+    pub units: u32,
+    /// 编报绩效目标的项目数。
+    pub projects: u32,
+    /// 涉及的项目预算资金。
+    pub amount: Money,
 }
 
 /// 一项分项绩效目标。
@@ -320,6 +366,10 @@ pub struct ProcurementView {
     pub works: Money,
     /// 服务类。
     pub services: Money,
+    /// 面向中小企业预留的政府采购项目预算；未填时为 null（不印）。
+    pub sme_reserved: Option<Money>,
+    /// 其中预留给小型和微型企业的；未填时为 null（不印）。
+    pub small_micro_reserved: Option<Money>,
 }
 
 /// 国有资产占用情况。
@@ -331,14 +381,28 @@ pub struct AssetsView {
     pub as_of: String,
     /// 截止日期的年份。
     pub as_of_year: i32,
-    /// 固定资产总额。
-    pub total: Money,
+    /// 截止日期为 12 月 31 日。
+    pub year_end: bool,
+    /// “2020年末”（12 月 31 日）或“截至2024年8月31日”。
+    pub as_of_phrase: String,
+    /// 固定资产总额；有一类资产未填价值时为 null（不印，不当作 0）。
+    pub total: Option<Money>,
     /// 表的各行。
     pub rows: Vec<AssetRow>,
     /// 拟购置固定资产总额。
     pub planned_purchase: Money,
     /// 拟购置资产说明，已去掉句末标点；没有时为空。
     pub planned_note: String,
+    /// 设备单价门槛（万元，样式给出），如“20”“100”。
+    pub threshold: String,
+    /// 车辆按类别（只列有车的类别，按样式的类别顺序）。
+    pub fleet: FleetView,
+    /// 单价在门槛以上的设备台（套）数；未填为 0。
+    pub equipment_count: u32,
+    /// 本年预算安排购置的车辆，按类别。
+    pub planned_fleet: FleetView,
+    /// 本年预算安排购置的门槛以上设备台（套）数；未填为 0。
+    pub planned_equipment_count: u32,
 }
 
 /// 资产表的一行。
@@ -348,10 +412,134 @@ pub struct AssetRow {
     pub label: String,
     /// 数量；不适用时为“——”。
     pub quantity: String,
-    /// 价值。
-    pub value: Money,
+    /// 价值；未填时为 null（印“——”）。
+    pub value: Option<Money>,
     /// 是否为“其中”行（缩进）。
     pub sub: bool,
+}
+
+/// 车辆：合计与各类别。
+#[derive(Debug, Serialize, PartialEq, JsonSchema)]
+pub struct FleetView {
+    /// 合计辆数。
+    pub total: u32,
+    /// 有车的类别，按样式的类别顺序。
+    pub kinds: Vec<KindCount>,
+}
+
+/// 一类车辆的辆数。
+#[derive(Debug, Serialize, PartialEq, JsonSchema)]
+pub struct KindCount {
+    /// 类别，如“机要通信用车”。
+    pub kind: String,
+    /// 辆数。
+    pub count: u32,
+}
+
+/// 样式：文件种类与各部分。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProfileView {
+    /// 样式名，如“hebei”“shanghai”。
+    pub name: String,
+    /// 样式的中文名称。
+    pub title: String,
+    /// 文件种类：budget（部门预算）。
+    pub document: String,
+    /// 各部分，按顺序。
+    pub parts: Vec<PartView>,
+}
+
+/// 文件的一部分。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartView {
+    /// 模板中的名字，如“functions”。
+    pub id: String,
+    /// 名称，如“部门主要职能”。
+    pub title: String,
+    /// 目录中的编号“一”“二”……；不列入目录的为空。
+    pub number: String,
+    /// 是否列入目录。
+    pub in_contents: bool,
+}
+
+/// 机构设置中各类单位的家数。
+#[derive(Debug, Serialize, Default, PartialEq, JsonSchema)]
+pub struct UnitCounts {
+    /// 下属单位（本部以外）。
+    pub subordinate: usize,
+    /// 行政单位（机关）。
+    pub administrative: usize,
+    /// 参照公务员法管理的事业单位。
+    pub civil_service: usize,
+    /// 其他事业单位。
+    pub institution: usize,
+    /// 性质不属以上三类的单位。
+    pub other: usize,
+}
+
+/// 部门预算编制说明。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ExplanationView {
+    /// 收入预算合计。
+    pub income_total: Money,
+    /// 支出预算合计。
+    pub spending_total: Money,
+    /// 事业收入。
+    pub institution: Money,
+    /// 事业单位经营收入。
+    pub institution_business: Money,
+    /// 财政专户管理资金收入。
+    pub special_account: Money,
+    /// 其他收入。
+    pub other: Money,
+    /// 上年结转。
+    pub carryover: Money,
+    /// 财政拨款合计，本年与上年。
+    pub appropriation: Change,
+    /// 一般公共预算财政拨款。
+    pub general: Change,
+    /// 政府性基金财政拨款。
+    pub fund: Change,
+    /// 国有资本经营预算财政拨款。
+    pub capital: Change,
+    /// 增减原因，不带句号。
+    pub reason: String,
+    /// 财政拨款支出主要内容，每个有财政拨款支出的功能分类项一条。
+    pub notes: Vec<NoteView>,
+}
+
+/// 财政拨款支出主要内容的一项。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NoteView {
+    /// “科学技术支出（类）科学技术管理事务（款）行政运行（项）”。
+    pub label: String,
+    /// 财政拨款支出金额。
+    pub amount: Money,
+    /// 说明，不带句号。
+    pub note: String,
+}
+
+/// 项目经费情况说明的一个项目。
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProjectDetailView {
+    /// 项目名称。
+    pub name: String,
+    /// 项目概述。
+    pub overview: String,
+    /// 立项依据。
+    pub basis: String,
+    /// 实施主体。
+    pub implementer: String,
+    /// 实施方案。
+    pub plan: String,
+    /// 实施周期。
+    pub period: String,
+    /// 年度预算安排：该项目的金额（由明细推算）。
+    pub budget: Money,
+    /// 年度预算安排的补充说明；没有时为空。
+    pub budget_note: String,
+    /// 绩效目标。
+    pub goal: String,
 }
 
 /// 一条名词解释。
@@ -383,6 +571,8 @@ pub struct TableView {
     pub number: usize,
     /// 表名，如“部门收支总表”。
     pub title: String,
+    /// 这张表的金额单位：“万元”或“元”（样式可逐表指定）。
+    pub unit: String,
     /// 是否横排（列多的表）。
     pub landscape: bool,
     /// 各列相对宽度。
@@ -442,6 +632,12 @@ pub struct CellView {
     pub bold: bool,
     /// 水平对齐。
     pub align: Align,
+}
+
+/// The table form of an amount the data may leave out: “——” when it does,
+/// never 0 (assets.typ prints the same).
+pub fn fixed_or_dash(m: &Option<Money>) -> &str {
+    m.as_ref().map_or("——", |m| m.fixed.as_str())
 }
 
 /// The JSON Schema of [`View`], with every field's documentation, for

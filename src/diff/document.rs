@@ -330,12 +330,12 @@ impl Reader<'_> {
         let a = &self.view.assets;
         let t = format!("表{}　{}固定资产占用情况表", a.table_number, self.view.doc.short_name);
         self.cell(&t, "", "截止时间", page, &a.as_of);
-        self.cell(&t, "资产总额", "价值", page, &a.total.fixed);
+        self.cell(&t, "资产总额", "价值", page, crate::derive::view::fixed_or_dash(&a.total));
         for r in &a.rows {
             let row = r.label.clone();
             let page = self.find(page, page + 1, &prefix(&r.label, 6)).unwrap_or(page);
             self.cell(&t, &row, "数量", page, &r.quantity);
-            self.cell(&t, &row, "价值", page, &r.value.fixed);
+            self.cell(&t, &row, "价值", page, crate::derive::view::fixed_or_dash(&r.value));
         }
     }
 

@@ -32,7 +32,34 @@ pub fn diff(old: &Budget, new: &Budget) -> Vec<Change> {
     let b = plain_dates(serde_json::to_value(new).expect("the model serializes"));
     let mut out = Vec::new();
     walk(&[], &a, &b, &mut out);
+    stated(old, new, &mut out);
     out
+}
+
+/// Figures written by hand that the line items decide (`income.general_budget`
+/// beside its line items): the model holds the sum, so a changed hand-written
+/// figure would otherwise go unseen.
+fn stated(old: &Budget, new: &Budget, out: &mut Vec<Change>) {
+    let of = |b: &Budget| -> std::collections::BTreeMap<String, (String, Value)> {
+        let figures = b.resolution.stated.iter();
+        figures.map(|s| (s.path.clone(), (s.label.clone(), serde_json::json!(s.stated)))).collect()
+    };
+    let (a, b) = (of(old), of(new));
+    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for path in paths {
+        let (x, y) = (a.get(path), b.get(path));
+        if x.map(|v| &v.1) == y.map(|v| &v.1) {
+            continue;
+        }
+        let label = x.or(y).map_or(String::new(), |v| v.0.clone());
+        let first = path.split(['.', '[']).next().unwrap_or_default().to_string();
+        out.push(Change {
+            section: label_at(&[first]),
+            label: format!("{label}（手填数）"),
+            old: x.and_then(|v| show(&v.1)),
+            new: y.and_then(|v| show(&v.1)),
+        });
+    }
 }
 
 /// TOML dates serialize as `{"$__toml_private_datetime": "2021-03-01"}`;

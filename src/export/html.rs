@@ -14,6 +14,7 @@
 use std::fmt::Write;
 
 use crate::derive::tables::chinese_number;
+use crate::derive::view::fixed_or_dash;
 use crate::derive::{
     Align, Change, Money, ProjectTableView, RowView, SangongItem, TableView, TablesView, View,
 };
@@ -340,12 +341,18 @@ fn assets_text(v: &View) -> String {
     };
     let note =
         if a.planned_note.is_empty() { String::new() } else { format!("，{}", a.planned_note) };
-    format!(
-        "{}{}年末固定资产金额为{}（详见下表），{planned}{note}。",
-        v.doc.department,
-        a.as_of_year,
-        wan(&a.total)
-    )
+    // As assets.typ: “年末” only for a count of 31 December; a total the
+    // data does not give is not printed.
+    let when = if a.year_end {
+        format!("{}{}", v.doc.department, a.as_of_phrase)
+    } else {
+        format!("{}，{}", a.as_of_phrase, v.doc.department)
+    };
+    let held = match &a.total {
+        Some(t) => format!("固定资产金额为{}（详见下表），", wan(t)),
+        None => "固定资产占用情况详见下表，".to_string(),
+    };
+    format!("{when}{held}{planned}{note}。")
 }
 
 /// 预算绩效信息: as templates/overall.typ and main.typ arrange it.
@@ -579,10 +586,11 @@ fn perf_table(out: &mut String, t: &ProjectTableView) {
 /// 固定资产占用情况表.
 fn assets_table(out: &mut String, v: &View) {
     let a = &v.assets;
-    let mut body = vec![vec![Cell::row("资产总额"), Cell::data("——"), Cell::num(&a.total.fixed)]];
+    let mut body =
+        vec![vec![Cell::row("资产总额"), Cell::data("——"), Cell::num(fixed_or_dash(&a.total))]];
     for r in &a.rows {
         let label = if r.sub { Cell::row(&r.label).class("i1") } else { Cell::row(&r.label) };
-        body.push(vec![label, Cell::data(&r.quantity), Cell::num(&r.value.fixed)]);
+        body.push(vec![label, Cell::data(&r.quantity), Cell::num(fixed_or_dash(&r.value))]);
     }
     let table = Table {
         caption: Caption::Plain(format!(
@@ -622,7 +630,10 @@ fn attached_table(tv: &TablesView, t: &TableView) -> Table {
     };
     Table {
         caption: Caption::Heading(format!("附表{}　{}", t.number, t.title)),
-        unit: Some((format!("编制部门：{}", tv.department), format!("单位：{}", tv.unit))),
+        unit: Some((
+            format!("编制部门：{}", tv.department),
+            format!("单位：{}", if t.unit.is_empty() { &tv.unit } else { &t.unit }),
+        )),
         head,
         body,
     }

@@ -1,4 +1,4 @@
-//! 附表的 Excel 文件：每张附表一个工作表，金额写成数字（两位小数格式）。
+//! 附表的 Excel 文件：每张附表一个工作表，金额写成数字（两位小数格式）；最后是“预算明细”工作表。
 //!
 //! The workbook prints the same grid as the PDF (`tables::TablesView`), so
 //! the two cannot disagree: same rows, same header spans, same blanks.
@@ -6,19 +6,25 @@
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::derive::view::{CellView, TableView, TablesView};
+use crate::model::Budget;
+use crate::model::lineitems::{Item, Kind, Source};
 
-/// The sheet name of a table: “附表1 部门收支总表”.
+/// The sheet name of a table: “附表1 部门收支总表”, cut to Excel's limit
+/// of 31 characters (a profile's titles can be longer); the number keeps
+/// the names unique.
 pub fn sheet_name(t: &TableView) -> String {
-    format!("附表{} {}", t.number, t.title)
+    format!("附表{} {}", t.number, t.title).chars().take(31).collect()
 }
 
-/// The workbook as bytes.
-pub fn workbook(v: &TablesView) -> Result<Vec<u8>, XlsxError> {
+/// The workbook as bytes: the nine tables, then the line items they are
+/// summed from (the sheet `yusuan import` reads back).
+pub fn workbook(v: &TablesView, b: &Budget) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     for t in &v.tables {
         let ws = wb.add_worksheet();
         sheet(ws, v, t)?;
     }
+    items_sheet(wb.add_worksheet(), b)?;
     wb.save_to_buffer()
 }
 
@@ -61,7 +67,7 @@ fn sheet(ws: &mut Worksheet, v: &TablesView, t: &TableView) -> Result<(), XlsxEr
     ws.merge_range(0, 0, 0, last, &format!("附表{}　{}", t.number, t.title), &f.title)?;
     ws.set_row_height(0, 28)?;
     ws.write_string_with_format(1, 0, format!("编制部门：{}", v.department), &f.plain)?;
-    ws.write_string_with_format(1, last, format!("单位：{}", v.unit), &f.plain_right)?;
+    ws.write_string_with_format(1, last, format!("单位：{}", table_unit(v, t)), &f.plain_right)?;
     let top = 2u32;
     header(ws, t, top, &f)?;
     let body = top + t.head.len() as u32;
@@ -138,7 +144,8 @@ fn body_cell(
 ) -> Result<(), XlsxError> {
     match &cell.amount {
         Some(m) => {
-            let n: f64 = m.fixed.parse().unwrap_or(0.0);
+            // Thousands separators are the page's; the cell holds the number.
+            let n: f64 = m.fixed.replace(',', "").parse().unwrap_or(0.0);
             let fmt = if cell.bold { &f.number_bold } else { &f.number };
             ws.write_number_with_format(r, c, n, fmt)?;
         }
@@ -154,4 +161,84 @@ fn body_cell(
         }
     }
     Ok(())
+}
+
+/// The 预算明细 sheet's column headers: the line-item export's own words,
+/// so that `yusuan import` reads this sheet as it reads the budget
+/// system's export.
+pub const ITEM_HEADERS: [&str; 6] =
+    ["预算单位", "支出类型", "项目名称", "支出功能分类", "部门预算经济分类", "资金性质"];
+
+/// The sheet `yusuan import` reads back: one row per line item, amounts in
+/// 万元 exactly as the data has them, and a 合计 row it checks.
+fn items_sheet(ws: &mut Worksheet, b: &Budget) -> Result<(), XlsxError> {
+    let f = Formats::new();
+    ws.set_name("预算明细")?;
+    ws.write_string_with_format(0, 0, format!("{}预算明细", b.document.year), &f.title)?;
+    ws.write_string_with_format(1, 0, "单位：万元", &f.plain)?;
+    for (c, h) in ITEM_HEADERS.iter().chain(["金额（万元）"].iter()).enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.head)?;
+        ws.set_column_width(c as u16, if c == 0 || c >= 2 { 24.0 } else { 10.0 })?;
+    }
+    let cat = b.catalogue.as_deref();
+    let mut r = 3u32;
+    for (li, it) in b.line_items.iter().zip(crate::model::lineitems::items(b)) {
+        for (c, text) in item_cells(b, cat, li, &it).iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, text, &f.text)?;
+        }
+        let n: f64 = it.amount.0.normalize().to_string().parse().unwrap_or(0.0);
+        ws.write_number_with_format(r, 6, n, &f.number)?;
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, "合计", &f.text_bold)?;
+    let total: crate::model::amount::Amount = b.line_items.iter().map(|l| l.amount).sum();
+    let n: f64 = total.0.normalize().to_string().parse().unwrap_or(0.0);
+    ws.write_number_with_format(r, 6, n, &f.number_bold)?;
+    ws.set_freeze_panes(3, 0)?;
+    Ok(())
+}
+
+/// The six text cells of one line item.
+fn item_cells(
+    b: &Budget,
+    cat: Option<&crate::model::catalogue::Catalogue>,
+    li: &crate::model::LineItem,
+    it: &Item<'_>,
+) -> [String; 6] {
+    use crate::model::catalogue::Scheme;
+    let unit = match b.units.get(it.unit) {
+        Some(u) => match &u.code {
+            Some(c) => format!("{c} {}", u.name),
+            None => u.name.clone(),
+        },
+        None => String::new(),
+    };
+    let named = |s: Scheme, code: &str, own: Option<&str>| {
+        let name = cat.and_then(|c| c.name(s, code)).or(own).unwrap_or("");
+        format!("{code} {name}").trim().to_string()
+    };
+    let (kind, project) = match it.kind {
+        Kind::Personnel => ("人员经费", String::new()),
+        Kind::Public => ("公用经费", String::new()),
+        Kind::Project(p) => ("项目支出", p.to_string()),
+    };
+    let source = match it.source {
+        Source::Carryover => format!("上年结转（{}）", it.fund.name()),
+        s => s.name().to_string(),
+    };
+    [
+        unit,
+        kind.to_string(),
+        project,
+        named(Scheme::Function, it.function, li.function_name.as_deref()),
+        it.economic
+            .map(|e| named(Scheme::Economic, e, li.economic_name.as_deref()))
+            .unwrap_or_default(),
+        source,
+    ]
+}
+
+/// A table's own unit (a profile may set one per table), else the set's.
+fn table_unit<'a>(v: &'a TablesView, t: &'a TableView) -> &'a str {
+    if t.unit.is_empty() { &v.unit } else { &t.unit }
 }

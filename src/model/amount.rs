@@ -8,12 +8,19 @@
 //!   published disclosures write them;
 //! - in tables every amount has exactly two decimals (`696.60`, `0.00`) so the
 //!   columns align on the decimal point.
+//!
+//! A profile may print amounts in 元 or 万元, with thousands separators, per
+//! table (`model::profile::NumberFormat`); [`Amount::format`] is that one
+//! rule with the unit, decimals, trimming and grouping as parameters, and
+//! `text` and `fixed` are its two default forms.
 
 use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
+
+use crate::model::profile::NumberFormat;
 
 /// Decimals shown on the page.
 pub const SHOWN_DECIMALS: u32 = 2;
@@ -39,18 +46,40 @@ impl Amount {
 
     /// Text form: `696.6`, `0`, `2220.42`.
     pub fn text(self) -> String {
-        let r = self.rounded().normalize();
-        if r.is_zero() { "0".to_string() } else { r.to_string() }
+        self.format(&NumberFormat::text())
     }
 
     /// Table form: always two decimals, `696.60`.
     pub fn fixed(self) -> String {
-        let mut r = self.rounded();
-        if r.is_zero() {
-            r = Decimal::ZERO;
-        }
-        r.rescale(SHOWN_DECIMALS);
-        r.to_string()
+        self.format(&NumberFormat::table())
+    }
+
+    /// The value in a format's unit, rounded to its decimals (half away
+    /// from zero), never `-0`.
+    fn shown(self, f: &NumberFormat) -> Decimal {
+        let r = (self.0 * f.unit.factor())
+            .round_dp_with_strategy(f.decimals, RoundingStrategy::MidpointAwayFromZero);
+        if r.is_zero() { Decimal::ZERO } else { r }
+    }
+
+    /// Whether the amount shows as zero in a format.
+    pub fn is_zero_in(self, f: &NumberFormat) -> bool {
+        self.shown(f).is_zero()
+    }
+
+    /// The one display rule: the amount in the format's unit, rounded to its
+    /// decimals, trailing zeros dropped or kept, thousands grouped or not.
+    /// `696.6`, `696.60`, `22,578,418.00`.
+    pub fn format(self, f: &NumberFormat) -> String {
+        let mut r = self.shown(f);
+        let digits = if f.trim_zeros {
+            r = r.normalize();
+            if r.is_zero() { "0".to_string() } else { r.to_string() }
+        } else {
+            r.rescale(f.decimals);
+            r.to_string()
+        };
+        if f.separator { group_thousands(&digits) } else { digits }
     }
 
     pub fn abs(self) -> Amount {
@@ -91,6 +120,24 @@ impl fmt::Display for Amount {
 impl Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// `22578418.00` → `22,578,418.00`: commas every three digits of the
+/// integer part.
+fn group_thousands(digits: &str) -> String {
+    let (sign, rest) = digits.strip_prefix('-').map_or(("", digits), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
     }
 }
 
@@ -308,6 +355,29 @@ mod tests {
         assert!(parse_amount("1e-40").unwrap_err().contains("不是金额"));
         let v: Result<Amount, _> = toml::Value::Float(1e30).try_into();
         assert!(v.unwrap_err().to_string().contains("大得不合理"));
+    }
+
+    #[test]
+    fn one_rule_for_every_unit_and_separator() {
+        use crate::model::profile::{MoneyUnit, NumberFormat};
+        let yuan =
+            NumberFormat { unit: MoneyUnit::Yuan, decimals: 2, trim_zeros: false, separator: true };
+        assert_eq!(a("2257.8418").format(&yuan), "22,578,418.00");
+        assert_eq!(a("0.000049").format(&yuan), "0.49");
+        assert_eq!(a("-1234.5").format(&yuan), "-12,345,000.00");
+        assert_eq!(a("0").format(&yuan), "0.00");
+        let wan =
+            NumberFormat { unit: MoneyUnit::Wan, decimals: 2, trim_zeros: false, separator: true };
+        assert_eq!(a("18976.755").format(&wan), "18,976.76");
+        assert_eq!(a("999.999").format(&wan), "1,000.00");
+        let whole = NumberFormat { decimals: 0, ..yuan };
+        assert_eq!(a("18976.76555").format(&whole), "189,767,656");
+        assert!(a("0.0000004").is_zero_in(&yuan));
+        assert!(!a("0.000001").is_zero_in(&yuan));
+        assert!(a("0.000001").is_zero_in(&wan));
+        // The default forms are the same rule.
+        assert_eq!(a("696.6").format(&NumberFormat::text()), "696.6");
+        assert_eq!(a("696.6").format(&NumberFormat::table()), "696.60");
     }
 
     #[test]

@@ -51,10 +51,12 @@ pub const DOCUMENT: &[Field] = &[
     req("department", "部门全称", Text),
     opt("short_name", "部门简称", Text),
     req("code", "部门编码", Text),
-    req("legal_basis", "公开依据", TEXTS),
+    opt("legal_basis", "公开依据", TEXTS),
     opt("unit", "金额单位", Text),
     opt("date", "公开日期", Date),
     opt("table_unit", "附表金额单位", Text),
+    opt("profile", "样式", Text),
+    opt("region", "地区", Text),
     opt("sample", "样例", Bool),
 ];
 
@@ -108,12 +110,20 @@ pub const PREVIOUS: &[Field] = &[
     opt("basic_reason", "基本支出增减原因", Text),
     opt("projects_reason", "项目支出增减原因", Text),
     opt("stated", "已公布的增减额", Table(STATED_CHANGES)),
+    opt("appropriation", "上年财政拨款预算", Table(FUND_FIGURES)),
+    opt("appropriation_reason", "财政拨款增减原因", Text),
+];
+
+pub const FUND_FIGURES: &[Field] = &[
+    opt("general", "一般公共预算", Money),
+    opt("fund", "政府性基金", Money),
+    opt("capital", "国有资本经营", Money),
 ];
 
 pub const OPERATING_COSTS: &[Field] = &[
     opt("amount", "机关运行经费", Money),
     opt("same_as_public", "与日常公用经费相同", Bool),
-    req("uses", "主要用途", TEXTS),
+    opt("uses", "主要用途", TEXTS),
 ];
 
 pub const SANGONG_FIGURES: &[Field] = &[
@@ -128,6 +138,8 @@ pub const SANGONG_FIGURES: &[Field] = &[
 pub const SANGONG_REASONS: &[Field] = &[
     opt("overseas", "因公出国（境）费增减原因", Text),
     opt("vehicle", "公务用车购置及运维费增减原因", Text),
+    opt("vehicle_purchase", "公务用车购置费增减原因", Text),
+    opt("vehicle_operation", "公务用车运行维护费增减原因", Text),
     opt("reception", "公务接待费增减原因", Text),
 ];
 
@@ -167,8 +179,15 @@ pub const PROJECT_TABLE: &[Field] = &[
 ];
 
 pub const PERFORMANCE: &[Field] = &[
-    req("overall", "部门整体绩效目标", Table(OVERALL)),
+    opt("overall", "部门整体绩效目标", Table(OVERALL)),
     opt("projects", "项目绩效目标表", List(&Table(PROJECT_TABLE))),
+    opt("coverage", "绩效目标覆盖情况", Table(COVERAGE)),
+];
+
+pub const COVERAGE: &[Field] = &[
+    opt("units", "开展编报的预算单位数", Int),
+    opt("projects", "编报绩效目标的项目数", Int),
+    opt("amount", "涉及的项目预算资金", Money),
 ];
 
 pub const PROCUREMENT: &[Field] = &[
@@ -176,20 +195,42 @@ pub const PROCUREMENT: &[Field] = &[
     opt("works", "工程类", Money),
     opt("services", "服务类", Money),
     opt("stated_total", "已公布的政府采购预算合计", Money),
+    opt("sme_reserved", "面向中小企业预留", Money),
+    opt("small_micro_reserved", "预留给小型和微型企业", Money),
 ];
 
-pub const HOLDING: &[Field] = &[opt("quantity", "数量", Money), req("value", "价值", Money)];
+pub const HOLDING: &[Field] = &[opt("quantity", "数量", Money), opt("value", "价值", Money)];
+
+pub const VEHICLE_COUNT: &[Field] = &[req("kind", "车辆类别", Text), req("count", "数量", Int)];
 
 pub const ASSETS: &[Field] = &[
     req("as_of", "统计截止日期", Date),
-    req("buildings", "房屋", Table(HOLDING)),
-    req("office_buildings", "办公用房", Table(HOLDING)),
-    req("vehicles", "车辆", Table(HOLDING)),
-    req("major_equipment", "单价 20 万元以上设备", Table(HOLDING)),
-    req("other", "其他固定资产", Table(HOLDING)),
+    opt("buildings", "房屋", Table(HOLDING)),
+    opt("office_buildings", "办公用房", Table(HOLDING)),
+    opt("vehicles", "车辆", Table(HOLDING)),
+    opt("major_equipment", "单价在门槛以上的设备", Table(HOLDING)),
+    opt("other", "其他固定资产", Table(HOLDING)),
+    opt("vehicle_counts", "车辆按类别计数", List(&Table(VEHICLE_COUNT))),
+    opt("equipment_count", "门槛以上设备台（套）数", Int),
+    opt("planned_vehicle_counts", "拟购置车辆按类别计数", List(&Table(VEHICLE_COUNT))),
+    opt("planned_equipment_count", "拟购置门槛以上设备台（套）数", Int),
     opt("planned_purchase", "拟购置固定资产总额", Money),
     opt("planned_note", "拟购置资产说明", Text),
     opt("stated_total", "已公布的资产总额", Money),
+];
+
+pub const APPROPRIATION_NOTE: &[Field] =
+    &[req("function", "功能分类项级编码", Text), req("note", "说明", Text)];
+
+pub const PROJECT_DETAIL: &[Field] = &[
+    req("name", "项目名称", Text),
+    req("overview", "项目概述", Text),
+    req("basis", "立项依据", Text),
+    req("implementer", "实施主体", Text),
+    req("plan", "实施方案", Text),
+    req("period", "实施周期", Text),
+    opt("budget_note", "年度预算安排的补充说明", Text),
+    req("goal", "绩效目标", Text),
 ];
 
 pub const TERM: &[Field] = &[req("term", "名词", Text), req("definition", "解释", Text)];
@@ -204,11 +245,13 @@ pub const BUDGET: &[Field] = &[
     req("previous", "上年预算数", Table(PREVIOUS)),
     req("operating_costs", "机关运行经费", Table(OPERATING_COSTS)),
     req("sangong", "“三公”经费", Table(SANGONG)),
-    req("performance", "预算绩效信息", Table(PERFORMANCE)),
+    opt("performance", "预算绩效信息", Table(PERFORMANCE)),
     opt("procurement", "政府采购预算", Table(PROCUREMENT)),
     req("assets", "国有资产占用情况", Table(ASSETS)),
     opt("glossary", "名词解释", List(&Table(TERM))),
     opt("other_matters", "其他需要说明的事项", TEXTS),
+    opt("appropriation_notes", "财政拨款支出主要内容", List(&Table(APPROPRIATION_NOTE))),
+    opt("project_details", "项目经费情况说明", List(&Table(PROJECT_DETAIL))),
     opt("line_items", "预算明细", List(&Table(LINE_ITEM))),
     opt("todo", "草稿待办", Table(TODO)),
 ];

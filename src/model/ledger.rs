@@ -9,6 +9,7 @@ use crate::model::Budget;
 use crate::model::amount::Amount;
 use crate::model::catalogue::{self, Catalogue, Scheme};
 use crate::model::lineitems::{self, Item, Kind, Source};
+use crate::model::profile::{Rows, Selector};
 
 /// The level of a row in a classified table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -263,6 +264,55 @@ fn general_basic(items: &[Item<'_>], cat: &Catalogue) -> Vec<ClassRow> {
 fn sangong_columns(f: &crate::model::SangongFigures) -> [Amount; 6] {
     let vehicle = f.vehicle();
     [f.total(), f.overseas, vehicle, f.vehicle_purchase, f.vehicle_operation, f.reception]
+}
+
+/// Rows of a table a profile describes: the items `filter` keeps, by
+/// function (类/款/项) or economic (类/款) classification, one column per
+/// selector.
+pub fn selected(b: &Budget, rows: Rows, filter: &Selector, cols: &[Selector]) -> Vec<ClassRow> {
+    let items = lineitems::items(b);
+    let values = |i: &Item<'_>| -> Vec<Amount> {
+        cols.iter().map(|s| if s.matches(i) { i.amount } else { Amount::ZERO }).collect()
+    };
+    match rows {
+        Rows::Function => {
+            by_function(&items, &function_names(b), cols.len(), |i| filter.matches(i), values)
+        }
+        Rows::Economic => {
+            let entries: Vec<(String, Vec<Amount>)> = items
+                .iter()
+                .filter(|i| filter.matches(i))
+                .map(|i| (i.economic.unwrap_or("").to_string(), values(i)))
+                .collect();
+            let cat = catalogue_of(b);
+            let name = |c: &str| cat.name(Scheme::Economic, c).unwrap_or("").to_string();
+            class_rows(&entries, cols.len(), &[3, 5], &name)
+        }
+    }
+}
+
+/// The sum of the line items a selector picks.
+pub fn selected_total(b: &Budget, s: &Selector) -> Amount {
+    lineitems::items(b).iter().filter(|i| s.matches(i)).map(|i| i.amount).sum()
+}
+
+/// Appropriated spending per 项 with the 类 and 款 names above it, in code
+/// order: what 财政拨款支出主要内容 lists, one sentence each. (code, label,
+/// amount).
+pub fn appropriation_items(b: &Budget) -> Vec<(String, String, Amount)> {
+    let d = derive(b);
+    let name = |code: &str| {
+        d.appropriation.iter().find(|r| r.code == code).map(|r| r.name.clone()).unwrap_or_default()
+    };
+    d.appropriation
+        .iter()
+        .filter(|r| r.level == Level::Xiang && !r.values[0].is_zero())
+        .map(|r| {
+            let (class, kuan) = (r.code.get(..3).unwrap_or(""), r.code.get(..5).unwrap_or(""));
+            let label = format!("{}（类）{}（款）{}（项）", name(class), name(kuan), r.name);
+            (r.code.clone(), label, r.values[0])
+        })
+        .collect()
 }
 
 /// The 合计 row's values (zeros for a table without rows).

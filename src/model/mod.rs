@@ -9,6 +9,7 @@ pub mod amount;
 pub mod catalogue;
 pub mod fields;
 pub mod ledger;
+pub mod profile;
 pub mod lineitems;
 pub mod todo;
 pub mod totals;
@@ -39,7 +40,8 @@ pub struct Budget {
     pub operating_costs: OperatingCosts,
     /// 财政拨款“三公”经费。
     pub sangong: Sangong,
-    /// 预算绩效信息：部门整体绩效目标与项目绩效目标表。
+    /// 预算绩效信息：部门整体绩效目标、项目绩效目标表与绩效目标覆盖情况。
+    #[serde(default)]
     pub performance: Performance,
     /// 政府采购预算（万元）。
     #[serde(default)]
@@ -52,6 +54,12 @@ pub struct Budget {
     /// 其他需要说明的事项；为空时印“我部门无其他需要说明的事项。”
     #[serde(default)]
     pub other_matters: Vec<String>,
+    /// 财政拨款支出主要内容：每个有财政拨款支出的功能分类项一句说明。
+    #[serde(default)]
+    pub appropriation_notes: Vec<AppropriationNote>,
+    /// 项目经费情况说明：每个项目的概述、依据、主体、方案、周期与绩效目标。
+    #[serde(default)]
+    pub project_details: Vec<ProjectDetail>,
     /// 预算明细：逐条写单位、功能分类、经济分类、资金来源与金额。填写后收入、
     /// 基本支出与各项目的金额由明细推算（另外写了的须与明细相符），并印出附表。
     #[serde(default)]
@@ -81,7 +89,8 @@ pub struct Document {
     pub short_name: Option<String>,
     /// 部门（预算单位）编码，例如“101001”。
     pub code: String,
-    /// 公开依据的法规名称，不带书名号，按顺序列出。
+    /// 公开依据的法规名称，不带书名号，按顺序列出（印出它的样式要求填写）。
+    #[serde(default)]
     pub legal_basis: Vec<String>,
     /// 金额单位，目前只支持“万元”。
     #[serde(default = "default_unit")]
@@ -89,9 +98,15 @@ pub struct Document {
     /// 公开日期（写入 PDF 元数据），例如 2021-02-26；缺省用 SOURCE_DATE_EPOCH 或预算年度 1 月 1 日。
     #[serde(default)]
     pub date: Option<toml::value::Datetime>,
-    /// 附表的金额单位：“万元”或“元”；缺省为万元。
-    #[serde(default = "default_unit")]
-    pub table_unit: String,
+    /// 附表的金额单位：“万元”或“元”；缺省用样式的单位。
+    #[serde(default)]
+    pub table_unit: Option<String>,
+    /// 样式：随程序提供的样式名（如“shanghai”），或样式文件夹（相对于数据文件）；缺省“hebei”。
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// 地区，如“上海市东浦区”，印在封面的标题中。
+    #[serde(default)]
+    pub region: Option<String>,
     /// 样例：数字是示意的，不是部门公开的数据；每页印“样例”说明。
     #[serde(default)]
     pub sample: bool,
@@ -223,6 +238,27 @@ pub struct Previous {
     /// 照抄的已公布增减额（可选），仅供核对：与本年减上年不符时报错。
     #[serde(default)]
     pub stated: StatedChanges,
+    /// 上年财政拨款预算，按一般公共预算、政府性基金、国有资本经营。
+    #[serde(default)]
+    pub appropriation: Option<FundFigures>,
+    /// 财政拨款收入支出增减的主要原因；不带句号。
+    #[serde(default)]
+    pub appropriation_reason: String,
+}
+
+/// 财政拨款的三部分（万元）。
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundFigures {
+    /// 一般公共预算。
+    #[serde(default)]
+    pub general: Amount,
+    /// 政府性基金。
+    #[serde(default)]
+    pub fund: Amount,
+    /// 国有资本经营。
+    #[serde(default)]
+    pub capital: Amount,
 }
 
 /// 已公布的增减额，核对用；正数为增加，负数为减少。
@@ -250,7 +286,8 @@ pub struct OperatingCosts {
     /// 已公布的说明称机关运行经费与日常公用经费相同时填 true：两者不等时报错。缺省为 false。
     #[serde(default)]
     pub same_as_public: bool,
-    /// 主要用途，逐项列出，模板用顿号连接并加“等日常运行支出”。
+    /// 主要用途，逐项列出，模板用顿号连接并加“等日常运行支出”（印出它的样式要求填写）。
+    #[serde(default)]
     pub uses: Vec<String>,
 }
 
@@ -301,20 +338,45 @@ pub struct SangongReasons {
     /// 公务用车购置及运维费增减原因。
     #[serde(default)]
     pub vehicle: String,
+    /// 公务用车购置费增减原因。
+    #[serde(default)]
+    pub vehicle_purchase: String,
+    /// 公务用车运行维护费增减原因。
+    #[serde(default)]
+    pub vehicle_operation: String,
     /// 公务接待费增减原因。
     #[serde(default)]
     pub reception: String,
 }
 
 /// 预算绩效信息。
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Performance {
-    /// 部门整体绩效目标。
-    pub overall: Overall,
+    /// 部门整体绩效目标（印出它的样式要求填写）。
+    #[serde(default)]
+    pub overall: Option<Overall>,
     /// 项目绩效目标表，按顺序编号。
     #[serde(default)]
     pub projects: Vec<ProjectTable>,
+    /// 绩效目标覆盖情况。
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
+}
+
+/// 绩效目标覆盖情况：开展编报的预算单位数、编报绩效目标的项目数与涉及的项目预算资金。
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// 开展编报的预算单位数（印出它的样式要求填写）。
+    #[serde(default)]
+    pub units: u32,
+    /// 编报绩效目标的项目数（同上）。
+    #[serde(default)]
+    pub projects: u32,
+    /// 涉及的项目预算资金（同上）。
+    #[serde(default)]
+    pub amount: Amount,
 }
 
 /// 部门整体绩效目标。
@@ -402,6 +464,12 @@ pub struct Procurement {
     /// 照抄的已公布政府采购预算合计（可选），仅供核对：与货物、工程、服务三类之和不符时报错；不填则由程序推算。
     #[serde(default)]
     pub stated_total: Option<Amount>,
+    /// 面向中小企业预留的政府采购项目预算（可选）。
+    #[serde(default)]
+    pub sme_reserved: Option<Amount>,
+    /// 其中预留给小型和微型企业的（可选）。
+    #[serde(default)]
+    pub small_micro_reserved: Option<Amount>,
 }
 
 /// 国有资产占用情况。
@@ -411,15 +479,32 @@ pub struct Assets {
     /// 统计截止日期，例如 2020-12-31。
     pub as_of: toml::value::Datetime,
     /// 房屋：面积（平方米）与价值。
-    pub buildings: Holding,
+    #[serde(default)]
+    pub buildings: Option<Holding>,
     /// 其中：办公用房。
-    pub office_buildings: Holding,
+    #[serde(default)]
+    pub office_buildings: Option<Holding>,
     /// 车辆：台（辆）数与价值。
-    pub vehicles: Holding,
-    /// 单价在 20 万元以上的设备。
-    pub major_equipment: Holding,
+    #[serde(default)]
+    pub vehicles: Option<Holding>,
+    /// 单价在样式门槛（缺省 20 万元）以上的设备。
+    #[serde(default)]
+    pub major_equipment: Option<Holding>,
     /// 其他固定资产。
-    pub other: Holding,
+    #[serde(default)]
+    pub other: Option<Holding>,
+    /// 车辆按类别计数。
+    #[serde(default)]
+    pub vehicle_counts: Option<Vec<VehicleCount>>,
+    /// 单价在样式门槛以上的设备（不含车辆）台（套）数。
+    #[serde(default)]
+    pub equipment_count: Option<u32>,
+    /// 本年预算安排购置的车辆，按类别。
+    #[serde(default)]
+    pub planned_vehicle_counts: Option<Vec<VehicleCount>>,
+    /// 本年预算安排购置的门槛以上设备台（套）数。
+    #[serde(default)]
+    pub planned_equipment_count: Option<u32>,
     /// 本年度拟购置固定资产总额。
     #[serde(default)]
     pub planned_purchase: Amount,
@@ -438,8 +523,51 @@ pub struct Holding {
     /// 数量（面积、台数等）；不适用时不填。
     #[serde(default)]
     pub quantity: Option<Amount>,
-    /// 价值（万元）。
-    pub value: Amount,
+    /// 价值（万元）；文件不公布时不填，不印成 0。
+    #[serde(default)]
+    pub value: Option<Amount>,
+}
+
+/// 一类车辆的数量。
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VehicleCount {
+    /// 类别，须是样式所列类别之一，如“机要通信用车”。
+    pub kind: String,
+    pub count: u32,
+}
+
+/// 财政拨款支出主要内容的一项。
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppropriationNote {
+    /// 功能分类项级编码，7 位。
+    pub function: String,
+    /// 说明，如“主要用于……”；不带句号。
+    pub note: String,
+}
+
+/// 项目经费情况说明的一个项目。
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectDetail {
+    /// 项目名称，须是项目支出中的项目。
+    pub name: String,
+    /// 项目概述。
+    pub overview: String,
+    /// 立项依据。
+    pub basis: String,
+    /// 实施主体。
+    pub implementer: String,
+    /// 实施方案。
+    pub plan: String,
+    /// 实施周期。
+    pub period: String,
+    /// 年度预算安排的补充说明，接在金额之后（可选）。
+    #[serde(default)]
+    pub budget_note: Option<String>,
+    /// 绩效目标。
+    pub goal: String,
 }
 
 /// 名词解释的一条。

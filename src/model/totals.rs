@@ -48,8 +48,13 @@ impl SangongFigures {
 
 impl Assets {
     /// Top-level holdings; 办公用房 is part of 房屋 and is not added again.
-    pub fn total(&self) -> Amount {
-        self.buildings.value + self.vehicles.value + self.major_equipment.value + self.other.value
+    /// `None` when any of them has no value: a total of what is given would
+    /// be a false figure.
+    pub fn total(&self) -> Option<Amount> {
+        [&self.buildings, &self.vehicles, &self.major_equipment, &self.other]
+            .into_iter()
+            .map(|h| h.as_ref().and_then(|h| h.value))
+            .sum()
     }
 }
 

@@ -11,6 +11,7 @@ use typst_svg::SvgOptions;
 use crate::diag;
 use crate::export::pdf::PdfSettings;
 use crate::model::Budget;
+use crate::model::profile::Profile;
 use crate::pipeline::{self, Environment, Typeset};
 use crate::preview::state::{Outcome, PageImage, Render};
 use crate::typeset::compile::{Engine, typst_messages};
@@ -24,6 +25,10 @@ pub struct Builder {
     fonts: Arc<FontSet>,
     /// The engine, or the message saying why the templates did not load.
     engine: Result<Engine, String>,
+    /// The profiles, read again with the templates; and the one the
+    /// engine's templates belong to (its key and description).
+    profiles: pipeline::Profiles,
+    profile: Option<(String, Arc<Profile>)>,
     /// The SVG of each current page by content hash: an edit usually
     /// changes a few pages, and the others need not be drawn again.
     svgs: HashMap<u128, Arc<PageImage>>,
@@ -39,6 +44,8 @@ impl Builder {
             env: env.clone(),
             fonts,
             engine: Err(String::new()),
+            profiles: pipeline::Profiles::new(env),
+            profile: None,
             svgs: HashMap::new(),
             pending: None,
         };
@@ -52,6 +59,19 @@ impl Builder {
         self.engine = pipeline::load_templates(&self.env)
             .map(|t| Engine::new(self.fonts.clone(), Arc::new(t)))
             .map_err(|e| format!("错误：{e}"));
+        self.profiles = pipeline::Profiles::new(&self.env);
+        self.profile = None;
+    }
+
+    /// The engine for the file's profile, made anew when the profile
+    /// differs from the engine's (the data named another, or the
+    /// templates were reread).
+    fn engine_for(&mut self, bundle: &pipeline::Bundle) -> Result<&mut Engine, String> {
+        if self.profile.as_ref().is_none_or(|(key, _)| *key != bundle.key) {
+            self.engine = Ok(Engine::new(self.fonts.clone(), bundle.templates.clone()));
+            self.profile = Some((bundle.key.clone(), bundle.profile.clone()));
+        }
+        self.engine.as_mut().map_err(|e| e.clone())
     }
 
     /// Scans the fonts again; the World holds them, so it is remade too.
@@ -65,7 +85,8 @@ impl Builder {
     pub fn build(&mut self) -> Outcome {
         let started = Instant::now();
         self.pending = None;
-        let loaded = pipeline::inspect(&self.path);
+        let mut loaded = pipeline::inspect(&self.path);
+        let bundle = pipeline::with_profile(&mut loaded, &self.path, &self.profiles);
         let (budget, file) = (loaded.budget, loaded.file);
         let mut out = Outcome::default();
         for p in &loaded.problems {
@@ -73,15 +94,24 @@ impl Builder {
             if p.is_error() { &mut out.errors } else { &mut out.warnings }.push(text);
         }
         out.timings.check = started.elapsed();
-        let engine = match &mut self.engine {
+        let bundle = match bundle {
+            Ok(Some(b)) => b,
+            Ok(None) => return out,
+            Err(message) => {
+                out.errors.insert(0, format!("错误：{message}"));
+                return out;
+            }
+        };
+        let profile = bundle.profile.clone();
+        let engine = match self.engine_for(&bundle) {
             Ok(engine) => engine,
             Err(message) => {
-                out.errors.insert(0, message.clone());
+                out.errors.insert(0, message);
                 return out;
             }
         };
         let Some(budget) = budget.filter(|_| out.errors.is_empty()) else { return out };
-        match typeset(engine, &budget, &mut out) {
+        match typeset(engine, &budget, profile, &mut out) {
             Ok(pending) => {
                 let started = Instant::now();
                 let pages = page_images(&mut self.svgs, &pending.compiled.document);
@@ -111,11 +141,12 @@ impl Builder {
 fn typeset(
     engine: &mut Engine,
     budget: &Budget,
+    profile: Arc<Profile>,
     out: &mut Outcome,
 ) -> Result<Typeset, Vec<String>> {
     let started = Instant::now();
-    let typeset =
-        pipeline::typeset(engine, budget, true).map_err(|d| typst_messages(engine.world(), &d))?;
+    let typeset = pipeline::typeset_in(engine, budget, true, profile)
+        .map_err(|d| typst_messages(engine.world(), &d))?;
     out.warnings.extend(typst_messages(engine.world(), &typeset.compiled.warnings));
     out.timings.compile = started.elapsed();
     Ok(typeset)

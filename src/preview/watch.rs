@@ -434,6 +434,7 @@ mod tests {
                 font_paths: Vec::new(),
                 no_system_fonts: true,
             },
+            profile: None,
         };
         let mut watch = Watch::new(&data, &env);
         assert!(watch.evented(), "a temp folder can be watched");

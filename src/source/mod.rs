@@ -4,6 +4,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub mod catalogue;
+pub mod profile;
 pub mod resolve;
 pub mod schema;
 pub mod walk;
@@ -227,7 +228,7 @@ fn parse_text(text: &str) -> Result<Budget, Problem> {
 }
 
 /// A TOML syntax error, in Chinese, at its place.
-fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
+pub fn syntax(text: &str, e: &toml_edit::TomlError) -> Problem {
     let span = e.span().unwrap_or(0..0);
     let msg = e.message().trim();
     let (head, _) = msg.split_once(", expected").unwrap_or((msg, ""));
@@ -327,7 +328,7 @@ fn syntax_words(head: &str, token: &str) -> (String, Option<&'static str>) {
 }
 
 /// Turns a toml/serde error into a Chinese message at the right place.
-fn translate(text: &str, e: &toml::de::Error) -> Problem {
+pub fn translate(text: &str, e: &toml::de::Error) -> Problem {
     let msg = e.message().trim();
     let span = e.span();
     let field = span.as_ref().map(|s| path_at(text, s.start)).unwrap_or_default();
@@ -365,6 +366,19 @@ fn explain(msg: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = msg.strip_prefix("invalid length ") {
         return (format!("条目数不对：{rest}"), None);
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let (name, known) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let options: Vec<&str> = known
+            .split(['`', ','])
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && *s != "one of" && *s != "or")
+            .collect();
+        let name = name.trim_matches('`');
+        return (
+            format!("不认识的取值“{name}”"),
+            Some(format!("可用的取值：{}", options.join("、"))),
+        );
     }
     if msg.contains("duplicate key") {
         return ("同一个键写了两次".to_string(), Some("每个键只写一次".to_string()));

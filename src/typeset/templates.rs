@@ -9,21 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::source::walk;
 
-/// The shipped templates, by path relative to `templates/`.
-pub const EMBEDDED: &[(&str, &str)] = &[
-    ("main.typ", include_str!("../../templates/main.typ")),
-    ("style.typ", include_str!("../../templates/style.typ")),
-    ("units.typ", include_str!("../../templates/units.typ")),
-    ("budget.typ", include_str!("../../templates/budget.typ")),
-    ("sangong.typ", include_str!("../../templates/sangong.typ")),
-    ("overall.typ", include_str!("../../templates/overall.typ")),
-    ("perf-table.typ", include_str!("../../templates/perf-table.typ")),
-    ("procurement.typ", include_str!("../../templates/procurement.typ")),
-    ("assets.typ", include_str!("../../templates/assets.typ")),
-    ("glossary.typ", include_str!("../../templates/glossary.typ")),
-    ("attached-tables.typ", include_str!("../../templates/attached-tables.typ")),
-    ("breaks.typ", include_str!("../../templates/breaks.typ")),
-];
+/// The shipped templates, by path relative to `templates/`: the default
+/// profile's files (`source::profile` holds every bundled profile).
+pub use crate::source::profile::HEBEI as EMBEDDED;
 
 /// The template set a World compiles.
 #[derive(Debug, Clone)]
@@ -37,12 +25,34 @@ pub struct Templates {
     pub skipped: Vec<String>,
     /// The folder they were read from; `None` for the embedded copy.
     pub dir: Option<PathBuf>,
+    /// The main template, relative to the root (the profile's `main`).
+    pub main: String,
+    /// How messages name an embedded set's root: `templates`, or
+    /// `profiles/shanghai` for a bundled profile.
+    pub root: String,
 }
 
 impl Templates {
     pub fn embedded() -> Templates {
-        let files = EMBEDDED.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Templates { files, assets: HashMap::new(), skipped: Vec::new(), dir: None }
+        Templates::from_files(EMBEDDED)
+    }
+
+    /// A bundled template set (a bundled profile's files).
+    pub fn from_files(list: &[(&str, &str)]) -> Templates {
+        let files = list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Templates {
+            files,
+            assets: HashMap::new(),
+            skipped: Vec::new(),
+            dir: None,
+            main: MAIN.to_string(),
+            root: "templates".to_string(),
+        }
+    }
+
+    /// The same set, named in messages by a bundled profile's folder.
+    pub fn rooted(self, root: &str) -> Templates {
+        Templates { root: root.to_string(), ..self }
     }
 
     /// Reads every regular file below `dir` (templates may include images
@@ -55,6 +65,8 @@ impl Templates {
             assets: HashMap::new(),
             skipped: found.skipped.iter().map(ToString::to_string).collect(),
             dir: Some(dir.to_path_buf()),
+            main: MAIN.to_string(),
+            root: "templates".to_string(),
         };
         for path in found.files {
             let bytes = walk::read_regular(&path, MAX_FILE_BYTES)
@@ -85,10 +97,13 @@ impl Templates {
     pub fn display_path(&self, rel: &str) -> String {
         match &self.dir {
             Some(dir) => dir.join(rel).display().to_string(),
-            None => format!("templates/{rel}（内置）"),
+            None => format!("{}/{rel}（内置）", self.root),
         }
     }
 }
+
+/// The main template when the profile names no other.
+pub const MAIN: &str = "main.typ";
 
 /// A file of a templates folder larger than this is refused (a template
 /// set with its images is a few MiB).

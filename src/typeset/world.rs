@@ -59,12 +59,13 @@ impl BudgetWorld {
                 (id, Source::new(id, text.clone()))
             })
             .collect();
+        let main = file_id(&format!("/{}", templates.main));
         BudgetWorld {
             library: LazyHash::new(library),
             fonts,
             templates,
             sources,
-            main: file_id("/main.typ"),
+            main,
             data_id: file_id(DATA_PATH),
             data: Bytes::new(b"{}".to_vec()),
             today: Datetime::from_ymd(1970, 1, 1).expect("valid date"),

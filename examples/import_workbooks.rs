@@ -1,0 +1,82 @@
+//! Writes the workbooks of the import benchmark (bench/import.sh): the
+//! multi-unit sample's line items as a budget system's line-item export,
+//! each item split into several rows so that the export has `ROWS` rows
+//! (amounts in 元, split exactly to the cent).
+//!
+//! `cargo run --release --example import_workbooks -- DATA.toml ROWS OUT.xlsx…`
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::Workbook;
+use yusuan::model::lineitems::{self, Kind, Source};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [data, rows, outs @ ..] = args.as_slice() else {
+        eprintln!("用法：import_workbooks DATA.toml ROWS OUT.xlsx…");
+        std::process::exit(2);
+    };
+    let rows: usize = rows.parse().expect("ROWS is a number");
+    let loaded = yusuan::source::load(Path::new(data));
+    let b = loaded.budget.expect("the data file loads");
+    let lines = export_lines(&b, rows);
+    for out in outs {
+        write(Path::new(out), &lines);
+    }
+    println!("{} 行 × {} 个工作簿", lines.len(), outs.len());
+}
+
+/// One row of the export: unit, project, function, economic, fund, 元.
+type Line = [String; 6];
+
+/// The items, each split into near-equal parts (the last takes the
+/// remainder) until there are `rows` rows.
+fn export_lines(b: &yusuan::model::Budget, rows: usize) -> Vec<Line> {
+    let items = lineitems::items(b);
+    let n = items.len();
+    let mut out = Vec::new();
+    for (k, it) in items.iter().enumerate() {
+        let parts = rows / n + usize::from(k < rows % n);
+        let yuan = it.amount.0 * Decimal::from(10_000);
+        let piece = (yuan / Decimal::from(parts)).round_dp(2);
+        let project = match it.kind {
+            Kind::Personnel => "人员经费".to_string(),
+            Kind::Public => "公用经费".to_string(),
+            Kind::Project(p) => p.to_string(),
+        };
+        let fund = match it.source {
+            Source::Carryover => format!("上年结转（{}）", it.fund.name()),
+            s => s.name().to_string(),
+        };
+        for p in 0..parts {
+            let amount =
+                if p + 1 == parts { yuan - piece * Decimal::from(parts - 1) } else { piece };
+            out.push([
+                b.units[it.unit].name.clone(),
+                project.clone(),
+                it.function.to_string(),
+                it.economic.unwrap_or("").to_string(),
+                fund.clone(),
+                amount.normalize().to_string(),
+            ]);
+        }
+    }
+    out
+}
+
+fn write(path: &Path, lines: &[Line]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let heads = ["预算单位", "项目名称", "支出功能分类", "部门预算经济分类", "资金性质", "金额"];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("writes");
+    }
+    for (r, l) in lines.iter().enumerate() {
+        for (c, v) in l.iter().take(5).enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, v).expect("writes");
+        }
+        ws.write_number(r as u32 + 1, 5, l[5].parse::<f64>().expect("a number")).expect("writes");
+    }
+    wb.save(path).expect("the workbook is written");
+}

@@ -1,0 +1,66 @@
+//! `yusuan profile`：列出、导出、核对样式。
+
+use std::path::Path;
+
+use crate::cli::args::{ProfileAction, ProfileArgs};
+use crate::cli::stdout;
+use crate::error::Error;
+use crate::export::output;
+use crate::pipeline::{self, ProfileError};
+use crate::source::profile::{BUNDLED, bundled_files, bundled_text, parse};
+
+/// Runs `yusuan profile …`.
+pub fn run(a: &ProfileArgs) -> Result<(), Error> {
+    match &a.action {
+        ProfileAction::List => {
+            list();
+            Ok(())
+        }
+        ProfileAction::Export { name, dir, force } => export(name, dir, *force),
+        ProfileAction::Check { dir } => check(dir),
+    }
+}
+
+/// One line per bundled profile: its name, kind and title.
+fn list() {
+    let mut text = String::new();
+    for (name, files) in BUNDLED {
+        if let Ok(p) = parse(bundled_text(files)) {
+            text += &format!("{name}\t{}\t{}\n", p.document.word(), p.title);
+        }
+    }
+    stdout(&text);
+}
+
+/// Writes a bundled profile's files into `dir`, refusing to overwrite any
+/// unless told to: an edited profile is a bureau's work.
+fn export(name: &str, dir: &Path, force: bool) -> Result<(), Error> {
+    let files = bundled_files(name)
+        .ok_or_else(|| Error::Usage(ProfileError::Unknown(name.into()).render()))?;
+    if !force && let Some(clash) = files.iter().map(|(rel, _)| dir.join(rel)).find(|p| p.exists()) {
+        return Err(Error::Exists(clash));
+    }
+    for (rel, text) in files {
+        output::write_atomic(&dir.join(rel), text.as_bytes())?;
+    }
+    eprintln!("已把样式 {name} 导出到 {}（{} 个文件）", dir.display(), files.len());
+    eprintln!("修改后使用：yusuan build 数据文件 --profile {}", dir.display());
+    Ok(())
+}
+
+/// Checks a profile folder: every problem of its profile.toml, located,
+/// and its main template.
+fn check(dir: &Path) -> Result<(), Error> {
+    let templates = pipeline::folder(dir).map_err(|e| Error::Message(e.render()))?;
+    let bundle = pipeline::bundle(templates, dir.display().to_string())
+        .map_err(|e| Error::Message(e.render()))?;
+    let p = &bundle.profile;
+    eprintln!(
+        "样式 {}（{}）核对通过：{} 个部分，{} 张表",
+        p.name,
+        p.title,
+        p.parts.len(),
+        p.tables.len()
+    );
+    Ok(())
+}
