@@ -30,6 +30,7 @@ pub fn check(b: &Budget) -> Vec<Problem> {
         return out;
     }
     lines(b, &mut out);
+    out = collapse_repeats(out);
     if absurd(b) {
         return out;
     }
@@ -95,6 +96,39 @@ fn unit_labels(b: &Budget) -> Vec<String> {
             None => format!("“{}”", u.name.trim()),
         })
         .collect()
+}
+
+/// One warning per message: a code the catalogue cannot confirm, used by 25
+/// line items, is said once, at its first item, naming the other items —
+/// not 25 times. Errors stay one per place: each must be fixed where it is.
+fn collapse_repeats(problems: Vec<Problem>) -> Vec<Problem> {
+    let mut out: Vec<Problem> = Vec::with_capacity(problems.len());
+    let mut others: HashMap<String, (usize, Vec<String>)> = HashMap::new();
+    for p in problems {
+        if p.is_error() {
+            out.push(p);
+            continue;
+        }
+        match others.get_mut(&p.message) {
+            Some((_, fields)) => fields.push(p.field),
+            None => {
+                others.insert(p.message.clone(), (out.len(), Vec::new()));
+                out.push(p);
+            }
+        }
+    }
+    for (at, fields) in others.into_values().filter(|(_, f)| !f.is_empty()) {
+        out[at].message.push_str(&also(&fields));
+    }
+    out
+}
+
+/// “（同样的还有 3 处：line_items[4]、line_items[9]、line_items[12]）”, at
+/// most five named.
+fn also(fields: &[String]) -> String {
+    let named: Vec<&str> = fields.iter().take(5).map(String::as_str).collect();
+    let more = if fields.len() > 5 { "等" } else { "" };
+    format!("（同样的还有 {} 处：{}{more}）", fields.len(), named.join("、"))
 }
 
 /// 项 code → (name, first line that named it).
@@ -520,5 +554,22 @@ mod tests {
             e.iter().any(|m| m.starts_with("expenditure.basic.personnel: 缺少必填字段“personnel”")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_repeated_warning_is_said_once_naming_the_other_places() {
+        let w = |n: usize| Problem::warning(format!("line_items[{n}].function"), "科目无法核对");
+        let e = |n: usize| Problem::error(format!("line_items[{n}].amount"), "金额不对");
+        let got = collapse_repeats(vec![w(0), e(1), w(2), w(3), e(4)]);
+        let msgs: Vec<&str> = got.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "科目无法核对（同样的还有 2 处：line_items[2].function、line_items[3].function）",
+                "金额不对",
+                "金额不对"
+            ]
+        );
+        assert_eq!(got[0].field, "line_items[0].function");
     }
 }

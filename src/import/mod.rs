@@ -13,7 +13,7 @@
 //! and cell.
 //!
 //! The set of tables and the words that recognise their sheets and columns
-//! live here (`standard::TITLES`, `platform::SHEETS`, `lineitems::HEADERS`),
+//! live here (`standard::titles` (from the default profile), `platform::SHEETS`, `lineitems::HEADERS`),
 //! so that a document profile can later hand them in instead.
 
 pub mod book;

@@ -16,8 +16,8 @@ use crate::model::Budget;
 /// Compares each of the nine tables with the workbook's sheet of that title.
 pub fn tables(book: &Book, b: &Budget) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for title in standard::TITLES {
-        let Some(s) = book.sheet(title) else {
+    for title in standard::titles() {
+        let Some(s) = book.sheet(&title) else {
             problems.push(at("", format!("缺少工作表“{title}”")));
             continue;
         };

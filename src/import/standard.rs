@@ -13,26 +13,26 @@ use crate::import::book::{Book, Sheet, meaning};
 use crate::import::{Imported, at, cell, lineitems};
 use crate::model::{Budget, SangongFigures};
 
-/// The nine tables' titles, in order (as `derive::tables` names them).
-pub const TITLES: [&str; 9] = [
-    "部门收支总表",
-    "部门收入总表",
-    "部门支出总表",
-    "财政拨款收支总表",
-    "一般公共预算支出表",
-    "一般公共预算基本支出表",
-    "一般公共预算“三公”经费支出表",
-    "政府性基金预算支出表",
-    "国有资本经营预算支出表",
-];
+/// The nine tables' titles as `build --xlsx` names its sheets: the
+/// default profile's table set, in its order (one place for them).
+pub fn titles() -> Vec<String> {
+    crate::model::profile::default_profile().tables.into_iter().map(|t| t.title).collect()
+}
+
+/// The title of the table the 三公 figures are read from.
+fn sangong_title() -> String {
+    let tables = crate::model::profile::default_profile().tables;
+    let t = tables.into_iter().find(|t| t.id == "sangong");
+    t.map(|t| t.title).expect("the default profile has the 三公 table")
+}
 
 /// The sheet of line items `build --xlsx` writes.
 pub const ITEMS_SHEET: &str = "预算明细";
 
 /// A workbook with sheets named “附表N 标题” for the standard titles.
 pub fn recognise(book: &Book) -> bool {
-    let named =
-        |s: &Sheet| s.name.starts_with("附表") && TITLES.contains(&meaning(&s.name).as_str());
+    let titles = titles();
+    let named = |s: &Sheet| s.name.starts_with("附表") && titles.contains(&meaning(&s.name));
     book.sheets.iter().filter(|s| named(s)).count() >= 3
 }
 
@@ -51,7 +51,8 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
             ..Imported::default()
         },
     };
-    match book.sheet(TITLES[6]) {
+    let sangong_title = sangong_title();
+    match book.sheet(&sangong_title) {
         Some(s) => match sangong(s) {
             Ok(Some((f, place, year))) => {
                 out.year = year.map(|y| (y, place.clone()));
@@ -60,7 +61,7 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
             Ok(None) => {}
             Err(p) => out.problems.extend(p),
         },
-        None => out.problems.push(at("", format!("缺少工作表“附表7 {}”", TITLES[6]))),
+        None => out.problems.push(at("", format!("缺少工作表“附表7 {sangong_title}”"))),
     }
     out
 }
