@@ -60,8 +60,8 @@ batch() {
   local start end cli_secs cli_built
   start=$(date +%s.%N)
   ls "$out"/*.json | xargs -P "$JOBS" -I{} sh -c \
-    'f={}; "$0" compile --root / --ignore-system-fonts --font-path fonts/fandol \
-       --pdf-standard a-2b --input data="$f" templates/main.typ \
+    'f={}; "$0" compile --features a11y-extras --root / --ignore-system-fonts \
+       --font-path fonts/fandol --pdf-standard ua-1,a-2a --input data="$f" templates/main.typ \
        "$1/$(basename "$f" .json).pdf"' "$TYPST" "$cli"
   end=$(date +%s.%N)
   cli_secs=$(py "f'{$end-$start:.2f}'")
