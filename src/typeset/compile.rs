@@ -81,6 +81,14 @@ impl Engine {
     }
 }
 
+/// Typst's "did not converge" in the reader's words: the PDF is written,
+/// but its page numbers may be wrong, which a finance officer must know.
+fn unsettled(d: &SourceDiagnostic) -> Option<&'static str> {
+    d.message.contains("did not converge within").then_some(
+        "警告：排版反复计算后仍未稳定：目录和页脚的页码、跨页表格的断开位置可能不对，请逐页核对这份 PDF",
+    )
+}
+
 /// Typst's diagnostics with their template file, line and column and the
 /// source line, as typst itself prints them (coloured on a terminal).
 pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
@@ -95,7 +103,8 @@ pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
     if diagnostics::emit(&mut buf, world, diags, DiagnosticFormat::Human).is_err() {
         return diags.iter().map(|d| format!("模板错误：{}\n", d.message)).collect();
     }
-    String::from_utf8_lossy(buf.as_slice()).into_owned()
+    let said: String = diags.iter().filter_map(unsettled).map(|w| format!("{w}\n")).collect();
+    said + &String::from_utf8_lossy(buf.as_slice())
 }
 
 /// The same, one uncoloured string per diagnostic (the preview shows them
@@ -105,9 +114,13 @@ pub fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<St
         .iter()
         .map(|d| {
             let mut buf = termcolor::NoColor::new(Vec::new());
-            match diagnostics::emit(&mut buf, world, [d], DiagnosticFormat::Human) {
+            let text = match diagnostics::emit(&mut buf, world, [d], DiagnosticFormat::Human) {
                 Ok(()) => String::from_utf8_lossy(buf.get_ref()).trim_end().to_string(),
                 Err(_) => format!("模板错误：{}", d.message),
+            };
+            match unsettled(d) {
+                Some(words) => format!("{words}\n{text}"),
+                None => text,
             }
         })
         .collect()
