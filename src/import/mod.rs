@@ -18,6 +18,7 @@
 
 pub mod book;
 pub mod cell;
+pub mod detail;
 pub mod lineitems;
 pub mod platform;
 pub mod reconcile;
