@@ -455,7 +455,12 @@ fn bad_workbooks_are_refused_in_chinese() {
 /// `build --xlsx` wrote: a sheet per table, numbered as the platform numbers
 /// them, 类 | 款 | 项 in three columns, amounts in 元 (三公 in 万元).
 /// `spoil` (sheet, row, column) adds 1 元 to one cell.
-fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>, details: Details) {
+fn platform_workbook(
+    ours: &Path,
+    out: &Path,
+    spoil: Option<(&str, u32, u16)>,
+    details: Details,
+) -> Option<u32> {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut x: Xlsx<_> = open_workbook(ours).unwrap();
     let mut wb = Workbook::new();
@@ -574,8 +579,9 @@ fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>, d
     for name in ["3.1 部门收支总表", "3.4 部门财政拨款收支总表"] {
         wb.add_worksheet().set_name(name).unwrap();
     }
-    detail_sheets(&mut wb, details);
+    let basic_total = detail_sheets(&mut wb, details);
     wb.save(out).unwrap();
+    basic_total
 }
 
 /// Which detail sheets a platform workbook carries.
@@ -614,10 +620,11 @@ fn fund_column(fund: &str) -> usize {
 /// The platform's two detail sheets of the sample's items: one row per
 /// unit × project × 项 (or unit × 项 × 经济分类款), 资金来源 across,
 /// 类 | 款 | 项 under a merged 功能分类科目编码 header, a 类 summary row
-/// (not an item) and the 合计 row.
-fn detail_sheets(wb: &mut Workbook, details: Details) {
+/// (not an item), a 小计 row after each unit and the 合计 row, whose row
+/// in the basic sheet is returned.
+fn detail_sheets(wb: &mut Workbook, details: Details) -> Option<u32> {
     if details == Details::None {
-        return;
+        return None;
     }
     let rows = export_rows("215001");
     let (basic, projects): (Vec<&ExportRow>, Vec<&ExportRow>) =
@@ -647,8 +654,12 @@ fn detail_sheets(wb: &mut Workbook, details: Details) {
         }
         let bump = details == Details::WrongTotal && is_basic;
         let unit = if details == Details::NoUnit { "" } else { "单位名称" };
-        detail_sheet(wb, name, (is_basic, unit), &grouped, bump);
+        let total_row = detail_sheet(wb, name, (is_basic, unit), &grouped, bump);
+        if is_basic {
+            return Some(total_row);
+        }
     }
+    None
 }
 
 fn detail_sheet(
@@ -657,7 +668,7 @@ fn detail_sheet(
     (basic, unit): (bool, &str),
     grouped: &[(Vec<String>, [rust_decimal::Decimal; 10])],
     bump: bool,
-) {
+) -> u32 {
     let fmt = rust_xlsxwriter::Format::new();
     let ws = wb.add_worksheet();
     ws.set_name(name).unwrap();
@@ -688,7 +699,8 @@ fn detail_sheet(
     ws.write_number(r, amounts_at, 1.0).unwrap();
     r += 1;
     let mut sums = [rust_decimal::Decimal::ZERO; 10];
-    for (key, amounts) in grouped {
+    let mut sub = [rust_decimal::Decimal::ZERO; 10];
+    for (i, (key, amounts)) in grouped.iter().enumerate() {
         ws.write_string(r, 0, &key[0]).unwrap();
         let f = &key[2];
         for (k, part) in [(1, 0..3), (2, 3..5), (3, 5..7)] {
@@ -704,18 +716,36 @@ fn detail_sheet(
         write_yuan(ws, r, amounts_at, total);
         for (k, a) in amounts.iter().enumerate() {
             sums[k] += *a;
+            sub[k] += *a;
             if !a.is_zero() {
                 write_yuan(ws, r, amounts_at + 1 + k as u16, *a);
             }
         }
         r += 1;
+        if grouped.get(i + 1).is_none_or(|(next, _)| next[0] != key[0]) {
+            ws.write_string(r, 0, "小计").unwrap();
+            sum_row(ws, r, amounts_at, &sub, rust_decimal::Decimal::ZERO);
+            sub = Default::default();
+            r += 1;
+        }
     }
     ws.write_string(r, 0, "合计").unwrap();
-    let total: rust_decimal::Decimal = sums.iter().sum();
     let off = if bump { rust_decimal::Decimal::ONE } else { rust_decimal::Decimal::ZERO };
-    write_yuan(ws, r, amounts_at, total + off);
+    sum_row(ws, r, amounts_at, &sums, off);
+    r
+}
+
+/// A 小计 or 合计 row's figures: its 合计 column `off` by that much.
+fn sum_row(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    at: u16,
+    sums: &[rust_decimal::Decimal; 10],
+    off: rust_decimal::Decimal,
+) {
+    write_yuan(ws, r, at, sums.iter().sum::<rust_decimal::Decimal>() + off);
     for (k, a) in sums.iter().enumerate() {
-        write_yuan(ws, r, amounts_at + 1 + k as u16, *a);
+        write_yuan(ws, r, at + 1 + k as u16, *a);
     }
 }
 
@@ -811,15 +841,9 @@ fn a_platform_workbook_refuses_what_its_sheets_cannot_give() {
     platform_workbook(&ours, &d.join("缺表.xlsx"), None, Details::NoBasic);
     refused(d, "缺表.xlsx", &["缺少基本支出明细表", "经济分类只在基本支出明细表中"]);
 
-    // The 合计 row follows four header rows, the 类 row and one row per
-    // unit × 经济分类款 × 项; its 合计 column is H.
-    let basic: std::collections::BTreeSet<(String, String, String)> = export_rows("215001")
-        .into_iter()
-        .filter(|r| r.project.ends_with("经费"))
-        .map(|r| (r.unit, r.economic, r.function))
-        .collect();
-    let cell = format!("3.11 部门基本支出预算明细表!H{}", 5 + basic.len() + 1);
-    platform_workbook(&ours, &d.join("合计错.xlsx"), None, Details::WrongTotal);
+    // The basic sheet's 合计 row, its 合计 column (H) 1 元 off.
+    let last = platform_workbook(&ours, &d.join("合计错.xlsx"), None, Details::WrongTotal);
+    let cell = format!("3.11 部门基本支出预算明细表!H{}", last.unwrap() + 1);
     refused(d, "合计错.xlsx", &[&cell, "合计与以上各行之和不符", "应为：15767000 元"]);
 
     platform_workbook(&ours, &d.join("单位.xlsx"), None, Details::NoUnit);

@@ -161,18 +161,28 @@ pub fn read(s: &Sheet, which: Detail, b: &Budget) -> Result<Vec<Row>, Vec<Proble
     required(s, last, &roles, which)?;
     let unit = sheet_unit(s, &roles, b)?;
     let cols = Cols { roles, which, unit };
-    let mut sums = Sums::default();
+    // Since the last 合计, and since the last 小计 (a unit's subtotal).
+    let (mut all, mut sub) = (Sums::default(), Sums::default());
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut above = vec![String::new(); 3];
     for r in last + 1..s.rows() {
-        if is_total(s, r) {
-            sums.check(s, r, &cols.roles, &mut problems);
+        if let Some(whole) = total_row(s, r) {
+            let (sums, what) = match whole {
+                true => (&all, "合计与以上各行之和不符"),
+                false => (&sub, "小计与上一个小计以来各行之和不符"),
+            };
+            sums.check(s, r, &cols.roles, what, &mut problems);
+            sub = Sums::default();
+            if whole {
+                all = Sums::default();
+            }
             continue;
         }
         match cols.row(s, r, b, &mut above) {
             Ok(items) => {
-                sums.add(&items);
+                all.add(&items);
+                sub.add(&items);
                 rows.extend(items);
             }
             Err(p) => problems.push(p),
@@ -248,10 +258,14 @@ fn sheet_unit(s: &Sheet, roles: &[(u32, Role)], b: &Budget) -> Result<Option<usi
     Ok(Some(own.unwrap_or(0)))
 }
 
-/// Whether a row's first text says 合计 or 总计.
-fn is_total(s: &Sheet, r: u32) -> bool {
+/// Whether a row's first text says 合计 or 总计 (`true`) or 小计 (`false`).
+fn total_row(s: &Sheet, r: u32) -> Option<bool> {
     let first = (0..s.cols()).map(|c| cell::squeezed(s.value(r, c))).find(|t| !t.is_empty());
-    matches!(first.as_deref(), Some("合计") | Some("总计"))
+    match first.as_deref() {
+        Some("合计") | Some("总计") => Some(true),
+        Some("小计") => Some(false),
+        _ => None,
+    }
 }
 
 struct Cols {
@@ -383,7 +397,7 @@ impl Cols {
     }
 }
 
-/// Column sums (元) of the items read so far, for the 合计 row.
+/// Column sums (元) of the items read since a 合计 or 小计 row.
 #[derive(Default)]
 struct Sums {
     by_col: Vec<(u32, Decimal)>,
@@ -403,7 +417,14 @@ impl Sums {
         }
     }
 
-    fn check(&self, s: &Sheet, r: u32, roles: &[(u32, Role)], problems: &mut Vec<Problem>) {
+    fn check(
+        &self,
+        s: &Sheet,
+        r: u32,
+        roles: &[(u32, Role)],
+        what: &str,
+        problems: &mut Vec<Problem>,
+    ) {
         for &(c, role) in roles {
             let want = match role {
                 Role::Total => self.total,
@@ -417,10 +438,7 @@ impl Sums {
                 Ok(found) => problems.push(
                     at(
                         s.place(r, c),
-                        format!(
-                            "合计与以上各行之和不符：表中为 {} 元",
-                            found.unwrap_or_default().normalize()
-                        ),
+                        format!("{what}：表中为 {} 元", found.unwrap_or_default().normalize()),
                     )
                     .expected(format!("{} 元", want.normalize())),
                 ),

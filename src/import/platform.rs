@@ -96,8 +96,9 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
     let found = [Detail::Projects, Detail::Basic].map(|d| (d, detail::find(book, d)));
     if found.iter().all(|(_, s)| s.is_none()) {
         if b.line_items.is_empty() {
-            out.problems.push(at("", "区级平台按表导出的各表是按科目的汇总数，分不出项目、单位与经济分类，不能据以生成预算明细；工作簿中也没有项目支出明细表和基本支出明细表")
+            out.problems.push(at("", "区级平台按表导出的各表是按科目的汇总数，分不出项目、单位与经济分类，不能据以生成预算明细；数据文件中也还没有预算明细可供核对")
                 .expected("导出时带上项目支出明细表与基本支出明细表，或先导入同一平台的预算明细导出（每行一条明细），再导入本工作簿核对各表并取“三公”经费"));
+            out.problems.extend([Detail::Projects, Detail::Basic].map(missing_detail));
             return out;
         }
         out.keep_items = true;
