@@ -483,7 +483,7 @@ fn platform_workbook(
         ("附表3 部门支出总表", "3.3 部门支出总表", vec!["合计", "基本支出", "项目支出"]),
         (
             "附表5 一般公共预算支出表",
-            "3.5 部门一般公共预算拨款表",
+            "3.21 部门一般公共预算支出功能分类预算表",
             vec!["合计", "小计", "人员经费", "公用经费", "项目支出"],
         ),
         (
@@ -552,7 +552,8 @@ fn platform_workbook(
     // 三公 (万元): this year's row of 附表7.
     let s7 = x.worksheet_range("附表7 一般公共预算“三公”经费支出表").unwrap();
     let ws = wb.add_worksheet();
-    ws.set_name("3.9 部门“三公”经费和机关运行费预算表").unwrap();
+    // The 三公 and general tables under the titles the disclosure series uses.
+    ws.set_name("3.25部门“三公”经费和机关运行经费预算表").unwrap();
     ws.write_string(1, 0, "编制部门：云溪市文化广电旅游体育局").unwrap();
     ws.write_string(1, 5, "单位：万元").unwrap();
     for (c, h) in

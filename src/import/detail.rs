@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::diag::Problem;
 use crate::import::book::{Book, Sheet, meaning};
-use crate::import::platform::{SHEETS, head_start, row_code, unit_of};
+use crate::import::platform::{head_start, is_table, row_code, unit_of};
 use crate::import::{Kind, Row, at, cell, lineitems};
 use crate::model::Budget;
 use crate::model::catalogue::Scheme;
@@ -40,11 +40,12 @@ impl Detail {
 }
 
 /// The sheet of one kind, by its name's meaning: not one of the nine
-/// tables (whose 一般公共预算拨款基本支出明细表 is by economic class only).
+/// tables (whose 一般公共预算拨款基本支出明细表 is by economic class only,
+/// whatever its name).
 pub fn find(book: &Book, which: Detail) -> Option<&Sheet> {
     book.sheets.iter().find(|s| {
         let m = meaning(&s.name);
-        let table = SHEETS.iter().any(|t| m.ends_with(t));
+        let table = is_table(&s.name);
         let word = match which {
             Detail::Projects => "项目支出",
             Detail::Basic => "基本支出",

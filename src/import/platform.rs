@@ -33,10 +33,38 @@ pub const SHEETS: [&str; 9] = [
     "部门“三公”经费和机关运行费预算表",
 ];
 
+/// Other names of the same tables, by meaning: the 单位 workbook's
+/// (“2.16单位收入总表”), and the longer titles of the series the
+/// disclosure prints (“3.21部门一般公共预算支出功能分类预算表”,
+/// “3.25部门“三公”经费和机关运行经费预算表”).
+const ALIASES: [&[&str]; 9] = [
+    &["单位收支总表", "部门财务收支总表", "部门财务收支预算总表"],
+    &["单位收入总表", "部门收入预算总表"],
+    &["单位支出总表", "部门支出预算总表"],
+    &["单位财政拨款收支总表", "部门财政拨款收支预算总表"],
+    &["单位一般公共预算拨款表", "部门一般公共预算支出功能分类预算表"],
+    &["单位政府性基金拨款表", "部门政府性基金预算支出功能分类预算表"],
+    &["单位国有资本经营预算拨款表", "部门国有资本经营预算支出功能分类预算表"],
+    &["单位一般公共预算拨款基本支出明细表", "部门一般公共预算基本支出部门预算经济分类预算表"],
+    &["单位“三公”经费和机关运行费预算表", "部门“三公”经费和机关运行经费预算表"],
+];
+
+/// The sheet of table `k` (an index into [`SHEETS`]), under any of its names.
+pub fn sheet(book: &Book, k: usize) -> Option<&Sheet> {
+    std::iter::once(SHEETS[k]).chain(ALIASES[k].iter().copied()).find_map(|n| book.sheet(n))
+}
+
+/// Whether a sheet name is one of the nine tables', under any name.
+pub fn is_table(name: &str) -> bool {
+    let m = meaning(name);
+    SHEETS.iter().chain(ALIASES.iter().flat_map(|a| a.iter())).any(|t| m.ends_with(t))
+}
+
 /// A table by 科目 compared column by column: its sheet, the derived rows,
 /// and each column's header words with the derived value it holds.
 struct Spec {
-    sheet: &'static str,
+    /// Index into [`SHEETS`].
+    table: usize,
     rows: fn(&Derivation) -> &Vec<ClassRow>,
     columns: &'static [(&'static str, usize)],
 }
@@ -44,7 +72,7 @@ struct Spec {
 /// Longer words first: “事业单位经营收入” is not “事业收入”.
 const SPECS: [Spec; 6] = [
     Spec {
-        sheet: SHEETS[1],
+        table: 1,
         rows: |d| &d.income,
         columns: &[
             ("事业单位经营收入", 7),
@@ -58,9 +86,9 @@ const SPECS: [Spec; 6] = [
             ("合计", 0),
         ],
     },
-    Spec { sheet: SHEETS[2], rows: |d| &d.spending, columns: SPENDING },
+    Spec { table: 2, rows: |d| &d.spending, columns: SPENDING },
     Spec {
-        sheet: SHEETS[4],
+        table: 4,
         rows: |d| &d.general,
         columns: &[
             ("人员", 2),
@@ -71,10 +99,10 @@ const SPECS: [Spec; 6] = [
             ("合计", 0),
         ],
     },
-    Spec { sheet: SHEETS[5], rows: |d| &d.fund, columns: SPENDING },
-    Spec { sheet: SHEETS[6], rows: |d| &d.capital, columns: SPENDING },
+    Spec { table: 5, rows: |d| &d.fund, columns: SPENDING },
+    Spec { table: 6, rows: |d| &d.capital, columns: SPENDING },
     Spec {
-        sheet: SHEETS[7],
+        table: 7,
         rows: |d| &d.general_basic,
         columns: &[("人员", 1), ("公用", 2), ("合计", 0)],
     },
@@ -84,8 +112,7 @@ const SPENDING: &[(&str, usize)] = &[("基本支出", 1), ("项目支出", 2), (
 
 /// At least three of the platform's sheets, whatever their numbering.
 pub fn recognise(book: &Book) -> bool {
-    let known = |n: &str| SHEETS.iter().any(|s| meaning(n).ends_with(s));
-    book.sheets.iter().filter(|s| known(&s.name)).count() >= 3
+    book.sheets.iter().filter(|s| is_table(&s.name)).count() >= 3
 }
 
 /// The line items from the two detail sheets when the workbook has them
@@ -112,7 +139,7 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
             }
         }
     }
-    match book.sheet(SHEETS[8]) {
+    match sheet(book, 8) {
         Some(s) if unit_of(s, b).is_some() && b.units.len() > 1 => out.problems.push(
             Problem::warning(s.place(0, 0), "这是一个单位的工作簿：其“三公”经费只是该单位的数，不导入（部门的“三公”经费请用部门的工作簿）"),
         ),
@@ -193,8 +220,8 @@ pub(crate) fn unit_of(s: &Sheet, b: &Budget) -> Option<usize> {
 pub fn reconcile(book: &Book, b: &Budget) -> Vec<Problem> {
     let mut problems = Vec::new();
     for spec in &SPECS {
-        let Some(s) = book.sheet(spec.sheet) else {
-            problems.push(at("", format!("缺少工作表“{}”", spec.sheet)));
+        let Some(s) = sheet(book, spec.table) else {
+            problems.push(at("", format!("缺少工作表“{}”", SHEETS[spec.table])));
             continue;
         };
         let d = derivation(b, unit_of(s, b));
@@ -371,4 +398,26 @@ fn sangong(s: &Sheet) -> Result<Option<(SangongFigures, String)>, Vec<Problem>> 
         }
     }
     if problems.is_empty() { Ok(Some((f, s.place(body, 0)))) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_known_under_each_series_name() {
+        for name in [
+            "3.16部门收入总表",
+            "2.16单位收入总表",
+            "1.3部门财务收支总表",
+            "3.21部门一般公共预算支出功能分类预算表",
+            "2.23单位一般公共预算拨款基本支出明细表",
+            "3.24部门一般公共预算基本支出部门预算经济分类预算表",
+            "3.25部门“三公”经费和机关运行经费预算表",
+        ] {
+            assert!(is_table(name), "{name}");
+        }
+        assert!(!is_table("3.10 部门项目支出明细表"));
+        assert!(!is_table("3.11部门主要职能（部门）"));
+    }
 }
