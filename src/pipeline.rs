@@ -347,10 +347,12 @@ fn bundle_from(
     let text = match templates.files.get(profile_file) {
         Some(t) => t.clone(),
         None if profile_file == "profile.toml" => crate::model::profile::DEFAULT_TEXT.to_string(),
-        None => return Err(ProfileError::Message(format!(
-            "样式中没有样式说明 {}",
-            templates.display_path(profile_file)
-        ))),
+        None => {
+            return Err(ProfileError::Message(format!(
+                "样式中没有样式说明 {}",
+                templates.display_path(profile_file)
+            )));
+        }
     };
     let file = templates.display_path(profile_file);
     let profile = source::profile::parse(&text).map_err(|problems| {

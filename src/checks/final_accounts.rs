@@ -57,7 +57,9 @@ fn amounts(f: &FinalFile, out: &mut Vec<Problem>) -> bool {
     let before = out.len();
     let mut one = |field: String, a: Amount| {
         if a.0 < Decimal::ZERO {
-            out.push(Problem::error(field, format!("金额 {a} 为负数")).expected("0 或正数（万元）"));
+            out.push(
+                Problem::error(field, format!("金额 {a} 为负数")).expected("0 或正数（万元）"),
+            );
         } else if a.0 > Decimal::from(ABSURD) {
             out.push(
                 Problem::error(field, crate::model::amount::absurd_message(&a.to_string()))
@@ -111,8 +113,14 @@ fn funds(fb: &Budget, f: &FinalFile, out: &mut Vec<Problem>) {
     for fund in Fund::ALL {
         if !seen.contains(&fund) && !fund_spending(fb, f, fund).is_zero() {
             out.push(
-                Problem::error("funds", format!("决算明细中有{}的支出，funds 中没有这一来源", fund.name()))
-                    .expected(format!("[[funds]] source = \"{}\"，写明年初、年末结转和结余", fund.name())),
+                Problem::error(
+                    "funds",
+                    format!("决算明细中有{}的支出，funds 中没有这一来源", fund.name()),
+                )
+                .expected(format!(
+                    "[[funds]] source = \"{}\"，写明年初、年末结转和结余",
+                    fund.name()
+                )),
             );
         }
     }
@@ -125,7 +133,10 @@ fn income_rule(f: &FinalFile, i: usize, out: &mut Vec<Problem>) {
         (Fund::Other, Some(written)) if written != f.other_income.total() => out.push(
             Problem::error(
                 at,
-                format!("非财政拨款的本年收入 {written} 万元与 [other_income] 各项之和 {} 万元不符", f.other_income.total()),
+                format!(
+                    "非财政拨款的本年收入 {written} 万元与 [other_income] 各项之和 {} 万元不符",
+                    f.other_income.total()
+                ),
             )
             .expected("不写 income（由 [other_income] 相加），或改为各项之和"),
         ),
@@ -190,8 +201,11 @@ fn evaluations(b: &Budget, f: &FinalFile, out: &mut Vec<Problem>) {
         };
         if !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&e.score) {
             out.push(
-                Problem::error(format!("evaluations[{i}].score"), format!("自评得分 {} 不在 0—100 之间", e.score))
-                    .expected("百分制得分，如 95.5"),
+                Problem::error(
+                    format!("evaluations[{i}].score"),
+                    format!("自评得分 {} 不在 0—100 之间", e.score),
+                )
+                .expected("百分制得分，如 95.5"),
             );
         }
         for (k, a) in e.achieved.iter().enumerate() {

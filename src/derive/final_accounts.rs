@@ -252,8 +252,24 @@ fn sangong(b: &Budget, file: &FinalFile, f: &Formats) -> Vec<Compared> {
     vec![
         compared("", "“三公”经费", p.total(), s.total(), "", false, f),
         compared("", "因公出国（境）费", p.overseas, s.overseas, &r.overseas, false, f),
-        compared("", "公务用车购置费", p.vehicle_purchase, s.vehicle_purchase, &r.vehicle_purchase, false, f),
-        compared("", "公务用车运行维护费", p.vehicle_operation, s.vehicle_operation, vehicle_reason, false, f),
+        compared(
+            "",
+            "公务用车购置费",
+            p.vehicle_purchase,
+            s.vehicle_purchase,
+            &r.vehicle_purchase,
+            false,
+            f,
+        ),
+        compared(
+            "",
+            "公务用车运行维护费",
+            p.vehicle_operation,
+            s.vehicle_operation,
+            vehicle_reason,
+            false,
+            f,
+        ),
         compared("", "公务接待费", p.reception, s.reception, &r.reception, false, f),
     ]
 }
@@ -301,7 +317,9 @@ fn evaluations(b: &Budget, fa: &FinalAccounts) -> Vec<EvaluationView> {
                 .iter()
                 .map(|a| {
                     let target = table
-                        .and_then(|t| t.indicators.iter().find(|i| i.level3.trim() == a.indicator.trim()))
+                        .and_then(|t| {
+                            t.indicators.iter().find(|i| i.level3.trim() == a.indicator.trim())
+                        })
                         .map_or(String::new(), |i| i.value.clone());
                     [a.indicator.clone(), target, a.value.clone()]
                 })

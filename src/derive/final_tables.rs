@@ -16,7 +16,13 @@ use crate::model::profile::{Rows, Selector, TableSpec, Term, fill_year};
 
 /// One of the nine 决算 forms the profile lists. `fb` is the budget with
 /// the final line items.
-pub(crate) fn table(fb: &Budget, f: &FinalFile, spec: &TableSpec, number: usize, u: &Unit) -> TableView {
+pub(crate) fn table(
+    fb: &Budget,
+    f: &FinalFile,
+    spec: &TableSpec,
+    number: usize,
+    u: &Unit,
+) -> TableView {
     let year = fb.document.year;
     let mut t = match spec.form.unwrap_or(1) {
         1 => overview(fb, f, u),
@@ -40,7 +46,12 @@ pub(crate) fn table(fb: &Budget, f: &FinalFile, spec: &TableSpec, number: usize,
     t
 }
 
-fn grid(head: Vec<Vec<HeadCell>>, widths: Vec<u32>, rows: Vec<RowView>, keys: Vec<usize>) -> TableView {
+fn grid(
+    head: Vec<Vec<HeadCell>>,
+    widths: Vec<u32>,
+    rows: Vec<RowView>,
+    keys: Vec<usize>,
+) -> TableView {
     TableView {
         number: 0,
         title: String::new(),
@@ -115,7 +126,11 @@ fn paired(left: &[(String, Amount)], right: &[(String, Amount)], u: &Unit) -> Ve
 }
 
 fn numbered(items: impl IntoIterator<Item = (String, Amount)>) -> Vec<(String, Amount)> {
-    items.into_iter().enumerate().map(|(k, (l, a))| (format!("{}、{l}", chinese_number(k + 1)), a)).collect()
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(k, (l, a))| (format!("{}、{l}", chinese_number(k + 1)), a))
+        .collect()
 }
 
 fn pair_total(l: &str, a: Amount, r: &str, b: Amount, u: &Unit) -> RowView {
@@ -129,14 +144,20 @@ fn pair_plain(l: &str, a: Amount, r: &str, b: Amount, u: &Unit) -> RowView {
 /// 表1 收入支出决算总表.
 fn overview(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
     let left = numbered(income_lines(f).into_iter().map(|(l, a)| (l.to_string(), a)));
-    let mut spent: Vec<(String, Amount)> =
-        classes(fb, &Selector(vec![Term::All])).into_iter().map(|r| (r.name, r.values[0])).collect();
+    let mut spent: Vec<(String, Amount)> = classes(fb, &Selector(vec![Term::All]))
+        .into_iter()
+        .map(|r| (r.name, r.values[0]))
+        .collect();
     let o = &f.other_spending;
     spent.extend(
-        [("上缴上级支出", o.superior), ("经营支出", o.business), ("对附属单位补助支出", o.affiliated)]
-            .into_iter()
-            .filter(|(_, a)| !a.is_zero())
-            .map(|(l, a)| (l.to_string(), a)),
+        [
+            ("上缴上级支出", o.superior),
+            ("经营支出", o.business),
+            ("对附属单位补助支出", o.affiliated),
+        ]
+        .into_iter()
+        .filter(|(_, a)| !a.is_zero())
+        .map(|(l, a)| (l.to_string(), a)),
     );
     let right = numbered(spent);
     let income: Amount = left.iter().map(|(_, a)| *a).sum();
@@ -159,8 +180,18 @@ fn income(f: &FinalFile, u: &Unit) -> TableView {
     let lines = income_lines(f);
     let fiscal: Amount = lines[..3].iter().map(|(_, a)| *a).sum();
     let total: Amount = lines.iter().map(|(_, a)| *a).sum();
-    let labels = ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"];
-    let head = vec![std::iter::once(h("项　　目", 1, 1)).chain(labels.iter().map(|l| h(l, 1, 1))).collect()];
+    let labels = [
+        "本年收入合计",
+        "财政拨款收入",
+        "上级补助收入",
+        "事业收入",
+        "经营收入",
+        "附属单位上缴收入",
+        "其他收入",
+    ];
+    let head = vec![
+        std::iter::once(h("项　　目", 1, 1)).chain(labels.iter().map(|l| h(l, 1, 1))).collect(),
+    ];
     let mut cells = vec![CellView::center("合　　计"), u.cell(total), u.cell(fiscal)];
     cells.extend(lines[3..].iter().map(|(_, a)| u.cell(*a)));
     let mut t = grid(head, vec![4, 3, 3, 3, 3, 3, 3, 3], vec![total_line(cells)], vec![0]);
@@ -172,8 +203,17 @@ fn income(f: &FinalFile, u: &Unit) -> TableView {
 /// 表4 财政拨款收入支出决算总表.
 fn appropriation(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
     let fiscal = [Fund::General, Fund::Government, Fund::Capital];
-    let left = numbered(income_lines(f).into_iter().take(3).map(|(l, a)| (l.trim_end_matches("收入").to_string(), a)));
-    let right = numbered(classes(fb, &Selector(vec![Term::Appropriation])).into_iter().map(|r| (r.name, r.values[0])));
+    let left = numbered(
+        income_lines(f)
+            .into_iter()
+            .take(3)
+            .map(|(l, a)| (l.trim_end_matches("收入").to_string(), a)),
+    );
+    let right = numbered(
+        classes(fb, &Selector(vec![Term::Appropriation]))
+            .into_iter()
+            .map(|r| (r.name, r.values[0])),
+    );
     let pick = |g: fn(&FundBalance) -> Amount| -> Amount {
         fiscal.iter().filter_map(|w| fund(f, *w)).map(g).sum()
     };
@@ -200,8 +240,14 @@ fn sangong(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
     let s = &f.sangong;
     let six = |o: Amount, p: Amount, r: Amount, c: Amount| [o + p + r + c, o, p + r, p, r, c];
     let rows = [
-        (format!("{y}年预算数"), six(b.overseas, b.vehicle_purchase, b.vehicle_operation, b.reception)),
-        (format!("{y}年决算数"), six(s.overseas, s.vehicle_purchase, s.vehicle_operation, s.reception)),
+        (
+            format!("{y}年预算数"),
+            six(b.overseas, b.vehicle_purchase, b.vehicle_operation, b.reception),
+        ),
+        (
+            format!("{y}年决算数"),
+            six(s.overseas, s.vehicle_purchase, s.vehicle_operation, s.reception),
+        ),
     ]
     .into_iter()
     .map(|(label, values)| {

@@ -410,11 +410,8 @@ pub fn final_budget(b: &Budget) -> Budget {
 /// 本年支出 of one fund: the final line items of that fund, and for
 /// 非财政拨款 the spending not itemised (上缴上级、对附属单位补助、经营支出).
 pub fn fund_spending(fb: &Budget, fa: &FinalFile, fund: Fund) -> Amount {
-    let items: Amount = lineitems::items(fb)
-        .iter()
-        .filter(|i| Fund::of(i.fund) == fund)
-        .map(|i| i.amount)
-        .sum();
+    let items: Amount =
+        lineitems::items(fb).iter().filter(|i| Fund::of(i.fund) == fund).map(|i| i.amount).sum();
     if fund == Fund::Other { items + fa.other_spending.total() } else { items }
 }
 

@@ -24,7 +24,11 @@ pub fn is_final(text: &str) -> bool {
 
 /// Reads a 决算 file's text and the budget it names. `path` is the 决算
 /// file; the budget's path is relative to its folder.
-pub fn analyse(path: &Path, text: &str, catalogue: Option<&Path>) -> (Option<Budget>, Vec<Problem>) {
+pub fn analyse(
+    path: &Path,
+    text: &str,
+    catalogue: Option<&Path>,
+) -> (Option<Budget>, Vec<Problem>) {
     if let Err(e) = toml_edit::Document::parse(text) {
         return (None, vec![syntax(text, &e)]);
     }
@@ -32,7 +36,8 @@ pub fn analyse(path: &Path, text: &str, catalogue: Option<&Path>) -> (Option<Bud
         Ok(f) => f,
         Err(e) => return (None, vec![translate(text, &e)]),
     };
-    let budget_path = path.parent().unwrap_or(Path::new(".")).join(file.final_accounts.budget.trim());
+    let budget_path =
+        path.parent().unwrap_or(Path::new(".")).join(file.final_accounts.budget.trim());
     let linked = link(&budget_path, catalogue);
     let mut problems = linked.problems;
     let Some(mut b) = linked.budget else { return (None, problems) };
@@ -75,8 +80,10 @@ fn link(budget_path: &Path, catalogue: Option<&Path>) -> Linked {
     let Loaded { file, budget, mut problems } = crate::source::load_with(budget_path, catalogue);
     place(&file.text, &mut problems);
     let elsewhere = Arc::new(Elsewhere { name: file.name(), text: file.text.clone() });
-    let mut out: Vec<Problem> =
-        problems.into_iter().map(|p| if p.file.is_some() { p } else { p.in_file(&elsewhere) }).collect();
+    let mut out: Vec<Problem> = problems
+        .into_iter()
+        .map(|p| if p.file.is_some() { p } else { p.in_file(&elsewhere) })
+        .collect();
     if budget.is_none() || out.iter().any(Problem::is_error) {
         let n = out.iter().filter(|p| p.is_error()).count().max(1);
         out.push(
@@ -84,5 +91,9 @@ fn link(budget_path: &Path, catalogue: Option<&Path>) -> Linked {
                 .expected("先改正预算文件（见下面各条），决算的年初预算从它读出"),
         );
     }
-    Linked { budget: budget.filter(|_| !out.iter().any(Problem::is_error)), text: file.text, problems: out }
+    Linked {
+        budget: budget.filter(|_| !out.iter().any(Problem::is_error)),
+        text: file.text,
+        problems: out,
+    }
 }

@@ -9,7 +9,9 @@
 use std::collections::HashSet;
 
 use crate::diag::Problem;
-use crate::model::profile::{DocumentKind, Layout, MoneyUnit, Profile, SELECTOR_WORDS, Selector, TableSpec};
+use crate::model::profile::{
+    DocumentKind, Layout, MoneyUnit, Profile, SELECTOR_WORDS, Selector, TableSpec,
+};
 
 /// Parses and checks the text of a profile.toml. Every problem found comes
 /// back located; the profile only when there is no error.
@@ -246,10 +248,7 @@ pub fn bundled_names() -> String {
 /// The profile.toml text of a bundled profile.
 pub fn bundled_text(name: &str, files: &[(&'static str, &'static str)]) -> &'static str {
     let wanted = profile_file(name);
-    files
-        .iter()
-        .find(|(k, _)| *k == wanted)
-        .map_or(crate::model::profile::DEFAULT_TEXT, |(_, v)| v)
+    files.iter().find(|(k, _)| *k == wanted).map_or(crate::model::profile::DEFAULT_TEXT, |(_, v)| v)
 }
 
 #[cfg(test)]
