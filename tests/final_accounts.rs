@@ -69,6 +69,9 @@ fn the_budget_line_items_are_the_final_accounts_year_start_figures() {
         "name = \"人大会议经费\"\namount = 250",
         1,
     );
+    // The budget's stated income follows its line items, or the budget
+    // itself is refused (tested below).
+    let changed = changed.replacen("general_budget = 2220.42", "general_budget = 2205.82", 1);
     fs::write(dir.path().join(BUDGET), changed).unwrap();
     let o = build(dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
@@ -153,4 +156,19 @@ fn a_large_difference_without_its_reason_is_refused() {
         err.contains("2010105 人大立法：决算 98.6 万元，年初预算 117 万元，完成年初预算的 84.3%"),
         "{err}"
     );
+}
+
+#[test]
+fn a_faulty_budget_file_is_reported_in_the_budget_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (budget, _) = setup(dir.path());
+    let bad = budget.replacen("general_budget = 2220.42", "general_budget = 2220.43", 1);
+    assert_ne!(bad, budget);
+    fs::write(dir.path().join(BUDGET), &bad).unwrap();
+    let o = build(dir.path());
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    let line = bad.lines().position(|l| l.starts_with("general_budget")).unwrap() + 1;
+    assert!(err.contains(&format!("{BUDGET}:{line}:18")), "{err}");
+    assert!(err.contains("所决算的预算文件“101001-2021.toml”有 1 处错误"), "{err}");
 }

@@ -46,7 +46,7 @@ fn budget_problems(b: &Budget, fa: &FinalAccounts) -> Vec<Problem> {
     let mut out: Vec<Problem> = found.into_iter().map(|p| p.in_file(&file)).collect();
     out.push(
         Problem::error("final_accounts.budget", format!("所决算的预算文件“{name}”有 {n} 处错误"))
-            .expected("先改正预算文件（见上面各条），决算的年初预算从它读出"),
+            .expected("先改正预算文件中的错误（各条注明预算文件的行、列），决算的年初预算从它读出"),
     );
     out
 }

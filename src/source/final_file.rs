@@ -88,7 +88,9 @@ fn link(budget_path: &Path, catalogue: Option<&Path>) -> Linked {
         let n = out.iter().filter(|p| p.is_error()).count().max(1);
         out.push(
             Problem::error(at, format!("所决算的预算文件“{shown}”有 {n} 处错误，无法读入"))
-                .expected("先改正预算文件（见下面各条），决算的年初预算从它读出"),
+                .expected(
+                    "先改正预算文件中的错误（各条注明预算文件的行、列），决算的年初预算从它读出",
+                ),
         );
     }
     Linked {
