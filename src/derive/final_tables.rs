@@ -74,7 +74,7 @@ fn total_line(cells: Vec<CellView>) -> RowView {
     RowView { level: "合计".into(), cells: cells.into_iter().map(|c| c.bold(true)).collect() }
 }
 
-fn fund<'a>(f: &'a FinalFile, which: Fund) -> Option<&'a FundBalance> {
+fn fund(f: &FinalFile, which: Fund) -> Option<&FundBalance> {
     f.funds.iter().find(|x| x.source == which)
 }
 
@@ -175,27 +175,33 @@ fn overview(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
     t
 }
 
-/// 表2 收入决算表: 本年收入 by source.
+/// 表2 收入决算表: 本年收入 by source, 财政拨款 with its three parts
+/// below it. The file gives income per source, not per 科目, so the rows
+/// are the sources.
 fn income(f: &FinalFile, u: &Unit) -> TableView {
     let lines = income_lines(f);
     let fiscal: Amount = lines[..3].iter().map(|(_, a)| *a).sum();
     let total: Amount = lines.iter().map(|(_, a)| *a).sum();
-    let labels = [
-        "本年收入合计",
-        "财政拨款收入",
-        "上级补助收入",
-        "事业收入",
-        "经营收入",
-        "附属单位上缴收入",
-        "其他收入",
-    ];
-    let head = vec![
-        std::iter::once(h("项　　目", 1, 1)).chain(labels.iter().map(|l| h(l, 1, 1))).collect(),
-    ];
-    let mut cells = vec![CellView::center("合　　计"), u.cell(total), u.cell(fiscal)];
-    cells.extend(lines[3..].iter().map(|(_, a)| u.cell(*a)));
-    let mut t = grid(head, vec![4, 3, 3, 3, 3, 3, 3, 3], vec![total_line(cells)], vec![0]);
-    t.landscape = true;
+    let mut rows = vec![total_line(vec![CellView::center("本年收入合计"), u.cell(total)])];
+    rows.push(line(vec![CellView::text("一、财政拨款收入"), u.cell(fiscal)]));
+    // “其中：一般公共预算”, the next two aligned under it.
+    for (k, (label, a)) in lines[..3].iter().enumerate() {
+        let short = label.trim_end_matches("财政拨款收入");
+        let cell = if k == 0 {
+            CellView::text(format!("其中：{short}")).indent(1)
+        } else {
+            CellView::text(short).indent(4)
+        };
+        rows.push(line(vec![cell, u.cell(*a)]));
+    }
+    for (k, (label, a)) in lines[3..].iter().enumerate() {
+        rows.push(line(vec![
+            CellView::text(format!("{}、{label}", chinese_number(k + 2))),
+            u.cell(*a),
+        ]));
+    }
+    let head = vec![vec![h("项　　目", 1, 1), h("决算数", 1, 1)]];
+    let mut t = grid(head, vec![8, 3], rows, vec![0]);
     t.empty = total.is_zero();
     t
 }
