@@ -172,3 +172,27 @@ fn a_faulty_budget_file_is_reported_in_the_budget_file() {
     assert!(err.contains(&format!("{BUDGET}:{line}:18")), "{err}");
     assert!(err.contains("所决算的预算文件“101001-2021.toml”有 1 处错误"), "{err}");
 }
+
+#[test]
+fn a_draft_from_the_budget_carries_every_line_item_and_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (budget, _) = setup(dir.path());
+    fs::remove_file(dir.path().join(FINAL)).unwrap();
+    let o = yusuan(dir.path(), &["new", "--final-accounts", "--from", BUDGET]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let draft = fs::read_to_string(dir.path().join(FINAL)).unwrap();
+    assert!(draft.contains("budget = \"101001-2021.toml\""), "{draft}");
+    // Every budget line item, with its 年初预算 as the starting figure.
+    assert_eq!(items(&draft), items(&budget));
+    assert!(draft.contains("【待填写】"));
+    // It balances as written; only its to-dos are open, so it builds as a draft.
+    let o = yusuan(dir.path(), &["check", FINAL]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("待"), "the open items are listed");
+    let o = build(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("草稿"), "{}", stderr(&o));
+    // A second run does not overwrite the officer's work.
+    let o = yusuan(dir.path(), &["new", "--final-accounts", "--from", BUDGET]);
+    assert!(!o.status.success());
+}
