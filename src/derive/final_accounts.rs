@@ -23,24 +23,31 @@ use crate::model::profile::Profile;
 /// 部门决算的正文数据（`final`）；部门预算没有这一项。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FinalView {
-    /// 本年收入合计与各来源（只列不为 0 的）。
+    /// 本年收入合计。
     pub income: Money,
+    /// 本年收入的各来源，只列不为 0 的。
     pub income_items: Vec<Share>,
-    /// 本年支出合计、基本支出、项目支出与其他支出（上缴上级、经营、对附属单位补助）。
+    /// 本年支出合计。
     pub expenditure: Money,
+    /// 基本支出（决算明细）。
     pub basic: Share,
+    /// 项目支出（决算明细）。
     pub project: Share,
+    /// 上缴上级支出、经营支出与对附属单位补助支出之和。
     pub other_spending: Money,
-    /// 年初结转和结余、年末结转和结余（各资金来源合计）。
+    /// 年初结转和结余（各资金来源合计）。
     pub opening: Money,
+    /// 年末结转和结余（各资金来源合计）。
     pub closing: Money,
     /// 与上年决算比较；上年决算数未填时为 null。
     pub change: Option<YearChange>,
-    /// 一般公共预算财政拨款支出：年初预算、决算与完成率，及各项级科目。
+    /// 一般公共预算财政拨款支出合计：年初预算、决算与完成率。
     pub general: Compared,
+    /// 一般公共预算财政拨款支出的各项级科目，按编码顺序。
     pub general_items: Vec<Compared>,
-    /// “三公”经费：合计与各项，预算数与决算数。
+    /// “三公”经费：合计、因公出国（境）费、公务用车购置费、运行维护费、公务接待费。
     pub sangong: Vec<Compared>,
+    /// “三公”经费的团组、车辆与接待数量。
     pub sangong_counts: SangongCounts,
     /// 机关运行经费：预算数（预算文件）与决算数。
     pub operating: Compared,
@@ -59,16 +66,22 @@ pub struct FinalView {
 /// 一个金额及其占合计的百分比（一位小数）。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Share {
+    /// 名称，如“一般公共预算财政拨款收入”。
     pub name: String,
+    /// 金额。
     pub amount: Money,
+    /// 占合计的百分比，一位小数，如“97.5”。
     pub percent: String,
 }
 
 /// 与上年决算比较。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct YearChange {
+    /// 本年收入合计比上年。
     pub income: Change,
+    /// 本年支出合计比上年。
     pub expenditure: Change,
+    /// 增减原因，已去掉句末标点。
     pub reason: String,
 }
 
@@ -77,6 +90,7 @@ pub struct YearChange {
 pub struct Compared {
     /// 功能分类编码（“三公”等为空）。
     pub code: String,
+    /// 名称，如“人大会议”“公务接待费”。
     pub name: String,
     /// 年初预算（预算文件的数）。
     pub budget: Money,
@@ -95,35 +109,49 @@ pub struct Compared {
 /// “三公”经费的数量。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SangongCounts {
+    /// 因公出国（境）团组数。
     pub overseas_groups: u32,
+    /// 因公出国（境）人次。
     pub overseas_people: u32,
+    /// 本年购置公务用车辆数。
     pub vehicles_bought: u32,
+    /// 年末公务用车保有量。
     pub vehicles_held: u32,
+    /// 国内公务接待批次。
     pub reception_batches: u32,
+    /// 国内公务接待人次。
     pub reception_people: u32,
 }
 
 /// 政府采购实际签订合同的金额。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ProcurementFinal {
+    /// 政府采购支出总额。
     pub total: Money,
+    /// 货物类。
     pub goods: Money,
+    /// 工程类。
     pub works: Money,
+    /// 服务类。
     pub services: Money,
+    /// 授予中小企业的合同金额。
     pub sme: Money,
     /// 授予中小企业合同金额占政府采购支出的百分比（一位小数）。
     pub sme_percent: String,
+    /// 其中授予小微企业的合同金额。
     pub small_micro: Money,
 }
 
 /// 一个项目的绩效自评。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct EvaluationView {
+    /// 项目名称（预算文件中绩效目标表的名称）。
     pub project: String,
     /// 自评得分，如“95.5”。
     pub score: String,
     /// 各指标：三级指标、目标值（预算文件）、实际完成值。
     pub rows: Vec<[String; 3]>,
+    /// 自评结论或偏差原因，已去掉句末标点。
     pub summary: String,
 }
 
