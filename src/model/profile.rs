@@ -54,10 +54,10 @@ fn default_main() -> String {
 ///
 /// A kind names what the data file holds and which figures the tables'
 /// selectors may use; the parts and tables are the profile's own data for
-/// every kind. The 部门决算 (issue 18) is meant to be one more variant here
-/// (`final`) with its own selectors over its own figures, and its profiles
-/// ordinary profile.toml files: nothing in the profile machinery branches
-/// on the kind but the data a document is read from.
+/// every kind. A 部门决算 (`final`) is read from a 决算 file and its linked
+/// budget (`model::final_accounts`); its profile is an ordinary
+/// profile.toml whose `final` tables read the 决算 figures and whose
+/// `classified` tables sum the final line items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum DocumentKind {
     /// 部门预算。
