@@ -56,7 +56,7 @@ fn the_budget_line_items_are_the_final_accounts_year_start_figures() {
     let o = build(dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let text = pdf_text(&dir.path().join("out/101001-2021-final.pdf"), Order::Raw);
-    assert!(text.contains("人大会议（项）（2010104）。年初预算为264.6万元，支出决算为241.35万元，完成年初预算的91.2%"), "{text}");
+    assert!(text.contains("一般公共服务支出（类）人大事务（款）人大会议（项）。年初预算为264.6万元，支出决算为241.35万元，完成年初预算的91.2%"), "{text}");
     // One budget line item changes; the 决算 follows without being touched.
     let changed = budget.replacen(
         "project = \"人大会议经费\"\namount = 264.6",

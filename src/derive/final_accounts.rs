@@ -90,7 +90,7 @@ pub struct YearChange {
 pub struct Compared {
     /// 功能分类编码（“三公”等为空）。
     pub code: String,
-    /// 名称，如“人大会议”“公务接待费”。
+    /// 名称：项级科目带类、款名称，如“一般公共服务支出（类）人大事务（款）人大会议（项）”；“三公”各项如“公务接待费”。
     pub name: String,
     /// 年初预算（预算文件的数）。
     pub budget: Money,
@@ -262,7 +262,7 @@ fn general_items(
                 .find(|r| r.function.trim() == c.function)
                 .map_or("", |r| r.reason.as_str());
             let beyond = needs_reason(c.final_amount, c.budget, threshold);
-            let v = compared(&c.function, &c.name, c.budget, c.final_amount, reason, beyond, f);
+            let v = compared(&c.function, &c.label, c.budget, c.final_amount, reason, beyond, f);
             (v, (c.budget, c.final_amount))
         })
         .collect()

@@ -420,6 +420,8 @@ pub fn fund_spending(fb: &Budget, fa: &FinalFile, fund: Fund) -> Amount {
 pub struct Comparison {
     pub function: String,
     pub name: String,
+    /// 带类、款名称的全称，如“一般公共服务支出（类）人大事务（款）行政运行（项）”。
+    pub label: String,
     /// 年初预算：预算文件中这一项的一般公共预算明细之和。
     pub budget: Amount,
     /// 决算：决算文件中这一项的一般公共预算明细之和。
@@ -432,14 +434,19 @@ pub fn general_comparison(b: &Budget, fb: &Budget) -> Vec<Comparison> {
     let general = Selector(vec![Term::Fund(Source::General)]);
     let all = [Selector(vec![Term::All])];
     let mut by_code: std::collections::BTreeMap<String, Comparison> = Default::default();
+    let mut names: std::collections::HashMap<String, String> = Default::default();
     for (k, doc) in [b, fb].into_iter().enumerate() {
         for r in ledger::selected(doc, Rows::Function, &general, &all) {
+            if !r.name.is_empty() {
+                names.entry(r.code.clone()).or_insert_with(|| r.name.clone());
+            }
             if r.level != Level::Xiang {
                 continue;
             }
             let c = by_code.entry(r.code.clone()).or_insert_with(|| Comparison {
                 function: r.code.clone(),
                 name: r.name.clone(),
+                label: String::new(),
                 budget: Amount::ZERO,
                 final_amount: Amount::ZERO,
             });
@@ -450,7 +457,18 @@ pub fn general_comparison(b: &Budget, fb: &Budget) -> Vec<Comparison> {
             if k == 0 { c.budget = c.budget + v } else { c.final_amount = c.final_amount + v }
         }
     }
-    by_code.into_values().collect()
+    let mut out: Vec<Comparison> = by_code.into_values().collect();
+    for c in &mut out {
+        c.label = label(&c.function, &c.name, &names);
+    }
+    out
+}
+
+/// “一般公共服务（类）人大事务（款）行政运行（项）”: a 项 named with the 类
+/// and 款 above it, as the disclosures write it.
+fn label(code: &str, name: &str, names: &std::collections::HashMap<String, String>) -> String {
+    let above = |n: usize| code.get(..n).and_then(|c| names.get(c)).cloned().unwrap_or_default();
+    format!("{}（类）{}（款）{name}（项）", above(3), above(5))
 }
 
 /// The completion rate, in percent: 决算 ÷ 年初预算 × 100, to one decimal,
