@@ -196,3 +196,15 @@ fn a_draft_from_the_budget_carries_every_line_item_and_closes() {
     let o = yusuan(dir.path(), &["new", "--final-accounts", "--from", BUDGET]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn a_budget_without_line_items_cannot_be_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (budget, fin) = setup(dir.path());
+    let cut = budget.find("[[line_items]]").unwrap();
+    fs::write(dir.path().join(BUDGET), &budget[..cut]).unwrap();
+    let err = stderr(&build(dir.path()));
+    let line = fin.lines().position(|l| l.starts_with("budget = ")).unwrap() + 1;
+    assert!(err.contains("所决算的预算文件没有预算明细"), "{err}");
+    assert!(err.contains(&format!("{FINAL}:{line}:10")), "{err}");
+}

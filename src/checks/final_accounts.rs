@@ -23,6 +23,17 @@ use crate::model::profile::Profile;
 /// the 决算 file's own.
 pub fn check(b: &Budget, fa: &FinalAccounts) -> Vec<Problem> {
     let mut out = budget_problems(b, fa);
+    if b.line_items.is_empty() {
+        out.push(
+            Problem::error(
+                "final_accounts.budget",
+                "所决算的预算文件没有预算明细（line_items），年初预算无从读出",
+            )
+            .expected(
+                "在预算文件中逐条写出预算明细（见 docs/data-format.md），或由 yusuan import 导入",
+            ),
+        );
+    }
     let f = &fa.file;
     if amounts(f, &mut out) {
         let fb = final_budget(b);
