@@ -208,3 +208,15 @@ fn a_budget_without_line_items_cannot_be_closed() {
     assert!(err.contains("所决算的预算文件没有预算明细"), "{err}");
     assert!(err.contains(&format!("{FINAL}:{line}:10")), "{err}");
 }
+
+#[test]
+fn a_profile_of_the_other_kind_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let o = yusuan(dir.path(), &["build", BUDGET, "-o", "out", "--profile", "hebei-final"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("用于部门决算，本文件是部门预算"), "{}", stderr(&o));
+    let o = yusuan(dir.path(), &["build", FINAL, "-o", "out", "--profile", "hebei"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("用于部门预算，本文件是部门决算"), "{}", stderr(&o));
+}

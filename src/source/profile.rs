@@ -318,6 +318,17 @@ mod tests {
     }
 
     #[test]
+    fn final_forms_belong_to_a_final_profile() {
+        let fin = bundled_text(crate::model::profile::FINAL_NAME, HEBEI);
+        assert!(parse(fin).is_ok());
+        let p = problems(&fin.replacen("document = \"final\"", "document = \"budget\"", 1));
+        assert!(p[0].message.contains("final 表样只能用于部门决算"), "{p:?}");
+        assert_eq!(p[0].field, "tables[0].layout");
+        let p = problems(&fin.replacen("form = 7", "form = 12", 1));
+        assert!(p[0].message.contains("表样序号"), "{p:?}");
+    }
+
+    #[test]
     fn selectors_are_checked_by_layout() {
         let sh = SHANGHAI[0].1;
         let p = problems(&sh.replacen("sum = \"事业收入\"", "sum = \"事业收人\"", 1));
