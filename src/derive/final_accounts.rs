@@ -204,23 +204,7 @@ fn share(name: &str, a: Amount, whole: Amount, f: &Formats) -> Share {
 }
 
 fn income_items(file: &FinalFile) -> Vec<(&'static str, Amount)> {
-    let fiscal = |w: Fund| {
-        file.funds.iter().filter(|x| x.source == w).map(|x| x.income_of(&file.other_income)).sum()
-    };
-    let o = &file.other_income;
-    [
-        ("一般公共预算财政拨款收入", fiscal(Fund::General)),
-        ("政府性基金预算财政拨款收入", fiscal(Fund::Government)),
-        ("国有资本经营预算财政拨款收入", fiscal(Fund::Capital)),
-        ("上级补助收入", o.superior),
-        ("事业收入", o.institution),
-        ("经营收入", o.business),
-        ("附属单位上缴收入", o.affiliated),
-        ("其他收入", o.other),
-    ]
-    .into_iter()
-    .filter(|(_, a): &(&str, Amount)| !a.is_zero())
-    .collect()
+    file.income_by_source().into_iter().filter(|(_, a)| !a.is_zero()).collect()
 }
 
 #[allow(clippy::too_many_arguments)]

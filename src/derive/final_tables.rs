@@ -83,22 +83,6 @@ fn all_funds(f: &FinalFile, pick: impl Fn(&FundBalance) -> Amount) -> Amount {
     f.funds.iter().map(pick).sum()
 }
 
-/// 本年收入 by source, as 表1 and 表2 list them.
-fn income_lines(f: &FinalFile) -> Vec<(&'static str, Amount)> {
-    let fiscal = |w| fund(f, w).map_or(Amount::ZERO, |x| x.income_of(&f.other_income));
-    let o = &f.other_income;
-    vec![
-        ("一般公共预算财政拨款收入", fiscal(Fund::General)),
-        ("政府性基金预算财政拨款收入", fiscal(Fund::Government)),
-        ("国有资本经营预算财政拨款收入", fiscal(Fund::Capital)),
-        ("上级补助收入", o.superior),
-        ("事业收入", o.institution),
-        ("经营收入", o.business),
-        ("附属单位上缴收入", o.affiliated),
-        ("其他收入", o.other),
-    ]
-}
-
 /// Spending per 功能分类 类 of the final items a selector picks.
 fn classes(fb: &Budget, filter: &Selector) -> Vec<ClassRow> {
     ledger::selected(fb, Rows::Function, filter, &[Selector(vec![Term::All])])
@@ -143,7 +127,7 @@ fn pair_plain(l: &str, a: Amount, r: &str, b: Amount, u: &Unit) -> RowView {
 
 /// 表1 收入支出决算总表.
 fn overview(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
-    let left = numbered(income_lines(f).into_iter().map(|(l, a)| (l.to_string(), a)));
+    let left = numbered(f.income_by_source().into_iter().map(|(l, a)| (l.to_string(), a)));
     let mut spent: Vec<(String, Amount)> = classes(fb, &Selector(vec![Term::All]))
         .into_iter()
         .map(|r| (r.name, r.values[0]))
@@ -179,7 +163,7 @@ fn overview(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
 /// below it. The file gives income per source, not per 科目, so the rows
 /// are the sources.
 fn income(f: &FinalFile, u: &Unit) -> TableView {
-    let lines = income_lines(f);
+    let lines = f.income_by_source();
     let fiscal: Amount = lines[..3].iter().map(|(_, a)| *a).sum();
     let total: Amount = lines.iter().map(|(_, a)| *a).sum();
     let mut rows = vec![total_line(vec![CellView::center("本年收入合计"), u.cell(total)])];
@@ -210,7 +194,7 @@ fn income(f: &FinalFile, u: &Unit) -> TableView {
 fn appropriation(fb: &Budget, f: &FinalFile, u: &Unit) -> TableView {
     let fiscal = [Fund::General, Fund::Government, Fund::Capital];
     let left = numbered(
-        income_lines(f)
+        f.income_by_source()
             .into_iter()
             .take(3)
             .map(|(l, a)| (l.trim_end_matches("收入").to_string(), a)),

@@ -397,6 +397,28 @@ impl FundBalance {
     }
 }
 
+impl FinalFile {
+    /// 本年收入 by source, in the order 表1, 表2 and the narrative list them
+    /// (each fiscal fund's income as written; the rest by source).
+    pub fn income_by_source(&self) -> Vec<(&'static str, Amount)> {
+        let fiscal = |w: Fund| -> Amount {
+            let of = |x: &&FundBalance| x.source == w;
+            self.funds.iter().filter(of).map(|x| x.income_of(&self.other_income)).sum()
+        };
+        let o = &self.other_income;
+        vec![
+            ("一般公共预算财政拨款收入", fiscal(Fund::General)),
+            ("政府性基金预算财政拨款收入", fiscal(Fund::Government)),
+            ("国有资本经营预算财政拨款收入", fiscal(Fund::Capital)),
+            ("上级补助收入", o.superior),
+            ("事业收入", o.institution),
+            ("经营收入", o.business),
+            ("附属单位上缴收入", o.affiliated),
+            ("其他收入", o.other),
+        ]
+    }
+}
+
 /// The budget as the 决算's tables read it: the same department, its line
 /// items the final figures (the budget's are the 年初预算).
 pub fn final_budget(b: &Budget) -> Budget {
