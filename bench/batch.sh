@@ -59,10 +59,11 @@ batch() {
   mkdir -p "$cli"
   local start end cli_secs cli_built
   start=$(date +%s.%N)
-  ls "$out"/*.json | xargs -P "$JOBS" -I{} sh -c \
+  # The data files only: --emit-data also writes the view's JSON Schema.
+  find "$out" -name '*.json' ! -name '*.schema.json' | xargs -P "$JOBS" -I{} sh -c \
     'f={}; "$0" compile --features a11y-extras --root / --ignore-system-fonts \
        --font-path fonts/fandol --pdf-standard ua-1,a-2a --input data="$f" templates/main.typ \
-       "$1/$(basename "$f" .json).pdf"' "$TYPST" "$cli"
+       "$1/$(basename "$f" .json).pdf"' "$TYPST" "$cli" 2>"$WORK/log-cli-$name"
   end=$(date +%s.%N)
   cli_secs=$(py "f'{$end-$start:.2f}'")
   cli_built=$(ls "$cli"/*.pdf | wc -l)

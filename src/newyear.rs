@@ -8,6 +8,8 @@
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
+pub mod final_draft;
+
 use crate::model::Budget;
 
 /// The mark put on everything that must be entered again.

@@ -104,7 +104,10 @@ pub fn inspect_bytes(path: &Path, bytes: &[u8]) -> Loaded {
 /// Runs the checks on a parsed model and locates every problem.
 fn checked(mut loaded: Loaded) -> Loaded {
     if let Some(b) = &loaded.budget {
-        loaded.problems.extend(checks::check(b));
+        match &b.final_accounts {
+            None => loaded.problems.extend(checks::check(b)),
+            Some(fa) => loaded.problems.extend(checks::final_accounts::check(b, fa)),
+        }
         loaded.problems.extend(checks::todo::check(&loaded.file.text));
     }
     source::place(&loaded.file.text, &mut loaded.problems);
@@ -155,7 +158,13 @@ pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
 /// The stable identifier of a department's document for one year, which
 /// every PDF of it carries.
 pub fn pdf_ident(b: &Budget) -> String {
-    format!("yusuan/{}/{}", b.document.code, b.document.year)
+    match b.kind() {
+        crate::model::profile::DocumentKind::Budget => {
+            format!("yusuan/{}/{}", b.document.code, b.document.year)
+        }
+        // A 决算 is another document of the same department and year.
+        k => format!("yusuan/{}/{}/{}", b.document.code, b.document.year, k.word()),
+    }
 }
 
 /// Draft flag, the font families each role resolves to, and the profile.
@@ -273,7 +282,9 @@ impl Profiles {
     /// else the default; a folder is relative to the data file.
     pub fn for_file(&self, path: &Path, b: &Budget) -> Result<Arc<Bundle>, ProfileError> {
         let spec = self.env.profile.clone().or_else(|| b.document.profile.clone());
-        self.get(spec.as_deref(), path.parent().unwrap_or(Path::new(".")))
+        // A file naming no profile gets its kind's bundled one.
+        let spec = spec.unwrap_or_else(|| b.kind().default_profile().to_string());
+        self.get(Some(&spec), path.parent().unwrap_or(Path::new(".")))
     }
 
     pub fn get(&self, spec: Option<&str>, base: &Path) -> Result<Arc<Bundle>, ProfileError> {
@@ -286,7 +297,8 @@ impl Profiles {
         if let Some(b) = self.cache.lock().expect("profile cache").get(&key) {
             return Ok(b.clone());
         }
-        let bundle = Arc::new(bundle(self.templates(spec, base)?, key.clone())?);
+        let file = spec.map_or("profile.toml", source::profile::profile_file);
+        let bundle = Arc::new(bundle_from(self.templates(spec, base)?, key.clone(), file)?);
         self.cache.lock().expect("profile cache").insert(key, bundle.clone());
         Ok(bundle)
     }
@@ -296,7 +308,8 @@ impl Profiles {
     /// bundled one its embedded files; else a folder.
     fn templates(&self, spec: Option<&str>, base: &Path) -> Result<Templates, ProfileError> {
         match spec {
-            None | Some(crate::model::profile::DEFAULT_NAME) => {
+            None => load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string())),
+            Some(n) if source::profile::uses_templates_folder(n) => {
                 load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string()))
             }
             Some(n) => match source::profile::bundled_files(n) {
@@ -320,13 +333,28 @@ pub fn folder(dir: &Path) -> Result<Templates, ProfileError> {
 
 /// Reads a template set's profile.toml (the bundled default's when a
 /// `--templates` folder has none) and checks its main template is there.
-pub fn bundle(mut templates: Templates, key: String) -> Result<Bundle, ProfileError> {
-    let text = templates
-        .files
-        .get("profile.toml")
-        .cloned()
-        .unwrap_or_else(|| crate::model::profile::DEFAULT_TEXT.to_string());
-    let file = templates.display_path("profile.toml");
+pub fn bundle(templates: Templates, key: String) -> Result<Bundle, ProfileError> {
+    bundle_from(templates, key, "profile.toml")
+}
+
+/// As [`bundle`], the profile read from `profile_file` of the set (the
+/// bundled 决算 profile keeps its own in `final/`).
+fn bundle_from(
+    mut templates: Templates,
+    key: String,
+    profile_file: &str,
+) -> Result<Bundle, ProfileError> {
+    let text = match templates.files.get(profile_file) {
+        Some(t) => t.clone(),
+        None if profile_file == "profile.toml" => crate::model::profile::DEFAULT_TEXT.to_string(),
+        None => {
+            return Err(ProfileError::Message(format!(
+                "样式中没有样式说明 {}",
+                templates.display_path(profile_file)
+            )));
+        }
+    };
+    let file = templates.display_path(profile_file);
     let profile = source::profile::parse(&text).map_err(|problems| {
         let shown: Vec<String> =
             problems.iter().map(|p| crate::diag::render(&file, &text, p)).collect();

@@ -463,7 +463,10 @@ fn slow_preview(data: &str) -> SlowPreview {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("t");
     fs::create_dir(&t).unwrap();
-    for e in fs::read_dir(root().join("templates")).unwrap().flatten() {
+    // The budget's templates; the 决算 ones in templates/final/ are not needed.
+    for e in
+        fs::read_dir(root().join("templates")).unwrap().flatten().filter(|e| e.path().is_file())
+    {
         fs::copy(e.path(), t.join(e.file_name())).unwrap();
     }
     let main = fs::read_to_string(t.join("main.typ")).unwrap();

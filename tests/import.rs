@@ -455,7 +455,12 @@ fn bad_workbooks_are_refused_in_chinese() {
 /// `build --xlsx` wrote: a sheet per table, numbered as the platform numbers
 /// them, 类 | 款 | 项 in three columns, amounts in 元 (三公 in 万元).
 /// `spoil` (sheet, row, column) adds 1 元 to one cell.
-fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>) {
+fn platform_workbook(
+    ours: &Path,
+    out: &Path,
+    spoil: Option<(&str, u32, u16)>,
+    details: Details,
+) -> Option<u32> {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut x: Xlsx<_> = open_workbook(ours).unwrap();
     let mut wb = Workbook::new();
@@ -478,7 +483,7 @@ fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>) {
         ("附表3 部门支出总表", "3.3 部门支出总表", vec!["合计", "基本支出", "项目支出"]),
         (
             "附表5 一般公共预算支出表",
-            "3.5 部门一般公共预算拨款表",
+            "3.21 部门一般公共预算支出功能分类预算表",
             vec!["合计", "小计", "人员经费", "公用经费", "项目支出"],
         ),
         (
@@ -547,7 +552,8 @@ fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>) {
     // 三公 (万元): this year's row of 附表7.
     let s7 = x.worksheet_range("附表7 一般公共预算“三公”经费支出表").unwrap();
     let ws = wb.add_worksheet();
-    ws.set_name("3.9 部门“三公”经费和机关运行费预算表").unwrap();
+    // The 三公 and general tables under the titles the disclosure series uses.
+    ws.set_name("3.25部门“三公”经费和机关运行经费预算表").unwrap();
     ws.write_string(1, 0, "编制部门：云溪市文化广电旅游体育局").unwrap();
     ws.write_string(1, 5, "单位：万元").unwrap();
     for (c, h) in
@@ -574,7 +580,178 @@ fn platform_workbook(ours: &Path, out: &Path, spoil: Option<(&str, u32, u16)>) {
     for name in ["3.1 部门收支总表", "3.4 部门财政拨款收支总表"] {
         wb.add_worksheet().set_name(name).unwrap();
     }
+    let basic_total = detail_sheets(&mut wb, details);
     wb.save(out).unwrap();
+    basic_total
+}
+
+/// Which detail sheets a platform workbook carries.
+#[derive(Clone, Copy, PartialEq)]
+enum Details {
+    None,
+    Both,
+    /// The project sheet alone.
+    NoBasic,
+    /// Both, the basic sheet's 合计 row 1 元 off in its 合计 column.
+    WrongTotal,
+    /// Both, with the units written under an empty header.
+    NoUnit,
+}
+
+/// The 资金来源 columns of the detail sheets, as the export's 资金性质
+/// strings map to them.
+const FUNDS: [&str; 10] = [
+    "一般公共预算",
+    "政府性基金",
+    "国有资本经营",
+    "财政专户",
+    "事业收入",
+    "事业单位经营收入",
+    "其他收入",
+    "上年结转（一般公共预算）",
+    "上年结转（政府性基金）",
+    "上年结转（国有资本经营）",
+];
+
+fn fund_column(fund: &str) -> usize {
+    let fund = if fund == "上年结转" { "上年结转（一般公共预算）" } else { fund };
+    FUNDS.iter().position(|f| *f == fund).unwrap_or_else(|| panic!("资金性质 {fund}"))
+}
+
+/// The platform's two detail sheets of the sample's items: one row per
+/// unit × project × 项 (or unit × 项 × 经济分类款), 资金来源 across,
+/// 类 | 款 | 项 under a merged 功能分类科目编码 header, a 类 summary row
+/// (not an item), a 小计 row after each unit and the 合计 row, whose row
+/// in the basic sheet is returned.
+fn detail_sheets(wb: &mut Workbook, details: Details) -> Option<u32> {
+    if details == Details::None {
+        return None;
+    }
+    let rows = export_rows("215001");
+    let (basic, projects): (Vec<&ExportRow>, Vec<&ExportRow>) =
+        rows.iter().partition(|r| r.project == "人员经费" || r.project == "公用经费");
+    let sheet = |r: &ExportRow, basic: bool| {
+        let mut key = vec![r.unit.clone()];
+        key.push(if basic { r.economic.clone() } else { r.project.clone() });
+        key.push(r.function.clone());
+        key
+    };
+    let mut sheets = vec![("3.10 部门项目支出明细表", projects, false)];
+    if details != Details::NoBasic {
+        sheets.push(("3.11 部门基本支出预算明细表", basic, true));
+    }
+    for (name, items, is_basic) in sheets {
+        let mut grouped: Vec<(Vec<String>, [rust_decimal::Decimal; 10])> = Vec::new();
+        for r in items {
+            let key = sheet(r, is_basic);
+            let at = match grouped.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    grouped.push((key, Default::default()));
+                    grouped.len() - 1
+                }
+            };
+            grouped[at].1[fund_column(&r.fund)] += r.yuan.parse::<rust_decimal::Decimal>().unwrap();
+        }
+        let bump = details == Details::WrongTotal && is_basic;
+        let unit = if details == Details::NoUnit { "" } else { "单位名称" };
+        let total_row = detail_sheet(wb, name, (is_basic, unit), &grouped, bump);
+        if is_basic {
+            return Some(total_row);
+        }
+    }
+    None
+}
+
+fn detail_sheet(
+    wb: &mut Workbook,
+    name: &str,
+    (basic, unit): (bool, &str),
+    grouped: &[(Vec<String>, [rust_decimal::Decimal; 10])],
+    bump: bool,
+) -> u32 {
+    let fmt = rust_xlsxwriter::Format::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    ws.write_string(0, 0, name.split(' ').nth(1).unwrap()).unwrap();
+    ws.write_string(1, 0, "编制部门：云溪市文化广电旅游体育局").unwrap();
+    ws.write_string(1, 8, "单位：元").unwrap();
+    let second = if basic { "经济分类科目编码" } else { "项目名称" };
+    ws.merge_range(2, 0, 3, 0, unit, &fmt).unwrap();
+    ws.merge_range(2, 1, 2, 3, "功能分类科目编码", &fmt).unwrap();
+    let (amounts_at, code_cols): (u16, &[&str]) =
+        if basic { (7, &["类", "款", "项", "类", "款"]) } else { (6, &["类", "款", "项"]) };
+    if basic {
+        ws.merge_range(2, 4, 2, 5, second, &fmt).unwrap();
+        ws.merge_range(2, 6, 3, 6, "功能分类科目名称", &fmt).unwrap();
+    } else {
+        ws.merge_range(2, 4, 3, 4, "功能分类科目名称", &fmt).unwrap();
+        ws.merge_range(2, 5, 3, 5, second, &fmt).unwrap();
+    }
+    for (k, h) in code_cols.iter().enumerate() {
+        ws.write_string(3, 1 + k as u16, *h).unwrap();
+    }
+    for (k, h) in std::iter::once("合计").chain(FUNDS).enumerate() {
+        ws.merge_range(2, amounts_at + k as u16, 3, amounts_at + k as u16, h, &fmt).unwrap();
+    }
+    let mut r = 4u32;
+    // A 类 row first, as the platform's tables have them: a sum, not an item.
+    ws.write_string(r, 1, "207").unwrap();
+    ws.write_number(r, amounts_at, 1.0).unwrap();
+    r += 1;
+    let mut sums = [rust_decimal::Decimal::ZERO; 10];
+    let mut sub = [rust_decimal::Decimal::ZERO; 10];
+    for (i, (key, amounts)) in grouped.iter().enumerate() {
+        ws.write_string(r, 0, &key[0]).unwrap();
+        let f = &key[2];
+        for (k, part) in [(1, 0..3), (2, 3..5), (3, 5..7)] {
+            ws.write_string(r, k, &f[part]).unwrap();
+        }
+        if basic {
+            ws.write_string(r, 4, &key[1][..3]).unwrap();
+            ws.write_string(r, 5, &key[1][3..]).unwrap();
+        } else {
+            ws.write_string(r, 5, &key[1]).unwrap();
+        }
+        let total: rust_decimal::Decimal = amounts.iter().sum();
+        write_yuan(ws, r, amounts_at, total);
+        for (k, a) in amounts.iter().enumerate() {
+            sums[k] += *a;
+            sub[k] += *a;
+            if !a.is_zero() {
+                write_yuan(ws, r, amounts_at + 1 + k as u16, *a);
+            }
+        }
+        r += 1;
+        if grouped.get(i + 1).is_none_or(|(next, _)| next[0] != key[0]) {
+            ws.write_string(r, 0, "小计").unwrap();
+            sum_row(ws, r, amounts_at, &sub, rust_decimal::Decimal::ZERO);
+            sub = Default::default();
+            r += 1;
+        }
+    }
+    ws.write_string(r, 0, "合计").unwrap();
+    let off = if bump { rust_decimal::Decimal::ONE } else { rust_decimal::Decimal::ZERO };
+    sum_row(ws, r, amounts_at, &sums, off);
+    r
+}
+
+/// A 小计 or 合计 row's figures: its 合计 column `off` by that much.
+fn sum_row(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    at: u16,
+    sums: &[rust_decimal::Decimal; 10],
+    off: rust_decimal::Decimal,
+) {
+    write_yuan(ws, r, at, sums.iter().sum::<rust_decimal::Decimal>() + off);
+    for (k, a) in sums.iter().enumerate() {
+        write_yuan(ws, r, at + 1 + k as u16, *a);
+    }
+}
+
+fn write_yuan(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, a: rust_decimal::Decimal) {
+    ws.write_number(r, c, a.to_string().parse::<f64>().unwrap()).unwrap();
 }
 
 #[test]
@@ -589,7 +766,7 @@ fn a_platform_workbook_checks_the_imported_items_and_refuses_a_wrong_cell() {
     assert!(o.status.success(), "{}", stderr(&o));
     let items = line_items(&d.join(draft));
 
-    platform_workbook(&d.join("o1/215001-2021.xlsx"), &d.join("平台.xlsx"), None);
+    platform_workbook(&d.join("o1/215001-2021.xlsx"), &d.join("平台.xlsx"), None, Details::None);
     let o = import(d, &["平台.xlsx", "--into", draft, "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("区级平台导出"), "{}", stderr(&o));
@@ -600,6 +777,76 @@ fn a_platform_workbook_checks_the_imported_items_and_refuses_a_wrong_cell() {
         &d.join("o1/215001-2021.xlsx"),
         &d.join("错.xlsx"),
         Some(("3.3 部门支出总表", 3, 4)),
+        Details::None,
     );
     refused(d, "错.xlsx", &["3.3 部门支出总表!E4", "表中为 22502001 元", "应为：22502000 元"]);
+}
+
+/// The draft made unlike the sample: two amounts changed and the 事业收入
+/// item gone, so that an import must restore each to give the sample's items.
+fn unlike(path: &Path) {
+    let text = fs::read_to_string(path).unwrap();
+    let gone = "economic = \"30107\"\nsource = \"事业收入\"\nbasic = \"人员经费\"\namount = 18\n";
+    assert!(text.contains(gone) && text.contains("amount = 96.2\n"), "the draft as expected");
+    let start = text.find(gone).unwrap();
+    let head = text[..start].rfind("[[line_items]]").unwrap();
+    let text = format!("{}{}", &text[..head], &text[start + gone.len()..]);
+    let text = text.replacen("amount = 96.2\n", "amount = 1\n", 1).replacen(
+        "amount = 23.5\n",
+        "amount = 2\n",
+        1,
+    );
+    fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_platform_workbook_with_detail_sheets_imports_to_the_same_items_as_a_line_item_export() {
+    let dir = folder("215001");
+    let d = dir.path();
+    build(d, "data/215001-2021.toml", "o1");
+    let rows = export_rows("215001");
+    export_workbook(&d.join("明细.xlsx"), &rows, &total(&rows));
+    platform_workbook(&d.join("o1/215001-2021.xlsx"), &d.join("平台.xlsx"), None, Details::Both);
+    let draft = "data/215001-2022.toml";
+    unlike(&d.join(draft));
+    fs::copy(d.join(draft), d.join("data/copy.toml")).unwrap();
+    let before = line_items(&d.join(draft));
+
+    let o = import(d, &["明细.xlsx", "--into", draft, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(d, &["平台.xlsx", "--into", "data/copy.toml", "--force"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("区级平台导出") && err.contains("83 条预算明细"), "{err}");
+    let items = line_items(&d.join("data/copy.toml"));
+    assert_ne!(items, before, "the platform workbook's items replaced the draft's");
+    assert_eq!(line_items(&d.join(draft)), items, "both layouts give the same line items");
+
+    build(d, draft, "o2");
+    build(d, "data/copy.toml", "o3");
+    let (a, b, c) = (
+        view(&d.join("o1/215001-2021.json")),
+        view(&d.join("o2/215001-2022.json")),
+        view(&d.join("o3/copy.json")),
+    );
+    assert_eq!(figures(&a), figures(&c), "the sample's tables and narrative figures");
+    assert_eq!(figures(&b), figures(&c), "the same tables from either layout");
+}
+
+#[test]
+fn a_platform_workbook_refuses_what_its_sheets_cannot_give() {
+    let dir = folder("215001");
+    let d = dir.path();
+    build(d, "data/215001-2021.toml", "o1");
+    let ours = d.join("o1/215001-2021.xlsx");
+    platform_workbook(&ours, &d.join("缺表.xlsx"), None, Details::NoBasic);
+    refused(d, "缺表.xlsx", &["缺少基本支出明细表", "经济分类只在基本支出明细表中"]);
+
+    // The basic sheet's 合计 row, its 合计 column (H) 1 元 off.
+    let last = platform_workbook(&ours, &d.join("合计错.xlsx"), None, Details::WrongTotal);
+    let cell = format!("3.11 部门基本支出预算明细表!H{}", last.unwrap() + 1);
+    refused(d, "合计错.xlsx", &[&cell, "合计与以上各行之和不符", "应为：15767000 元"]);
+
+    platform_workbook(&ours, &d.join("单位.xlsx"), None, Details::NoUnit);
+    refused(d, "单位.xlsx", &["3.10 部门项目支出明细表", "没有“单位名称”列", "4 个单位"]);
 }

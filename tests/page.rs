@@ -261,29 +261,34 @@ fn every_page_carries_its_folio() {
 #[test]
 fn the_toc_lists_every_attached_table_with_its_page() {
     for (file, pdf) in samples() {
-        let texts = pages(&pdf);
-        assert!(texts.iter().all(|t| !t.contains('\u{2060}')), "{file}: U+2060 in the text");
-        let toc: Vec<&str> = texts[0].lines().collect();
-        for n in 1..=9 {
-            let label = format!("附表{n}");
-            let line = toc
-                .iter()
-                .find(|l| squeeze(l).starts_with(&label))
-                .unwrap_or_else(|| panic!("{file}: 目录 lacks {label}:\n{}", texts[0]));
-            let page: usize = line
-                .trim_end()
-                .rsplit(|c: char| !c.is_ascii_digit())
-                .next()
-                .and_then(|d| d.parse().ok())
-                .unwrap_or_else(|| panic!("{file}: no page number in {line:?}"));
-            let title = squeeze(line.trim_end().trim_end_matches(|c: char| c.is_ascii_digit()))
-                .trim_end_matches('.')
-                .to_string();
-            assert!(
-                squeeze(&texts[page - 1]).contains(&title),
-                "{file}: {title} is not on page {page}"
-            );
-        }
+        toc_pages_are_right(file, &pdf);
+    }
+}
+
+/// Each 附表 line of the 目录 names the page its title is on.
+fn toc_pages_are_right(file: &str, pdf: &Path) {
+    let texts = pages(pdf);
+    assert!(texts.iter().all(|t| !t.contains('\u{2060}')), "{file}: U+2060 in the text");
+    let toc: Vec<&str> = texts[0].lines().collect();
+    for n in 1..=9 {
+        let label = format!("附表{n}");
+        let line = toc
+            .iter()
+            .find(|l| squeeze(l).starts_with(&label))
+            .unwrap_or_else(|| panic!("{file}: 目录 lacks {label}:\n{}", texts[0]));
+        let page: usize = line
+            .trim_end()
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("{file}: no page number in {line:?}"));
+        let title = squeeze(line.trim_end().trim_end_matches(|c: char| c.is_ascii_digit()))
+            .trim_end_matches('.')
+            .to_string();
+        assert!(
+            squeeze(&texts[page - 1]).contains(&title),
+            "{file}: {title} is not on page {page}"
+        );
     }
 }
 
@@ -524,20 +529,76 @@ fn zeros_follow_one_rule_per_table_kind_and_numbers_match_the_text() {
     assert!(!assets.contains('．'), "full-width ． in the assets table");
 }
 
-/// A document whose layout Typst could not settle (an invented department
-/// from bench/realistic.py, seed 2021 no. 2) is still written, and the
-/// author is told in Chinese that its page numbers need checking.
+/// Departments drawn by bench/realistic.py (seed 2021) whose layout once
+/// flipped between Typst's passes (a 绩效目标表 moved to the next page in one
+/// pass and back in the next, so the 目录 and folios never settled) now
+/// settle: no warning, and the 目录 names the right pages.
+#[test]
+fn generated_departments_settle() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = root().join("tests/fixtures/settle");
+    let mut names: Vec<String> = fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3, "fixtures: {names:?}");
+    for name in &names {
+        fs::copy(fixtures.join(name), dir.path().join(name)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("build")
+        .args(&names)
+        .args(["--no-system-fonts", "-j", "1"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("未稳定") && !err.contains("converge"), "{err}");
+    for name in &names {
+        let pdf = dir.path().join("output").join(name.replace(".toml", ".pdf"));
+        toc_pages_are_right(name, &pdf);
+    }
+}
+
+/// A layout Typst cannot settle (here a template that adds a page exactly
+/// when the document has the sample's page count, so neither count holds)
+/// is still written, and the author is told in Chinese that its page
+/// numbers need checking.
 #[test]
 fn an_unsettled_layout_is_said_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
-    fs::copy(root().join("tests/fixtures/unsettled-2021.toml"), dir.path().join("u.toml")).unwrap();
+    let pages = page_count(&build(dir.path(), &[]));
+    copy_dir(&root().join("templates"), &dir.path().join("t"));
+    let main = dir.path().join("t/main.typ");
+    let mut text = fs::read_to_string(&main).unwrap();
+    text.push_str(&format!(
+        "\n#context if calc.rem(counter(page).final().first(), 2) == {} {{ pagebreak() }}\n",
+        pages % 2
+    ));
+    fs::write(&main, text).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .args(["build", "u.toml", "--no-system-fonts"])
+        .args(["build", "s.toml", "--no-system-fonts", "--templates", "t", "-o", "u"])
         .current_dir(dir.path())
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("排版反复计算后仍未稳定"), "{err}");
-    assert!(dir.path().join("output/u.pdf").exists());
+    assert!(dir.path().join("u/s.pdf").exists());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
 }

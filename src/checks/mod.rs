@@ -4,6 +4,7 @@
 //! path into a line and column. Errors block the build, warnings are printed.
 
 pub mod catalogue;
+pub mod final_accounts;
 pub mod profile;
 mod lineitems;
 pub mod todo;

@@ -8,11 +8,14 @@
 
 use crate::diag::Problem;
 use crate::model::Budget;
-use crate::model::profile::{Part, Profile};
+use crate::model::profile::{DocumentKind, Part, Profile};
 
 /// Every problem the profile's parts find in a file. `text` is the data
 /// file, to tell a field written from one left to its default.
 pub fn check(b: &Budget, text: &str, profile: &Profile) -> Vec<Problem> {
+    if profile.document != b.kind() {
+        return vec![wrong_kind(b, profile)];
+    }
     let doc = toml_edit::Document::parse(text).ok();
     let mut out = Vec::new();
     for part in &profile.parts {
@@ -23,6 +26,17 @@ pub fn check(b: &Budget, text: &str, profile: &Profile) -> Vec<Problem> {
             }
         }
     }
+    match b.kind() {
+        DocumentKind::Budget => out.extend(budget_rules(b, profile)),
+        // The budget's own rules are its profile's business; a 决算's
+        // profile states the threshold above which a difference is explained.
+        DocumentKind::Final => out.extend(super::final_accounts::reasons(b, profile)),
+    }
+    out
+}
+
+fn budget_rules(b: &Budget, profile: &Profile) -> Vec<Problem> {
+    let mut out = Vec::new();
     if let Some(part) = profile.parts.iter().find(|p| p.id == "explanation") {
         out.extend(notes(b, profile, part));
     }
@@ -32,6 +46,25 @@ pub fn check(b: &Budget, text: &str, profile: &Profile) -> Vec<Problem> {
     out.extend(vehicle_kinds(b, profile));
     out.extend(procurement(b));
     out
+}
+
+/// A budget profile for a 决算 file, or the reverse: the templates would
+/// read figures the data does not have.
+fn wrong_kind(b: &Budget, profile: &Profile) -> Problem {
+    let at = match b.kind() {
+        DocumentKind::Budget => "document.profile",
+        DocumentKind::Final => "final_accounts.profile",
+    };
+    Problem::error(
+        at,
+        format!(
+            "样式{}用于{}，本文件是{}",
+            profile.label(),
+            profile.document.chinese(),
+            b.kind().chinese()
+        ),
+    )
+    .expected(format!("{}的样式，如“{}”", b.kind().chinese(), b.kind().default_profile()))
 }
 
 fn missing(profile: &Profile, part: &Part, field: &str) -> Problem {

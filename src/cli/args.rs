@@ -179,8 +179,12 @@ pub struct NewArgs {
     pub from: PathBuf,
 
     /// 新的预算年度，例如 2022
-    #[arg(long, value_name = "年度")]
-    pub year: i32,
+    #[arg(long, value_name = "年度", required_unless_present = "final_accounts")]
+    pub year: Option<i32>,
+
+    /// 改为生成同一年度的决算草稿（<原文件名>-final.toml）：每条预算明细带着年初预算，决算数待填写
+    #[arg(long = "final-accounts", conflicts_with = "year")]
+    pub final_accounts: bool,
 
     /// 草稿文件名；缺省把原文件名中的年度换成新年度
     #[arg(short, long, value_name = "文件")]

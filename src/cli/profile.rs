@@ -25,7 +25,7 @@ pub fn run(a: &ProfileArgs) -> Result<(), Error> {
 fn list() {
     let mut text = String::new();
     for (name, files) in BUNDLED {
-        if let Ok(p) = parse(bundled_text(files)) {
+        if let Ok(p) = parse(bundled_text(name, files)) {
             text += &format!("{name}\t{}\t{}\n", p.document.word(), p.title);
         }
     }
@@ -40,7 +40,12 @@ fn export(name: &str, dir: &Path, force: bool) -> Result<(), Error> {
     if !force && let Some(clash) = files.iter().map(|(rel, _)| dir.join(rel)).find(|p| p.exists()) {
         return Err(Error::Exists(clash));
     }
+    // A profile sharing the templates folder (the 决算 one) is exported
+    // with its own profile.toml at the folder's root, where `--profile`
+    // looks for it.
+    let own = bundled_text(name, files);
     for (rel, text) in files {
+        let text = if *rel == "profile.toml" { own } else { text };
         output::write_atomic(&dir.join(rel), text.as_bytes())?;
     }
     eprintln!("已把样式 {name} 导出到 {}（{} 个文件）", dir.display(), files.len());

@@ -4,6 +4,8 @@
 //! already computed with exact decimals and already formatted by the one
 //! display rule of `amount`. The templates only choose sentences.
 
+pub mod final_accounts;
+pub mod final_tables;
 pub mod layouts;
 pub mod parts;
 pub mod tables;
@@ -123,6 +125,7 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
         unit_counts: parts::unit_counts(&b.units),
         explanation: parts::explanation_view(b, &f),
         project_details: parts::project_details_view(b, &f),
+        final_accounts: final_accounts::view(b, p, &f),
     }
 }
 
@@ -344,7 +347,7 @@ fn asset_row(label: &str, h: &Option<Holding>, sub: bool) -> AssetRow {
     }
 }
 
-fn assets_view(a: &model::Assets, table_number: usize, p: &Profile) -> AssetsView {
+pub(crate) fn assets_view(a: &model::Assets, table_number: usize, p: &Profile) -> AssetsView {
     let (year, date) = chinese_date(&a.as_of);
     let threshold = p.assets.equipment_threshold.normalize().to_string();
     let kinds = &p.assets.vehicle_kinds;

@@ -117,6 +117,16 @@ pub fn view(b: &Budget, profile: &Profile) -> Option<TablesView> {
         return None;
     }
     let d = ledger::derive(b);
+    // A document's tables sum its own line items: a 决算's are its final
+    // figures (the budget's are its 年初预算).
+    let own;
+    let items_of = match &b.final_accounts {
+        Some(_) => {
+            own = crate::model::final_accounts::final_budget(b);
+            &own
+        }
+        None => b,
+    };
     let tables: Vec<TableView> = profile
         .tables
         .iter()
@@ -124,11 +134,16 @@ pub fn view(b: &Budget, profile: &Profile) -> Option<TablesView> {
         .map(|(k, spec)| {
             let u = Unit(table_format(b, profile, spec));
             let number = k + 1;
-            match spec.layout {
-                Layout::Classified => layouts::classified_table(b, spec, number, &u),
-                Layout::Ledger => layouts::ledger_table(b, spec, number, &u),
-                Layout::Figures => layouts::figures_table(b, spec, number, &u),
-                Layout::Form143 => form143(&d, spec, number, &u),
+            match (spec.layout, &b.final_accounts) {
+                (Layout::Classified, _) => layouts::classified_table(items_of, spec, number, &u),
+                (Layout::Ledger, _) => layouts::ledger_table(items_of, spec, number, &u),
+                (Layout::Figures, _) => layouts::figures_table(items_of, spec, number, &u),
+                (Layout::Final, Some(fa)) => {
+                    crate::derive::final_tables::table(items_of, &fa.file, spec, number, &u)
+                }
+                // A budget profile cannot list a final form (source::profile
+                // refuses it), nor a budget take a 决算 profile; stay total.
+                (Layout::Form143 | Layout::Final, _) => form143(&d, spec, number, &u),
             }
         })
         .collect();
@@ -466,7 +481,7 @@ fn sangong_table(d: &Derivation, u: &Unit) -> TableView {
     }
 }
 
-fn sangong_head() -> Vec<Vec<HeadCell>> {
+pub(crate) fn sangong_head() -> Vec<Vec<HeadCell>> {
     vec![
         vec![
             h("项　　目", 1, 2),

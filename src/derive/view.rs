@@ -107,6 +107,9 @@ pub struct View {
     pub explanation: ExplanationView,
     /// 项目经费情况说明，按数据中的顺序。
     pub project_details: Vec<ProjectDetailView>,
+    /// 部门决算的正文数字；部门预算不带这一项（数据与以前逐字节相同）。
+    #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
+    pub final_accounts: Option<crate::derive::final_accounts::FinalView>,
 }
 
 /// 文件身份。

@@ -56,8 +56,8 @@ fn stated(old: &Budget, new: &Budget, out: &mut Vec<Change>) {
         out.push(Change {
             section: label_at(&[first]),
             label: format!("{label}（手填数）"),
-            old: x.and_then(|v| show(&v.1)),
-            new: y.and_then(|v| show(&v.1)),
+            old: x.and_then(|v| show(&v.1, &[])),
+            new: y.and_then(|v| show(&v.1, &[])),
         });
     }
 }
@@ -141,30 +141,37 @@ fn change(path: &[String], a: &Value, b: &Value) -> Change {
             false => label_at(&path[..n]),
         })
         .collect();
+    let at = keys_of(path);
     Change {
         section,
         label: if rest.is_empty() { "（整项）".to_string() } else { rest.join(" › ") },
-        old: show(a),
-        new: show(b),
+        old: show(a, &at),
+        new: show(b, &at),
     }
 }
 
-/// A key shown inside a value: its name wherever it stands in the tables.
-fn key_label(key: &str) -> String {
-    fields::label_anywhere(key).unwrap_or(key).to_string()
+/// A key shown inside a value found at `at` (the data keys above it): its
+/// label there, so that a line item's `unit` reads 单位 and not the label
+/// of `document.unit` (金额单位) that a search by name alone finds first.
+fn key_label(at: &[&str], key: &str) -> String {
+    let here = fields::field(at.iter().copied().chain([key])).map(|f| f.label);
+    here.or_else(|| fields::label_anywhere(key)).unwrap_or(key).to_string()
 }
 
 /// A value as the reader sees it; `None` when absent.
-fn show(v: &Value) -> Option<String> {
+fn show(v: &Value, at: &[&str]) -> Option<String> {
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
-        Value::Array(items) => Some(items.iter().filter_map(show).collect::<Vec<_>>().join("；")),
-        Value::Object(_) => Some(
-            v.as_object()
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, v)| show(v).map(|s| format!("{}：{s}", key_label(k))))
+        Value::Array(items) => {
+            Some(items.iter().filter_map(|x| show(x, at)).collect::<Vec<_>>().join("；"))
+        }
+        Value::Object(o) => Some(
+            o.iter()
+                .filter_map(|(k, v)| {
+                    let inner: Vec<&str> = at.iter().copied().chain([k.as_str()]).collect();
+                    show(v, &inner).map(|s| format!("{}：{s}", key_label(at, k)))
+                })
                 .collect::<Vec<_>>()
                 .join("，"),
         ),
@@ -241,6 +248,15 @@ mod tests {
 
     fn budget(text: &str) -> Budget {
         toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_key_inside_a_value_is_named_where_it_stands() {
+        // A line item's unit is its 单位, not the document's 金额单位.
+        let item = serde_json::json!({ "unit": "云溪市图书馆", "amount": "1.00" });
+        let shown = show(&item, &["line_items"]).unwrap();
+        assert!(shown.contains("单位：云溪市图书馆") && !shown.contains("金额单位"), "{shown}");
+        assert_eq!(key_label(&[], "unit"), "金额单位");
     }
 
     #[test]

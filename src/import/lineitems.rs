@@ -323,7 +323,7 @@ fn unmerged(s: &Sheet, r: u32, cols: &Columns) -> Result<(), Problem> {
 }
 
 /// A code the year's catalogue knows, of the right length.
-fn checked_code(
+pub(crate) fn checked_code(
     s: &Sheet,
     r: u32,
     c: u32,

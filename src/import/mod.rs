@@ -5,8 +5,9 @@
 //! `lineitems` (one row per 单位 × 项目 × 功能分类 × 经济分类 × 资金性质),
 //! `standard` (yusuan's own `build --xlsx`: nine tables and the 预算明细
 //! sheet) and `platform` (the Shanghai district export, a sheet per table:
-//! sums only, so it brings the 三公 figures and is checked against the line
-//! items already in the file); `write` merges into the data file with
+//! its nine tables are sums, so line items come only from its two detail
+//! sheets, `detail`, else the file's items stay and are checked; it brings
+//! the 三公 figures); `write` merges into the data file with
 //! toml_edit, keeping every comment and text; `reconcile` (and
 //! `platform::reconcile`) compare the workbook's own tables and 合计 with
 //! what yusuan derives from the merged file. Every problem names the sheet
@@ -18,6 +19,7 @@
 
 pub mod book;
 pub mod cell;
+pub mod detail;
 pub mod lineitems;
 pub mod platform;
 pub mod reconcile;
@@ -83,8 +85,8 @@ pub struct Imported {
     pub rows: Vec<Row>,
     /// 本年“三公”经费（万元），工作簿有“三公”表时。
     pub sangong: Option<(SangongFigures, String)>,
-    /// The data file's line items stay as they are (the platform layout
-    /// gives sums only).
+    /// The data file's line items stay as they are (a platform workbook
+    /// without its detail sheets gives sums only).
     pub keep_items: bool,
     /// The budget year the workbook names, and where.
     pub year: Option<(i32, String)>,

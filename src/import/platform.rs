@@ -1,19 +1,20 @@
 //! 第二种格式：区级平台（上海各区）导出的工作簿，每张表一个工作表，表名前可有“1.3”“3.15”之类的编号。
 //!
-//! Its tables are sums by 科目 (类 | 款 | 项 in three columns, in 元): they
-//! cannot say which project, nor in a department's workbook which unit, a
-//! figure belongs to, so line items are never guessed from them. What they
-//! do give is read: the 三公 figures (in 万元), and every figure of every
-//! table, which is compared with what yusuan derives from the line items
-//! already in the data file (imported from the line-item export): a
-//! mismatch is reported at its cell and refuses the import. A workbook of
-//! one 单位 (its 编制部门 line names a unit of the data file) is compared
-//! with that unit's items alone.
+//! Its nine tables are sums by 科目 (类 | 款 | 项 in three columns, in 元):
+//! they cannot say which project, unit or economic class a figure belongs
+//! to, so line items are never guessed from them. Line items come from the
+//! two detail sheets when the workbook has them ([`detail`]); then, or
+//! else against the line items already in the data file, every figure of
+//! every table is compared with what yusuan derives: a mismatch is reported
+//! at its cell and refuses the import. The 三公 figures (in 万元) are read.
+//! A workbook of one 单位 (its 编制部门 line names a unit of the data file)
+//! is compared with that unit's items alone.
 
 use rust_decimal::Decimal;
 
 use crate::diag::Problem;
 use crate::import::book::{Book, Sheet, meaning};
+use crate::import::detail::{self, Detail};
 use crate::import::{Imported, at, cell};
 use crate::model::amount::Amount;
 use crate::model::ledger::{ClassRow, Derivation};
@@ -32,10 +33,38 @@ pub const SHEETS: [&str; 9] = [
     "部门“三公”经费和机关运行费预算表",
 ];
 
+/// Other names of the same tables, by meaning: the 单位 workbook's
+/// (“2.16单位收入总表”), and the longer titles of the series the
+/// disclosure prints (“3.21部门一般公共预算支出功能分类预算表”,
+/// “3.25部门“三公”经费和机关运行经费预算表”).
+const ALIASES: [&[&str]; 9] = [
+    &["单位收支总表", "部门财务收支总表", "部门财务收支预算总表"],
+    &["单位收入总表", "部门收入预算总表"],
+    &["单位支出总表", "部门支出预算总表"],
+    &["单位财政拨款收支总表", "部门财政拨款收支预算总表"],
+    &["单位一般公共预算拨款表", "部门一般公共预算支出功能分类预算表"],
+    &["单位政府性基金拨款表", "部门政府性基金预算支出功能分类预算表"],
+    &["单位国有资本经营预算拨款表", "部门国有资本经营预算支出功能分类预算表"],
+    &["单位一般公共预算拨款基本支出明细表", "部门一般公共预算基本支出部门预算经济分类预算表"],
+    &["单位“三公”经费和机关运行费预算表", "部门“三公”经费和机关运行经费预算表"],
+];
+
+/// The sheet of table `k` (an index into [`SHEETS`]), under any of its names.
+pub fn sheet(book: &Book, k: usize) -> Option<&Sheet> {
+    std::iter::once(SHEETS[k]).chain(ALIASES[k].iter().copied()).find_map(|n| book.sheet(n))
+}
+
+/// Whether a sheet name is one of the nine tables', under any name.
+pub fn is_table(name: &str) -> bool {
+    let m = meaning(name);
+    SHEETS.iter().chain(ALIASES.iter().flat_map(|a| a.iter())).any(|t| m.ends_with(t))
+}
+
 /// A table by 科目 compared column by column: its sheet, the derived rows,
 /// and each column's header words with the derived value it holds.
 struct Spec {
-    sheet: &'static str,
+    /// Index into [`SHEETS`].
+    table: usize,
     rows: fn(&Derivation) -> &Vec<ClassRow>,
     columns: &'static [(&'static str, usize)],
 }
@@ -43,7 +72,7 @@ struct Spec {
 /// Longer words first: “事业单位经营收入” is not “事业收入”.
 const SPECS: [Spec; 6] = [
     Spec {
-        sheet: SHEETS[1],
+        table: 1,
         rows: |d| &d.income,
         columns: &[
             ("事业单位经营收入", 7),
@@ -57,9 +86,9 @@ const SPECS: [Spec; 6] = [
             ("合计", 0),
         ],
     },
-    Spec { sheet: SHEETS[2], rows: |d| &d.spending, columns: SPENDING },
+    Spec { table: 2, rows: |d| &d.spending, columns: SPENDING },
     Spec {
-        sheet: SHEETS[4],
+        table: 4,
         rows: |d| &d.general,
         columns: &[
             ("人员", 2),
@@ -70,10 +99,10 @@ const SPECS: [Spec; 6] = [
             ("合计", 0),
         ],
     },
-    Spec { sheet: SHEETS[5], rows: |d| &d.fund, columns: SPENDING },
-    Spec { sheet: SHEETS[6], rows: |d| &d.capital, columns: SPENDING },
+    Spec { table: 5, rows: |d| &d.fund, columns: SPENDING },
+    Spec { table: 6, rows: |d| &d.capital, columns: SPENDING },
     Spec {
-        sheet: SHEETS[7],
+        table: 7,
         rows: |d| &d.general_basic,
         columns: &[("人员", 1), ("公用", 2), ("合计", 0)],
     },
@@ -83,20 +112,37 @@ const SPENDING: &[(&str, usize)] = &[("基本支出", 1), ("项目支出", 2), (
 
 /// At least three of the platform's sheets, whatever their numbering.
 pub fn recognise(book: &Book) -> bool {
-    let known = |n: &str| SHEETS.iter().any(|s| meaning(n).ends_with(s));
-    book.sheets.iter().filter(|s| known(&s.name)).count() >= 3
+    book.sheets.iter().filter(|s| is_table(&s.name)).count() >= 3
 }
 
-/// The 三公 figures; the tables are compared after the merge
-/// ([`reconcile`]), against the line items the data file already has.
+/// The line items from the two detail sheets when the workbook has them
+/// (else the data file's items stay and are checked), and the 三公
+/// figures; the tables are compared after the merge ([`reconcile`]).
 pub fn read(book: &Book, b: &Budget) -> Imported {
-    let mut out = Imported { keep_items: true, ..Imported::default() };
-    if b.line_items.is_empty() {
-        out.problems.push(at("", "区级平台按表导出的是按科目的汇总数，分不出项目与单位，不能生成预算明细；数据文件中还没有预算明细可供核对")
-            .expected("先导入同一平台的预算明细导出（每行一条明细），再导入本工作簿核对各表并取“三公”经费"));
-        return out;
+    let mut out = Imported::default();
+    let found = [Detail::Projects, Detail::Basic].map(|d| (d, detail::find(book, d)));
+    if found.iter().all(|(_, s)| s.is_none()) {
+        if b.line_items.is_empty() {
+            out.problems.push(at("", "区级平台按表导出的各表是按科目的汇总数，分不出项目、单位与经济分类，不能据以生成预算明细；数据文件中也还没有预算明细可供核对")
+                .expected("导出时带上项目支出明细表与基本支出明细表，或先导入同一平台的预算明细导出（每行一条明细），再导入本工作簿核对各表并取“三公”经费"));
+            out.problems.extend([Detail::Projects, Detail::Basic].map(missing_detail));
+            return out;
+        }
+        out.keep_items = true;
+        out.problems.push(Problem::warning("", "工作簿没有项目支出明细表和基本支出明细表：预算明细不变，只与各表逐格核对，并导入“三公”经费"));
+    } else {
+        for (d, sheet) in found {
+            match sheet.map(|s| detail::read(s, d, b)) {
+                Some(Ok(rows)) => out.rows.extend(rows),
+                Some(Err(p)) => out.problems.extend(p),
+                None => out.problems.push(missing_detail(d)),
+            }
+        }
     }
-    match book.sheet(SHEETS[8]) {
+    match sheet(book, 8) {
+        Some(s) if unit_of(s, b).is_some() && b.units.len() > 1 => out.problems.push(
+            Problem::warning(s.place(0, 0), "这是一个单位的工作簿：其“三公”经费只是该单位的数，不导入（部门的“三公”经费请用部门的工作簿）"),
+        ),
         Some(s) => match sangong(s) {
             Ok(f) => out.sangong = f,
             Err(p) => out.problems.extend(p),
@@ -104,6 +150,21 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
         None => out.problems.push(at("", format!("缺少工作表“{}”", SHEETS[8]))),
     }
     out
+}
+
+/// One detail sheet without the other: the items it would give are not in
+/// the nine tables at that grain.
+fn missing_detail(d: Detail) -> Problem {
+    let why = match d {
+        Detail::Projects => {
+            "项目支出的项目名称只在项目支出明细表中；各拨款表只有按科目的项目支出合计"
+        }
+        Detail::Basic => {
+            "基本支出的经济分类只在基本支出明细表中；一般公共预算拨款基本支出明细表只按经济分类汇总，不分功能分类、单位与资金来源"
+        }
+    };
+    at("", format!("缺少{}：{why}", d.title()))
+        .expected("两张明细表一起导出；或不带明细表，只核对各表（预算明细由预算明细导出导入）")
 }
 
 /// The header block: rows after the title and 编制部门 lines, down to the
@@ -118,7 +179,7 @@ fn body_start(s: &Sheet) -> Option<u32> {
 }
 
 /// The first header row: the one after the 编制部门/单位 line.
-fn head_start(s: &Sheet) -> u32 {
+pub(crate) fn head_start(s: &Sheet) -> u32 {
     (0..s.rows().min(6))
         .find(|&r| (0..s.cols()).any(|c| cell::squeezed(s.value(r, c)).starts_with("编制部门")))
         .map_or(1, |r| r + 1)
@@ -139,7 +200,7 @@ fn headers(s: &Sheet, from: u32, to: u32) -> Vec<String> {
 
 /// The unit a workbook is of, when its 编制部门 names a unit other than
 /// the department: its index.
-fn unit_of(s: &Sheet, b: &Budget) -> Option<usize> {
+pub(crate) fn unit_of(s: &Sheet, b: &Budget) -> Option<usize> {
     let line = (0..s.rows().min(6)).flat_map(|r| (0..s.cols()).map(move |c| (r, c))).find_map(
         |(r, c)| {
             let t = cell::squeezed(s.value(r, c));
@@ -159,8 +220,8 @@ fn unit_of(s: &Sheet, b: &Budget) -> Option<usize> {
 pub fn reconcile(book: &Book, b: &Budget) -> Vec<Problem> {
     let mut problems = Vec::new();
     for spec in &SPECS {
-        let Some(s) = book.sheet(spec.sheet) else {
-            problems.push(at("", format!("缺少工作表“{}”", spec.sheet)));
+        let Some(s) = sheet(book, spec.table) else {
+            problems.push(at("", format!("缺少工作表“{}”", SHEETS[spec.table])));
             continue;
         };
         let d = derivation(b, unit_of(s, b));
@@ -247,7 +308,7 @@ fn names(header: &str, word: &str) -> bool {
 /// The 科目 code of a row (“” for 合计), from one code column or from 类,
 /// 款 and 项; a blank part is the one of the row above, a merged one is
 /// refused. `None` for a row with no code (a note, a blank row).
-fn row_code(
+pub(crate) fn row_code(
     s: &Sheet,
     r: u32,
     cols: &[u32],
@@ -337,4 +398,26 @@ fn sangong(s: &Sheet) -> Result<Option<(SangongFigures, String)>, Vec<Problem>> 
         }
     }
     if problems.is_empty() { Ok(Some((f, s.place(body, 0)))) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_known_under_each_series_name() {
+        for name in [
+            "3.16部门收入总表",
+            "2.16单位收入总表",
+            "1.3部门财务收支总表",
+            "3.21部门一般公共预算支出功能分类预算表",
+            "2.23单位一般公共预算拨款基本支出明细表",
+            "3.24部门一般公共预算基本支出部门预算经济分类预算表",
+            "3.25部门“三公”经费和机关运行经费预算表",
+        ] {
+            assert!(is_table(name), "{name}");
+        }
+        assert!(!is_table("3.10 部门项目支出明细表"));
+        assert!(!is_table("3.11部门主要职能（部门）"));
+    }
 }

@@ -80,7 +80,10 @@ fn keys_of_file(b: &Budget) -> Vec<Key> {
         .collect()
 }
 
-/// Replaces the line items, keeping every matched table as it was written.
+/// Replaces the line items, keeping every matched table as it was written
+/// and where it was: a workbook listing the same items in another order
+/// (the platform's two detail sheets, say) moves nothing in the file; new
+/// items follow in the workbook's order.
 fn line_items(doc: &mut DocumentMut, b: &Budget, rows: &[Row]) {
     let old_keys = keys_of_file(b);
     let old: Vec<Table> = match doc.get("line_items").and_then(Item::as_array_of_tables) {
@@ -89,14 +92,22 @@ fn line_items(doc: &mut DocumentMut, b: &Budget, rows: &[Row]) {
     };
     let lead = old.first().map(|t| t.decor().clone());
     let mut taken = vec![false; old.len()];
-    let mut out = ArrayOfTables::new();
-    let mut named: Vec<String> = Vec::new();
-    for r in rows {
+    let mut placed: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    for (k, r) in rows.iter().enumerate() {
         let key = key_of_row(r);
         let found = (0..old.len().min(old_keys.len())).find(|&i| !taken[i] && old_keys[i] == key);
+        if let Some(i) = found {
+            taken[i] = true;
+        }
+        placed.push((found.unwrap_or(old.len() + k), k, found));
+    }
+    placed.sort();
+    let mut out = ArrayOfTables::new();
+    let mut named: Vec<String> = Vec::new();
+    for (_, k, found) in placed {
+        let r = &rows[k];
         let t = match found {
             Some(i) => {
-                taken[i] = true;
                 let mut t = old[i].clone();
                 set_amount(&mut t, "amount", r.amount);
                 t

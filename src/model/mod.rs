@@ -8,6 +8,7 @@
 pub mod amount;
 pub mod catalogue;
 pub mod fields;
+pub mod final_accounts;
 pub mod ledger;
 pub mod profile;
 pub mod lineitems;
@@ -74,6 +75,21 @@ pub struct Budget {
     /// 时设定（`source`），不是数据文件的内容。
     #[serde(skip)]
     pub catalogue: Option<std::sync::Arc<crate::model::catalogue::Catalogue>>,
+    /// 部门决算：读入决算文件时，它所决算的预算加上决算文件本身（`source`
+    /// 设定）；部门预算为 `None`。
+    #[serde(skip)]
+    pub final_accounts: Option<std::sync::Arc<final_accounts::FinalAccounts>>,
+}
+
+impl Budget {
+    /// The kind of document this data makes: a 决算 is a budget with its
+    /// final accounts attached.
+    pub fn kind(&self) -> profile::DocumentKind {
+        match self.final_accounts {
+            Some(_) => profile::DocumentKind::Final,
+            None => profile::DocumentKind::Budget,
+        }
+    }
 }
 
 /// 文件身份。

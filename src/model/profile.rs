@@ -37,6 +37,9 @@ pub struct Profile {
     /// 各表，按顺序编号。
     #[serde(default)]
     pub tables: Vec<TableSpec>,
+    /// 部门决算：决算与年初预算的差异须说明原因的门槛。
+    #[serde(default)]
+    pub differences: Differences,
 }
 
 fn default_subject() -> String {
@@ -51,23 +54,62 @@ fn default_main() -> String {
 ///
 /// A kind names what the data file holds and which figures the tables'
 /// selectors may use; the parts and tables are the profile's own data for
-/// every kind. The 部门决算 (issue 18) is meant to be one more variant here
-/// (`final`) with its own selectors over its own figures, and its profiles
-/// ordinary profile.toml files: nothing in the profile machinery branches
-/// on the kind but the data a document is read from.
+/// every kind. A 部门决算 (`final`) is read from a 决算 file and its linked
+/// budget (`model::final_accounts`); its profile is an ordinary
+/// profile.toml whose `final` tables read the 决算 figures and whose
+/// `classified` tables sum the final line items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum DocumentKind {
     /// 部门预算。
     #[serde(rename = "budget")]
     Budget,
+    /// 部门决算：决算数据文件（`[final_accounts]`），连同它所决算的预算文件。
+    #[serde(rename = "final")]
+    Final,
 }
 
 impl DocumentKind {
-    /// The word in the profile file and the view: `budget`.
+    /// The word in the profile file and the view: `budget`, `final`.
     pub fn word(self) -> &'static str {
         match self {
             DocumentKind::Budget => "budget",
+            DocumentKind::Final => "final",
         }
+    }
+
+    /// 部门预算、部门决算: how messages name the kind.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            DocumentKind::Budget => "部门预算",
+            DocumentKind::Final => "部门决算",
+        }
+    }
+
+    /// The bundled profile a file of this kind uses when it names none.
+    pub fn default_profile(self) -> &'static str {
+        match self {
+            DocumentKind::Budget => DEFAULT_NAME,
+            DocumentKind::Final => FINAL_NAME,
+        }
+    }
+}
+
+/// 决算与预算比较的规则（部门决算的样式用）。
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Differences {
+    /// 决算数与年初预算相差超过年初预算的这个百分数时，须写明原因；缺省 10。
+    #[serde(default = "ten")]
+    pub reason_threshold: Decimal,
+}
+
+fn ten() -> Decimal {
+    Decimal::from(10)
+}
+
+impl Default for Differences {
+    fn default() -> Differences {
+        Differences { reason_threshold: ten() }
     }
 }
 
@@ -203,6 +245,8 @@ pub enum Layout {
     Figures,
     /// 财预〔2016〕143号的九张表样原样。
     Form143,
+    /// 部门决算的九张表样（form 1—9），由决算数据推算。
+    Final,
 }
 
 /// classified 表的行：按哪种科目分类。
@@ -461,3 +505,6 @@ pub const DEFAULT_TEXT: &str = include_str!("../../templates/profile.toml");
 
 /// The name of the default profile.
 pub const DEFAULT_NAME: &str = "hebei";
+
+/// The name of the bundled 部门决算 profile.
+pub const FINAL_NAME: &str = "hebei-final";

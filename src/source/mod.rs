@@ -4,6 +4,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub mod catalogue;
+pub mod final_file;
 pub mod profile;
 pub mod resolve;
 pub mod schema;
@@ -76,6 +77,10 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
 
 fn from_bytes_with(path: &Path, bytes: &[u8], catalogue: Option<&Path>) -> Loaded {
     let (text, budget, problems) = match decode(bytes) {
+        Ok(text) if final_file::is_final(&text) => {
+            let (budget, problems) = final_file::analyse(path, &text, catalogue);
+            (text, budget, problems)
+        }
         Ok(text) => {
             let (budget, mut problems) = analyse(&text);
             let budget =

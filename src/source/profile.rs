@@ -9,7 +9,9 @@
 use std::collections::HashSet;
 
 use crate::diag::Problem;
-use crate::model::profile::{Layout, MoneyUnit, Profile, SELECTOR_WORDS, Selector, TableSpec};
+use crate::model::profile::{
+    DocumentKind, Layout, MoneyUnit, Profile, SELECTOR_WORDS, Selector, TableSpec,
+};
 
 /// Parses and checks the text of a profile.toml. Every problem found comes
 /// back located; the profile only when there is no error.
@@ -63,8 +65,20 @@ fn rules(p: &Profile) -> Vec<Problem> {
     }
     for (i, t) in p.tables.iter().enumerate() {
         table_rules(&mut out, &format!("tables[{i}]"), t);
+        kind_rule(&mut out, &format!("tables[{i}].layout"), p.document, t.layout);
     }
     out
+}
+
+/// The 决算 forms read 决算 figures, which only a 决算 has; the budget's
+/// layouts read line items, which both kinds have.
+fn kind_rule(out: &mut Vec<Problem>, at: &str, kind: DocumentKind, layout: Layout) {
+    if layout == Layout::Final && kind != DocumentKind::Final {
+        out.push(
+            Problem::error(at, "final 表样只能用于部门决算的样式")
+                .expected("document = \"final\"，或换用 classified、ledger、figures、form143"),
+        );
+    }
 }
 
 /// Ids must be unique within parts and within tables.
@@ -97,6 +111,13 @@ fn table_rules(out: &mut Vec<Problem>, at: &str, t: &TableSpec) {
         selector_rule(out, &format!("{at}.filter"), f, false);
     }
     match t.layout {
+        Layout::Final => match t.form {
+            Some(1..=9) => {}
+            _ => out.push(
+                Problem::error(format!("{at}.form"), "final 表样要写表样序号 form")
+                    .expected("1—9，依次为收入支出决算总表、收入决算表……国有资本经营预算财政拨款收入支出决算表"),
+            ),
+        },
         Layout::Form143 => match t.form {
             Some(1..=9) => {}
             _ => out.push(
@@ -180,6 +201,9 @@ pub const HEBEI: &[(&str, &str)] = &[
     ("attached-tables.typ", include_str!("../../templates/attached-tables.typ")),
     ("breaks.typ", include_str!("../../templates/breaks.typ")),
     ("profile.toml", include_str!("../../templates/profile.toml")),
+    ("final/profile.toml", include_str!("../../templates/final/profile.toml")),
+    ("final/main.typ", include_str!("../../templates/final/main.typ")),
+    ("final/narrative.typ", include_str!("../../templates/final/narrative.typ")),
 ];
 
 /// The Shanghai-style profile's files, by path relative to its folder.
@@ -192,12 +216,28 @@ pub const SHANGHAI: &[(&str, &str)] = &[
 ];
 
 /// Every bundled profile, the default first.
-pub const BUNDLED: &[(&str, &[(&str, &str)])] =
-    &[(crate::model::profile::DEFAULT_NAME, HEBEI), ("shanghai", SHANGHAI)];
+pub const BUNDLED: &[(&str, &[(&str, &str)])] = &[
+    (crate::model::profile::DEFAULT_NAME, HEBEI),
+    ("shanghai", SHANGHAI),
+    (crate::model::profile::FINAL_NAME, HEBEI),
+];
 
 /// The files of a bundled profile.
 pub fn bundled_files(name: &str) -> Option<&'static [(&'static str, &'static str)]> {
     BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+}
+
+/// The profile.toml of a bundled profile within its files: the 决算
+/// profile shares the templates folder (style.typ, breaks.typ) with the
+/// default and keeps its own files in `final/`.
+pub fn profile_file(name: &str) -> &'static str {
+    if name == crate::model::profile::FINAL_NAME { "final/profile.toml" } else { "profile.toml" }
+}
+
+/// Whether a bundled profile's files are the templates folder, which
+/// `--templates` or a `templates/` folder here replaces.
+pub fn uses_templates_folder(name: &str) -> bool {
+    [crate::model::profile::DEFAULT_NAME, crate::model::profile::FINAL_NAME].contains(&name)
 }
 
 /// The names of the bundled profiles, for messages: “hebei、shanghai”.
@@ -206,11 +246,9 @@ pub fn bundled_names() -> String {
 }
 
 /// The profile.toml text of a bundled profile.
-pub fn bundled_text(files: &[(&'static str, &'static str)]) -> &'static str {
-    files
-        .iter()
-        .find(|(k, _)| *k == "profile.toml")
-        .map_or(crate::model::profile::DEFAULT_TEXT, |(_, v)| v)
+pub fn bundled_text(name: &str, files: &[(&'static str, &'static str)]) -> &'static str {
+    let wanted = profile_file(name);
+    files.iter().find(|(k, _)| *k == wanted).map_or(crate::model::profile::DEFAULT_TEXT, |(_, v)| v)
 }
 
 #[cfg(test)]
@@ -220,7 +258,7 @@ mod tests {
     #[test]
     fn every_bundled_profile_parses_and_has_its_main() {
         for (name, files) in BUNDLED {
-            let p = parse(bundled_text(files)).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let p = parse(bundled_text(name, files)).unwrap_or_else(|e| panic!("{name}: {e:?}"));
             assert_eq!(p.name, *name);
             assert!(files.iter().any(|(k, _)| *k == p.main), "{name} has its main template");
         }
@@ -232,10 +270,7 @@ mod tests {
     fn bundled_lists_match_their_folders() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for (dir, list) in [("templates", HEBEI), ("profiles/shanghai", SHANGHAI)] {
-            let mut disk: Vec<String> = std::fs::read_dir(root.join(dir))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
+            let mut disk = files_below(&root.join(dir), "");
             let mut listed: Vec<String> = list.iter().map(|(k, _)| k.to_string()).collect();
             disk.sort();
             listed.sort();
@@ -245,6 +280,21 @@ mod tests {
                 assert_eq!(text, *v, "{dir}/{k} differs from the embedded copy");
             }
         }
+    }
+
+    /// Every file below `dir`, by its path relative to it (`final/main.typ`).
+    fn files_below(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.file_type().unwrap().is_dir() {
+                out.extend(files_below(&e.path(), &format!("{name}/")));
+            } else {
+                out.push(name);
+            }
+        }
+        out
     }
 
     fn problems(text: &str) -> Vec<crate::diag::Problem> {
@@ -265,6 +315,17 @@ mod tests {
         assert!(!problems(&unknown).is_empty(), "an unknown layout is refused");
         let typo = base.replacen("title = \"部门收入总表\"", "titel = \"部门收入总表\"", 1);
         assert!(problems(&typo)[0].message.contains("titel"));
+    }
+
+    #[test]
+    fn final_forms_belong_to_a_final_profile() {
+        let fin = bundled_text(crate::model::profile::FINAL_NAME, HEBEI);
+        assert!(parse(fin).is_ok());
+        let p = problems(&fin.replacen("document = \"final\"", "document = \"budget\"", 1));
+        assert!(p[0].message.contains("final 表样只能用于部门决算"), "{p:?}");
+        assert_eq!(p[0].field, "tables[0].layout");
+        let p = problems(&fin.replacen("form = 7", "form = 12", 1));
+        assert!(p[0].message.contains("表样序号"), "{p:?}");
     }
 
     #[test]
