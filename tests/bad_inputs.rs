@@ -220,13 +220,7 @@ fn markup_characters_print_as_themselves() {
 fn a_broken_template_names_its_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let templates = dir.path().join("templates");
-    fs::create_dir(&templates).unwrap();
-    // The budget's templates; the 决算 ones in templates/final/ are not needed.
-    for e in
-        fs::read_dir(root().join("templates")).unwrap().flatten().filter(|e| e.path().is_file())
-    {
-        fs::copy(e.path(), templates.join(e.file_name())).unwrap();
-    }
+    common::copy_templates(&templates);
     let main = templates.join("main.typ");
     let before = format!("{}\n", fs::read_to_string(&main).unwrap());
     let line = before.matches('\n').count() + 1;

@@ -462,13 +462,7 @@ impl Drop for SlowPreview {
 fn slow_preview(data: &str) -> SlowPreview {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("t");
-    fs::create_dir(&t).unwrap();
-    // The budget's templates; the 决算 ones in templates/final/ are not needed.
-    for e in
-        fs::read_dir(root().join("templates")).unwrap().flatten().filter(|e| e.path().is_file())
-    {
-        fs::copy(e.path(), t.join(e.file_name())).unwrap();
-    }
+    common::copy_templates(&t);
     let main = fs::read_to_string(t.join("main.typ")).unwrap();
     let slow = "#{ let n = 0; for i in range(3000000) { n += 1 }; none }\n";
     fs::write(t.join("main.typ"), format!("{slow}{main}")).unwrap();

@@ -2,6 +2,8 @@
 //! tagged, metadata, embedded faces of every role, qpdf's structural check,
 //! folios, the draft watermark.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -571,7 +573,7 @@ fn generated_departments_settle() {
 fn an_unsettled_layout_is_said_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
     let pages = page_count(&build(dir.path(), &[]));
-    copy_dir(&root().join("templates"), &dir.path().join("t"));
+    common::copy_templates(&dir.path().join("t"));
     let main = dir.path().join("t/main.typ");
     let mut text = fs::read_to_string(&main).unwrap();
     text.push_str(&format!(
@@ -588,17 +590,4 @@ fn an_unsettled_layout_is_said_in_chinese() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("排版反复计算后仍未稳定"), "{err}");
     assert!(dir.path().join("u/s.pdf").exists());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
 }

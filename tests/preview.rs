@@ -267,17 +267,7 @@ fn every_way_editors_save_is_followed_and_only_real_changes_count() {
 
 #[test]
 fn template_errors_are_reported_with_their_line_and_the_preview_recovers() {
-    let templates = |dir: &Path| {
-        fs::create_dir(dir.join("tpl")).unwrap();
-        // The budget's templates; the 决算 ones in templates/final/ are not needed.
-        for entry in fs::read_dir(root().join("templates")).unwrap() {
-            let entry = entry.unwrap();
-            if entry.path().is_dir() {
-                continue;
-            }
-            fs::copy(entry.path(), dir.join("tpl").join(entry.file_name())).unwrap();
-        }
-    };
+    let templates = |dir: &Path| common::copy_templates(&dir.join("tpl"));
     let p = start(templates, &["--templates", "tpl"]);
     let first = p.wait_for("the first build", |s| revision(s) >= 1);
     assert!(ok(&first), "{first:#}");

@@ -12,6 +12,25 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A copy of the shipped templates (subfolders included) at `to`, for a
+/// test that edits one of them and builds with `--templates`.
+pub fn copy_templates(to: &Path) {
+    copy_dir(&root().join("templates"), to);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &dest);
+        } else {
+            fs::copy(&path, dest).unwrap();
+        }
+    }
+}
+
 /// The seed sample as committed.
 pub fn sample() -> String {
     fs::read_to_string(root().join("data/101001-2021.toml")).unwrap()
