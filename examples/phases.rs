@@ -1,7 +1,10 @@
 //! Times the phases of one document, repeated with a changing figure:
 //! `cargo run --release --example phases [N]`. Environment: `YUSUAN_DIR=DIR`
 //! cycles through the data files of a folder (a batch), `YUSUAN_TRACE=1`
-//! writes Typst's timings of the last compile to /tmp/yusuan-trace.json,
+//! writes Typst's timings of the last compile to /tmp/yusuan-trace.json
+//! (`YUSUAN_TRACE=first`: of the first, cold one),
+//! `YUSUAN_VARY=reception` changes 公务接待费 by 0.01 each time instead of
+//! the department's name (what the preview's edit benchmark does),
 //! `YUSUAN_UNTAGGED=1` exports without structure tags and PDF/A,
 //! `YUSUAN_A2B=1` as PDF/A-2b alone instead of the default PDF/UA-1 with
 //! PDF/A-2a (what the accessible default costs).
@@ -41,9 +44,16 @@ fn main() {
     for i in 0..n {
         match files.get(i % files.len().max(1)) {
             Some(f) => budget = pipeline::inspect(f).budget.expect("loads"),
+            None if std::env::var("YUSUAN_VARY").as_deref() == Ok("reception") => {
+                budget.sangong.current.reception.0 += rust_decimal::Decimal::new(1, 2);
+            }
             None => budget.document.department = format!("第{i}局"),
         }
-        let trace = i == n - 1 && std::env::var_os("YUSUAN_TRACE").is_some();
+        let trace = match std::env::var("YUSUAN_TRACE").as_deref() {
+            Ok("first") => i == 0,
+            Ok(_) => i == n - 1,
+            Err(_) => false,
+        };
         if trace {
             typst_timing::enable();
         }
