@@ -278,7 +278,8 @@ fn items_seen_in_later_tables_are_known_in_2021_but_unchecked() {
         listing.contains("2040601 行政运行")
             && listing.contains("〔未核对〕")
             && listing.contains("来源：上海市普陀区司法局")
-            && listing.contains("说明：见于 2026 年公开表，2021 年未核对"),
+            && listing.contains("说明：见于 2026 年公开表，2021 年未核对")
+            && listing.contains("〔未核对〕编码或名称未经这一年的来源核对"),
         "{listing}"
     );
 }
