@@ -61,7 +61,19 @@ fn main() {
         let doc = pipeline::typeset(&mut engine, &budget, false).expect("compiles");
         if trace {
             let f = std::fs::File::create("/tmp/yusuan-trace.json").unwrap();
-            typst_timing::export_json(f, |_| (String::new(), 0)).unwrap();
+            // Name each span by its template file and line.
+            let world = engine.world();
+            typst_timing::export_json(f, |raw| {
+                use typst::{World as _, WorldExt as _};
+                let span = typst::syntax::Span::from_raw(raw);
+                let (Some(id), Some(range)) = (span.id(), world.range(span)) else {
+                    return (String::new(), 0);
+                };
+                let Ok(source) = world.source(id) else { return (String::new(), 0) };
+                let line = source.lines().byte_to_line(range.start).unwrap_or(0) + 1;
+                (format!("{:?}", id.vpath()), line as u32)
+            })
+            .unwrap();
             typst_timing::disable();
         }
         compile.push(t.elapsed().as_secs_f64() * 1e3);
