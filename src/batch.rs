@@ -59,14 +59,15 @@ pub struct Outcome {
     pub result: Result<(PathBuf, usize), String>,
 }
 
-/// Builds every input with `jobs` workers; `on_done` sees each outcome as it
-/// arrives, on the calling thread.
+/// Builds every input with `jobs` workers; `on_done` gets each outcome as it
+/// arrives, on the calling thread. Outcomes are not kept here: a batch of
+/// thousands must not hold every file's messages until it ends.
 pub fn build_all(
     inputs: &[PathBuf],
     args: &Options,
     env: (Arc<FontSet>, Arc<Profiles>),
-    mut on_done: impl FnMut(&Outcome),
-) -> Vec<Outcome> {
+    mut on_done: impl FnMut(Outcome),
+) {
     let jobs = args.jobs.unwrap_or_else(default_jobs).clamp(1, inputs.len().max(1));
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel();
@@ -81,7 +82,7 @@ pub fn build_all(
             });
         }
         drop(tx);
-        rx.iter().inspect(|o| on_done(o)).collect()
+        rx.iter().for_each(&mut on_done);
     })
 }
 
