@@ -1,7 +1,10 @@
 //! Times the phases of one document, repeated with a changing figure:
 //! `cargo run --release --example phases [N]`. Environment: `YUSUAN_DIR=DIR`
 //! cycles through the data files of a folder (a batch), `YUSUAN_TRACE=1`
-//! writes Typst's timings of the last compile to /tmp/yusuan-trace.json,
+//! writes Typst's timings of the last compile to /tmp/yusuan-trace.json
+//! (`YUSUAN_TRACE=first`: of the first, cold one),
+//! `YUSUAN_VARY=reception` changes 公务接待费 by 0.01 each time instead of
+//! the department's name (what the preview's edit benchmark does),
 //! `YUSUAN_UNTAGGED=1` exports without structure tags and PDF/A,
 //! `YUSUAN_A2B=1` as PDF/A-2b alone instead of the default PDF/UA-1 with
 //! PDF/A-2a (what the accessible default costs).
@@ -41,9 +44,16 @@ fn main() {
     for i in 0..n {
         match files.get(i % files.len().max(1)) {
             Some(f) => budget = pipeline::inspect(f).budget.expect("loads"),
+            None if std::env::var("YUSUAN_VARY").as_deref() == Ok("reception") => {
+                budget.sangong.current.reception.0 += rust_decimal::Decimal::new(1, 2);
+            }
             None => budget.document.department = format!("第{i}局"),
         }
-        let trace = i == n - 1 && std::env::var_os("YUSUAN_TRACE").is_some();
+        let trace = match std::env::var("YUSUAN_TRACE").as_deref() {
+            Ok("first") => i == 0,
+            Ok(_) => i == n - 1,
+            Err(_) => false,
+        };
         if trace {
             typst_timing::enable();
         }
@@ -51,7 +61,19 @@ fn main() {
         let doc = pipeline::typeset(&mut engine, &budget, false).expect("compiles");
         if trace {
             let f = std::fs::File::create("/tmp/yusuan-trace.json").unwrap();
-            typst_timing::export_json(f, |_| (String::new(), 0)).unwrap();
+            // Name each span by its template file and line.
+            let world = engine.world();
+            typst_timing::export_json(f, |raw| {
+                use typst::{World as _, WorldExt as _};
+                let span = typst::syntax::Span::from_raw(raw);
+                let (Some(id), Some(range)) = (span.id(), world.range(span)) else {
+                    return (String::new(), 0);
+                };
+                let Ok(source) = world.source(id) else { return (String::new(), 0) };
+                let line = source.lines().byte_to_line(range.start).unwrap_or(0) + 1;
+                (format!("{:?}", id.vpath()), line as u32)
+            })
+            .unwrap();
             typst_timing::disable();
         }
         compile.push(t.elapsed().as_secs_f64() * 1e3);

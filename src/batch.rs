@@ -1,9 +1,10 @@
 //! 批量生成：一个进程、多个线程，字体与模板只加载一次。
 //!
 //! Each worker owns one Engine (one World) and pulls the next file from a
-//! shared index; the Typst cache is shared and evicted after every compile,
-//! so memory does not grow with the cache (it still creeps up by about
-//! 100 MB per 1000 realistic documents, cause not yet found: BENCHMARKS.md).
+//! shared index; the Typst cache is shared, and after each compile it is
+//! emptied when no other worker is compiling, else cut to what that compile
+//! used (compile::Keep). Memory then follows the largest documents in
+//! flight, not the batch's length (BENCHMARKS.md has the curves).
 //! A file that fails is
 //! reported and counted; it never stops the others.
 
@@ -20,7 +21,7 @@ use crate::export::output;
 use crate::export::pdf::PdfSettings;
 use crate::pipeline;
 use crate::pipeline::{Bundle, Profiles};
-use crate::typeset::compile::{Engine, typst_text};
+use crate::typeset::compile::{Engine, Keep, typst_text};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::{coverage, limits};
 
@@ -58,14 +59,15 @@ pub struct Outcome {
     pub result: Result<(PathBuf, usize), String>,
 }
 
-/// Builds every input with `jobs` workers; `on_done` sees each outcome as it
-/// arrives, on the calling thread.
+/// Builds every input with `jobs` workers; `on_done` gets each outcome as it
+/// arrives, on the calling thread. Outcomes are not kept here: a batch of
+/// thousands must not hold every file's messages until it ends.
 pub fn build_all(
     inputs: &[PathBuf],
     args: &Options,
     env: (Arc<FontSet>, Arc<Profiles>),
-    mut on_done: impl FnMut(&Outcome),
-) -> Vec<Outcome> {
+    mut on_done: impl FnMut(Outcome),
+) {
     let jobs = args.jobs.unwrap_or_else(default_jobs).clamp(1, inputs.len().max(1));
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel();
@@ -80,7 +82,7 @@ pub fn build_all(
             });
         }
         drop(tx);
-        rx.iter().inspect(|o| on_done(o)).collect()
+        rx.iter().for_each(&mut on_done);
     })
 }
 
@@ -99,9 +101,9 @@ impl Engines {
 
     fn for_bundle(&mut self, b: &Bundle) -> &mut Engine {
         let fonts = &self.fonts;
-        self.by_profile
-            .entry(b.key.clone())
-            .or_insert_with(|| Engine::new(fonts.clone(), b.templates.clone()))
+        self.by_profile.entry(b.key.clone()).or_insert_with(|| {
+            Engine::new(fonts.clone(), b.templates.clone()).keep(Keep::NothingWhenAlone)
+        })
     }
 }
 

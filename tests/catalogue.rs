@@ -249,3 +249,37 @@ fn the_samples_check_without_catalogue_messages() {
         assert!(!err.contains("科目表"), "{sample}: {err}");
     }
 }
+
+/// 2021 knows the 项 that later years' public tables show (the 2025 fixture's
+/// 2080599 among them), but only as unchecked for 2021: another name there
+/// is a warning, and an error from the year the table was seen.
+#[test]
+fn items_seen_in_later_tables_are_known_in_2021_but_unchecked() {
+    let in_2021 = without_later_codes(&in_year(2021));
+    let (_d, out) = check(&with_item(&in_2021, "2040601", "行政运行"), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("不在 2021 年科目表"), "{err}");
+    let (_d, out) = check(&with_item(&in_2021, "2040607", "法律援助"), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("功能分类科目 2040607 的名称是“公共法律服务”，这里写作“法律援助”")
+            && err.contains("科目表中这一名称未经核对"),
+        "{err}"
+    );
+    let in_2023 = without_later_codes(&in_year(2023));
+    let (_d, out) = check(&with_item(&in_2023, "2040607", "法律援助"), &[]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let shown = yusuan(dir.path(), &["catalogue", "show", "2021", "--code", "2040601", "-v"]);
+    let listing = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        listing.contains("2040601 行政运行")
+            && listing.contains("〔未核对〕")
+            && listing.contains("来源：上海市普陀区司法局")
+            && listing.contains("说明：见于 2026 年公开表，2021 年未核对")
+            && listing.contains("〔未核对〕编码或名称未经这一年的来源核对"),
+        "{listing}"
+    );
+}

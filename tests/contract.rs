@@ -50,14 +50,21 @@ const NOT_DATA: &[&str] = &[
 ];
 
 /// Fields of the templates' own dictionaries, not of the view: a table
-/// spec of breaks.typ (lead, cont, build, n, breakable), a break plan
-/// (chunks, tight), and sizes Typst's `measure` returns.
+/// spec of breaks.typ (lead, cont, build, n, breakable, row, spans and a
+/// span's key), its measured pieces (own, spans' starts and need), a break
+/// plan (chunks, tight), and sizes Typst's `measure` returns.
 const TEMPLATE_OWN: &[&str] = &[
     "lead",
     "cont",
     "build",
     "n",
     "breakable",
+    "row",
+    "spans",
+    "key",
+    "own",
+    "starts",
+    "need",
     "chunks",
     "tight",
     "width",

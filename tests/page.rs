@@ -565,6 +565,59 @@ fn generated_departments_settle() {
     }
 }
 
+/// Table parts whose height breaks.typ adds up from rows and merged labels
+/// measured once (attached tables, 绩效目标表 with merged 一级/二级/三级
+/// labels, units, assets) must be exactly as high as when laid out: with
+/// YUSUAN_VERIFY_BREAKS the templates lay each such part out and stop on a
+/// difference. A deliberately wrong sum (half a point per row) is caught.
+#[test]
+fn added_up_table_heights_are_the_laid_out_heights() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for from in ["tests/fixtures/settle", "data"] {
+        for e in fs::read_dir(root().join(from)).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // The 决算 sample names its budget file, which is copied too.
+            if name.ends_with(".toml") {
+                fs::copy(&path, dir.path().join(&name)).unwrap();
+                names.push(name);
+            }
+        }
+    }
+    // The samples' own catalogue additions, found beside the data files.
+    fs::create_dir(dir.path().join("catalogue")).unwrap();
+    for e in fs::read_dir(root().join("data/catalogue")).unwrap() {
+        let path = e.unwrap().path();
+        fs::copy(&path, dir.path().join("catalogue").join(path.file_name().unwrap())).unwrap();
+    }
+    fs::copy(root().join("tests/fixtures/stress-2021.toml"), dir.path().join("stress-2021.toml"))
+        .unwrap();
+    names.push("stress-2021.toml".into());
+    let run = |templates: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_yusuan"));
+        cmd.arg("build").args(&names).args(["--no-system-fonts", "-j", "1"]);
+        if let Some(t) = templates {
+            cmd.arg("--templates").arg(t);
+        }
+        cmd.env("YUSUAN_VERIFY_BREAKS", "1").current_dir(dir.path()).output().unwrap()
+    };
+    let out = run(None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("breaks.typ: rows"), "{err}");
+
+    let wrong = dir.path().join("wrong-templates");
+    common::copy_templates(&wrong);
+    let breaks = wrong.join("breaks.typ");
+    let text = fs::read_to_string(&breaks).unwrap();
+    let sum = "let h = pc.own.at(k)";
+    assert!(text.contains(sum), "breaks.typ no longer adds rows this way");
+    fs::write(&breaks, text.replace(sum, "let h = pc.own.at(k) + 0.5pt")).unwrap();
+    let out = run(Some(&wrong));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("breaks.typ: rows"), "{err}");
+}
+
 /// A layout Typst cannot settle (here a template that adds a page exactly
 /// when the document has the sample's page count, so neither count holds)
 /// is still written, and the author is told in Chinese that its page

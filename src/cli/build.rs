@@ -32,12 +32,11 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         write_schema(&args.output)?;
     }
     let mut progress = Progress::new(inputs.len());
-    let outcomes = batch::build_all(&inputs, &options, env, |o| progress.record(o));
-    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    batch::build_all(&inputs, &options, env, |o| progress.record(o));
     if inputs.len() > 1 {
-        progress.finish(&outcomes);
+        progress.finish();
     }
-    finish(failed, inputs.len(), "生成完毕")
+    finish(progress.failed(), inputs.len(), "生成完毕")
 }
 
 /// The view's JSON Schema, once per run, for template authors.

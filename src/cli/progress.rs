@@ -3,6 +3,7 @@
 use crate::error::shown;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
 
 use crate::batch::Outcome;
 
@@ -10,27 +11,34 @@ use crate::batch::Outcome;
 pub struct Progress {
     total: usize,
     done: usize,
-    failed: usize,
+    /// The files that failed and why, for the closing list (only these are
+    /// kept: each file's messages are printed as it is done).
+    failures: Vec<(PathBuf, String)>,
     bar: bool,
 }
 
 impl Progress {
     pub fn new(total: usize) -> Progress {
-        Progress { total, done: 0, failed: 0, bar: std::io::stderr().is_terminal() && total > 1 }
+        Progress {
+            total,
+            done: 0,
+            failures: Vec::new(),
+            bar: std::io::stderr().is_terminal() && total > 1,
+        }
     }
 
-    pub fn record(&mut self, o: &Outcome) {
+    pub fn record(&mut self, o: Outcome) {
         self.done += 1;
-        let mut text = o.log.clone();
-        match &o.result {
+        let mut text = o.log;
+        match o.result {
             Ok((pdf, pages)) => {
                 if !self.bar {
-                    let _ = writeln!(text, "已生成 {}（{} 页）", shown(pdf), pages);
+                    let _ = writeln!(text, "已生成 {}（{} 页）", shown(&pdf), pages);
                 }
             }
             Err(why) => {
-                self.failed += 1;
                 let _ = writeln!(text, "{}：{why}", shown(&o.input));
+                self.failures.push((o.input, why));
             }
         }
         let mut err = std::io::stderr().lock();
@@ -51,26 +59,24 @@ impl Progress {
             "░".repeat(width - filled),
             self.done,
             self.total,
-            self.failed
+            self.failures.len()
         )
     }
 
+    /// How many files failed so far.
+    pub fn failed(&self) -> usize {
+        self.failures.len()
+    }
+
     /// Ends the bar and prints the summary: how many built, which failed and why.
-    pub fn finish(&self, outcomes: &[Outcome]) {
+    pub fn finish(&self) {
         if self.bar {
             eprintln!();
         }
-        let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.result.is_err()).collect();
-        eprintln!(
-            "共 {} 个文件：生成 {} 个，失败 {} 个",
-            self.total,
-            self.total - failed.len(),
-            failed.len()
-        );
-        for o in failed {
-            if let Err(why) = &o.result {
-                eprintln!("  失败：{}（{why}）", shown(&o.input));
-            }
+        let failed = self.failures.len();
+        eprintln!("共 {} 个文件：生成 {} 个，失败 {} 个", self.total, self.total - failed, failed);
+        for (input, why) in &self.failures {
+            eprintln!("  失败：{}（{why}）", shown(input));
         }
     }
 }

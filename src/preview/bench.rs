@@ -150,6 +150,14 @@ fn report(samples: &[Sample]) {
         phase(|t| t.compile),
         phase(|t| t.pages),
     );
+    let mut drawn: Vec<usize> = samples.iter().map(|s| s.timings.drawn).collect();
+    drawn.sort_unstable();
+    println!(
+        "每次画的页数：中位数 {}，最少 {}，最多 {}",
+        drawn.get(drawn.len() / 2).copied().unwrap_or_default(),
+        drawn.first().copied().unwrap_or_default(),
+        drawn.last().copied().unwrap_or_default(),
+    );
 }
 
 fn median(values: &[Duration]) -> Duration {

@@ -114,8 +114,9 @@ impl Builder {
         match typeset(engine, &budget, profile, &mut out) {
             Ok(pending) => {
                 let started = Instant::now();
-                let pages = page_images(&mut self.svgs, &pending.compiled.document);
+                let (pages, drawn) = page_images(&mut self.svgs, &pending.compiled.document);
                 out.timings.pages = started.elapsed();
+                out.timings.drawn = drawn;
                 let html = crate::export::html::page(&pending.view).into();
                 out.render = Some(Render { revision: 0, pages, pdf: Default::default(), html });
                 self.pending = Some(pending);
@@ -152,11 +153,12 @@ fn typeset(
     Ok(typeset)
 }
 
-/// The SVG of every page, drawing only the pages not seen before.
+/// The SVG of every page, drawing only the pages not seen before, and
+/// how many were drawn.
 fn page_images(
     cache: &mut HashMap<u128, Arc<PageImage>>,
     document: &PagedDocument,
-) -> Vec<Arc<PageImage>> {
+) -> (Vec<Arc<PageImage>>, usize) {
     let hashes: Vec<u128> = document.pages().iter().map(typst::utils::hash128).collect();
     let new: Vec<(u128, &Page)> = hashes
         .iter()
@@ -168,7 +170,7 @@ fn page_images(
     let pages = hashes.iter().map(|h| cache[h].clone()).collect();
     // Only the current pages stay cached, so memory does not grow.
     cache.retain(|h, _| hashes.contains(h));
-    pages
+    (pages, new.len())
 }
 
 /// Draws pages on all cores; an edit often changes a few pages at once.

@@ -69,6 +69,8 @@ pub struct Timings {
     pub compile: Duration,
     /// Drawing the changed pages (SVG).
     pub pages: Duration,
+    /// How many pages were drawn (the others were unchanged).
+    pub drawn: usize,
     /// From noticing the change to publishing, reloads included.
     pub total: Duration,
 }

@@ -1,8 +1,8 @@
 //! 编译：把视图数据交给 Typst 排版，得到分好页的文档；Typst 的诊断保留模板的文件、行、列。
 
-use std::sync::Arc;
-
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::Datetime;
@@ -37,15 +37,39 @@ fn set_metadata(doc: &mut PagedDocument, view: &View) {
         .collect();
 }
 
+/// What a compile leaves in Typst's cache, which is one for the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// What the compile used: the next compile of the same document (the
+    /// preview's) reuses it.
+    LastUsed,
+    /// Nothing, when no other compile is running: a batch's documents share
+    /// little, and each costs 200–300 MB while laid out. While another
+    /// worker's compile runs, what the last compile used, so that document
+    /// keeps its cache (clearing it under a running compile cost a third
+    /// more time at -j 2; BENCHMARKS.md).
+    NothingWhenAlone,
+}
+
+/// Compiles running now in this process, for `Keep::NothingWhenAlone`.
+static COMPILING: AtomicUsize = AtomicUsize::new(0);
+
 /// Compiles documents with one long-lived World, so the second and later
 /// documents reuse the parsed templates, the fonts and Typst's caches.
 pub struct Engine {
     world: BudgetWorld,
+    keep: Keep,
 }
 
 impl Engine {
     pub fn new(fonts: Arc<FontSet>, templates: Arc<Templates>) -> Engine {
-        Engine { world: BudgetWorld::new(fonts, templates) }
+        Engine { world: BudgetWorld::new(fonts, templates), keep: Keep::LastUsed }
+    }
+
+    /// Sets what each compile leaves in the cache (a batch: `NothingWhenAlone`).
+    pub fn keep(mut self, keep: Keep) -> Engine {
+        self.keep = keep;
+        self
     }
 
     pub fn fonts(&self) -> &FontSet {
@@ -65,18 +89,19 @@ impl Engine {
     ) -> Result<Compiled, Vec<SourceDiagnostic>> {
         let json = serde_json::to_vec(view).expect("the view serializes");
         self.world.set_input(json, today);
+        COMPILING.fetch_add(1, Ordering::SeqCst);
         let Warned { output, warnings } = typst::compile::<PagedDocument>(&self.world);
+        let alone = COMPILING.fetch_sub(1, Ordering::SeqCst) == 1;
         let result = output.map(|mut document| {
             set_metadata(&mut document, view);
             Compiled { document, warnings: warnings.to_vec() }
         });
-        // Keep memory flat over long batches and preview sessions: keep only
-        // what the last compile used. Documents of a real batch share
-        // little, so an older entry is rarely hit again; on 40 realistic
-        // documents at -j 2, age 1 took 33.6 s and 775 MB peak against
-        // 37.8 s and 2.45 GB for age 10 (BENCHMARKS.md). The preview
-        // recompiles one document, whose entries the last compile used.
-        typst::comemo::evict(1);
+        // Age 1 keeps only what this compile used: on 40 realistic
+        // documents at -j 2 it took 33.6 s and 775 MB peak against 37.8 s
+        // and 2.45 GB for age 10 (BENCHMARKS.md). A compile that starts
+        // between the check and the eviction loses only its first entries.
+        let age = if self.keep == Keep::NothingWhenAlone && alone { 0 } else { 1 };
+        typst::comemo::evict(age);
         result.map_err(|errors| errors.to_vec())
     }
 }

@@ -46,6 +46,11 @@ impl BudgetWorld {
         inputs.insert("data".into(), DATA_PATH.into_value());
         // Tells the templates that yusuan sets the PDF metadata itself.
         inputs.insert("yusuan".into(), env!("CARGO_PKG_VERSION").into_value());
+        // YUSUAN_VERIFY_BREAKS=1: breaks.typ lays out every part whose
+        // height it adds up and stops on a difference (tests, template work).
+        if std::env::var_os("YUSUAN_VERIFY_BREAKS").is_some_and(|v| !v.is_empty()) {
+            inputs.insert("verify-breaks".into(), true.into_value());
+        }
         let library = Library::builder()
             .with_inputs(inputs)
             .with_features([typst::Feature::A11yExtras].into_iter().collect())
