@@ -538,17 +538,10 @@ fn zeros_follow_one_rule_per_table_kind_and_numbers_match_the_text() {
 #[test]
 fn generated_departments_settle() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = root().join("tests/fixtures/settle");
-    let mut names: Vec<String> = fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
+    common::copy_dir(&root().join("tests/fixtures/settle"), dir.path());
+    let mut names = toml_files(dir.path());
     names.sort();
     assert!(names.len() >= 3, "fixtures: {names:?}");
-    for name in &names {
-        fs::copy(fixtures.join(name), dir.path().join(name)).unwrap();
-    }
     let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
         .arg("build")
         .args(&names)
@@ -565,6 +558,15 @@ fn generated_departments_settle() {
     }
 }
 
+/// The data files in `dir`, by name.
+fn toml_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect()
+}
+
 /// Table parts whose height breaks.typ adds up from rows and merged labels
 /// measured once (attached tables, 绩效目标表 with merged 一级/二级/三级
 /// labels, units, assets) must be exactly as high as when laid out: with
@@ -573,24 +575,10 @@ fn generated_departments_settle() {
 #[test]
 fn added_up_table_heights_are_the_laid_out_heights() {
     let dir = tempfile::tempdir().unwrap();
-    let mut names = Vec::new();
-    for from in ["tests/fixtures/settle", "data"] {
-        for e in fs::read_dir(root().join(from)).unwrap() {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            // The 决算 sample names its budget file, which is copied too.
-            if name.ends_with(".toml") {
-                fs::copy(&path, dir.path().join(&name)).unwrap();
-                names.push(name);
-            }
-        }
-    }
-    // The samples' own catalogue additions, found beside the data files.
-    fs::create_dir(dir.path().join("catalogue")).unwrap();
-    for e in fs::read_dir(root().join("data/catalogue")).unwrap() {
-        let path = e.unwrap().path();
-        fs::copy(&path, dir.path().join("catalogue").join(path.file_name().unwrap())).unwrap();
-    }
+    // data/ brings its catalogue/ folder, and the 决算 sample its budget.
+    common::copy_dir(&root().join("data"), dir.path());
+    common::copy_dir(&root().join("tests/fixtures/settle"), dir.path());
+    let mut names = toml_files(dir.path());
     fs::copy(root().join("tests/fixtures/stress-2021.toml"), dir.path().join("stress-2021.toml"))
         .unwrap();
     names.push("stress-2021.toml".into());

@@ -18,7 +18,8 @@ pub fn copy_templates(to: &Path) {
     copy_dir(&root().join("templates"), to);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// A copy of folder `from` (subfolders included) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let path = entry.unwrap().path();
