@@ -15,7 +15,7 @@ use crate::model::profile::Profile;
 use crate::source::{self, Loaded, walk};
 use crate::typeset::compile::{Compiled, Engine};
 use crate::typeset::fonts::{FontOptions, FontSet};
-use crate::typeset::templates::Templates;
+use crate::typeset::templates::{Root, Templates};
 use crate::{checks, source::DataFile};
 
 /// Where the templates and fonts of a run come from.
@@ -142,17 +142,12 @@ pub fn profiles(env: &Environment) -> Result<(Arc<FontSet>, Arc<Profiles>), Erro
     Ok((Arc::new(FontSet::load(&env.fonts)), Arc::new(profiles)))
 }
 
-/// The template set `env` names, refused when it has no main.typ.
+/// The default profile's template set, from where `env` says.
 pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
-    let templates = Templates::locate(env.templates.as_deref())
-        .map_err(|e| Error::Message(format!("模板目录：{e}")))?;
-    for skipped in &templates.skipped {
-        eprintln!("警告：{skipped}");
-    }
-    if !templates.files.contains_key("main.typ") {
-        return Err(Error::NoMainTemplate(templates.display_path("")));
-    }
-    Ok(templates)
+    let bundle = Profiles::new(env)
+        .get(None, Path::new("."))
+        .map_err(|e| Error::Message(e.render()))?;
+    Ok(bundle.templates.as_ref().clone())
 }
 
 /// The stable identifier of a department's document for one year, which
@@ -278,94 +273,128 @@ impl Profiles {
         Profiles { env: env.clone(), cache: Default::default() }
     }
 
-    /// The profile for a file: `--profile`, else its `document.profile`,
-    /// else the default; a folder is relative to the data file.
+    /// The profile for a file: `--profile` (a folder relative to the
+    /// current directory, as every command-line path), else its
+    /// `document.profile` (relative to the data file, as every path inside
+    /// a file), else its kind's bundled profile.
     pub fn for_file(&self, path: &Path, b: &Budget) -> Result<Arc<Bundle>, ProfileError> {
-        let spec = self.env.profile.clone().or_else(|| b.document.profile.clone());
-        // A file naming no profile gets its kind's bundled one.
+        if let Some(spec) = &self.env.profile {
+            return self.get(Some(spec), Path::new("."));
+        }
+        let spec = b.document.profile.clone();
         let spec = spec.unwrap_or_else(|| b.kind().default_profile().to_string());
         self.get(Some(&spec), path.parent().unwrap_or(Path::new(".")))
     }
 
+    /// A bundled profile by name, or the profile folder `spec` relative to
+    /// `base`; `None` is the default profile.
     pub fn get(&self, spec: Option<&str>, base: &Path) -> Result<Arc<Bundle>, ProfileError> {
         let spec = spec.map(str::trim).filter(|s| !s.is_empty());
-        let key = match spec {
-            None => crate::model::profile::DEFAULT_NAME.to_string(),
-            Some(n) if source::profile::bundled_files(n).is_some() => n.to_string(),
-            Some(p) => base.join(p).display().to_string(),
+        let name = spec.unwrap_or(crate::model::profile::DEFAULT_NAME);
+        let root = Root::locate(self.env.templates.as_deref());
+        let (key, templates) = match Templates::bundled(&root, name) {
+            Some(t) => (name.to_string(), t.map_err(FolderError::Read)),
+            None => {
+                let dir = base.join(name);
+                (dir.display().to_string(), folder(&root, &dir))
+            }
         };
         if let Some(b) = self.cache.lock().expect("profile cache").get(&key) {
             return Ok(b.clone());
         }
-        let file = spec.map_or("profile.toml", source::profile::profile_file);
-        let bundle = Arc::new(bundle_from(self.templates(spec, base)?, key.clone(), file)?);
+        let templates = templates.map_err(|e| match e {
+            FolderError::Missing => ProfileError::Unknown(name.to_string()),
+            FolderError::Read(e) => ProfileError::Message(format!("样式文件夹：{e}")),
+        })?;
+        for skipped in &templates.skipped {
+            eprintln!("警告：{skipped}");
+        }
+        let bundle = Arc::new(bundle(templates, key.clone())?);
         self.cache.lock().expect("profile cache").insert(key, bundle.clone());
         Ok(bundle)
     }
+}
 
-    /// The default profile, named or not, is `--templates`, else
-    /// `templates/` here, else the embedded copy, as before profiles; another
-    /// bundled one its embedded files; else a folder.
-    fn templates(&self, spec: Option<&str>, base: &Path) -> Result<Templates, ProfileError> {
-        match spec {
-            None => load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string())),
-            Some(n) if source::profile::uses_templates_folder(n) => {
-                load_templates(&self.env).map_err(|e| ProfileError::Message(e.to_string()))
-            }
-            Some(n) => match source::profile::bundled_files(n) {
-                Some(files) => Ok(Templates::from_files(files).rooted(&format!("profiles/{n}"))),
-                None => folder(&base.join(n)).map_err(|e| match e {
-                    ProfileError::Unknown(_) => ProfileError::Unknown(n.to_string()),
-                    other => other,
-                }),
-            },
-        }
+/// Why a profile folder could not be read.
+pub enum FolderError {
+    /// No folder there, or one without a profile.toml.
+    Missing,
+    Read(crate::typeset::templates::TemplateError),
+}
+
+impl From<crate::typeset::templates::TemplateError> for FolderError {
+    fn from(e: crate::typeset::templates::TemplateError) -> FolderError {
+        FolderError::Read(e)
     }
 }
 
-/// A profile folder's files; `Unknown` when it holds no profile.toml.
-pub fn folder(dir: &Path) -> Result<Templates, ProfileError> {
-    if !dir.join("profile.toml").is_file() {
-        return Err(ProfileError::Unknown(dir.display().to_string()));
+/// A profile folder's files with the base from `root`. A profile.toml that
+/// is a link is refused by name: the folder walk never follows one, and a
+/// profile silently replaced by the default would print the wrong document.
+pub fn folder(root: &Root, dir: &Path) -> Result<Templates, FolderError> {
+    let file = dir.join("profile.toml");
+    let meta = std::fs::symlink_metadata(&file).map_err(|_| FolderError::Missing)?;
+    if !meta.is_file() {
+        let what = if meta.file_type().is_symlink() { "符号链接" } else { "不是普通文件" };
+        let why = format!("样式说明 {} 是{what}：不跟随链接，也不读特殊文件", file.display());
+        return Err(FolderError::Read(crate::typeset::templates::TemplateError::Read(
+            file,
+            std::io::Error::other(why),
+        )));
     }
-    Templates::from_dir(dir).map_err(|e| ProfileError::Message(format!("样式文件夹：{e}")))
+    Ok(Templates::folder(root, dir)?)
 }
 
-/// Reads a template set's profile.toml (the bundled default's when a
-/// `--templates` folder has none) and checks its main template is there.
-pub fn bundle(templates: Templates, key: String) -> Result<Bundle, ProfileError> {
-    bundle_from(templates, key, "profile.toml")
-}
-
-/// As [`bundle`], the profile read from `profile_file` of the set (the
-/// bundled 决算 profile keeps its own in `final/`).
-fn bundle_from(
-    mut templates: Templates,
-    key: String,
-    profile_file: &str,
-) -> Result<Bundle, ProfileError> {
-    let text = match templates.files.get(profile_file) {
-        Some(t) => t.clone(),
-        None if profile_file == "profile.toml" => crate::model::profile::DEFAULT_TEXT.to_string(),
-        None => {
-            return Err(ProfileError::Message(format!(
-                "样式中没有样式说明 {}",
-                templates.display_path(profile_file)
-            )));
-        }
+/// Reads a template set's profile.toml, checks that its main template is
+/// there and that its parts and the template's part functions agree.
+pub fn bundle(mut templates: Templates, key: String) -> Result<Bundle, ProfileError> {
+    let profile_file = templates.in_profile("profile.toml");
+    let Some(text) = templates.files.get(&profile_file).cloned() else {
+        let shown = templates.display_path(&profile_file);
+        return Err(ProfileError::Message(format!("样式中没有样式说明 {shown}")));
     };
-    let file = templates.display_path(profile_file);
-    let profile = source::profile::parse(&text).map_err(|problems| {
-        let shown: Vec<String> =
-            problems.iter().map(|p| crate::diag::render(&file, &text, p)).collect();
+    let file = templates.display_path(&profile_file);
+    let render = |problems: Vec<Problem>, file: &str, text: &str| {
+        let shown: Vec<String> = problems.iter().map(|p| crate::diag::render(file, text, p)).collect();
         ProfileError::Message(format!("样式说明 {file} 有错误：\n{}", shown.join("\n")))
-    })?;
-    if !templates.files.contains_key(&profile.main) {
-        let main = templates.display_path(&profile.main);
+    };
+    let profile = source::profile::parse(&text).map_err(|p| render(p, &file, &text))?;
+    if let Some(parent) = &profile.extends {
+        let root = templates.root.clone();
+        let found = templates.extend(&root, parent).map_err(|e| ProfileError::Message(e.to_string()))?;
+        if !found {
+            let mut p = Problem::error("extends", format!("“{parent}”不是随程序提供的样式"))
+                .expected(source::profile::bundled_names());
+            p.span = source::locate(&text, "extends");
+            return Err(render(vec![p], &file, &text));
+        }
+    }
+    templates.main = templates.in_profile(&profile.main);
+    if !templates.files.contains_key(&templates.main) {
+        let main = templates.display_path(&templates.main);
         return Err(ProfileError::Message(format!("样式中没有主模板 {main}")));
     }
-    templates.main = profile.main.clone();
+    parts_agree(&templates, &profile, (&file, &text))?;
     Ok(Bundle { profile: Arc::new(profile), templates: Arc::new(templates), key })
+}
+
+/// Every part of profile.toml has its function in the profile's parts
+/// template, and every function there is named by a part: a part without
+/// a function would fail the build, and a function no part names is a part
+/// a bureau removed from the file but still expects to see.
+fn parts_agree(
+    templates: &Templates,
+    profile: &Profile,
+    toml: (&str, &str),
+) -> Result<(), ProfileError> {
+    let parts_file = templates.in_profile(&profile.parts_file);
+    let Some(typ) = templates.files.get(&parts_file) else {
+        let shown = templates.display_path(&parts_file);
+        return Err(ProfileError::Message(format!("样式中没有各部分的模板 {shown}")));
+    };
+    let shown = templates.display_path(&parts_file);
+    let said = source::profile::parts_agree(profile, toml, (&shown, typ));
+    if said.is_empty() { Ok(()) } else { Err(ProfileError::Message(said.join("\n"))) }
 }
 
 /// Resolves a checked file's profile and adds what the profile requires of

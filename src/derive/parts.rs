@@ -37,6 +37,7 @@ pub fn profile_view(p: &Profile) -> ProfileView {
         name: p.name.clone(),
         title: p.title.clone(),
         document: p.document.word().to_string(),
+        keywords: p.keywords.clone().unwrap_or_else(|| p.document.keywords()),
         parts,
     }
 }

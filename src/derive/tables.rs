@@ -15,7 +15,14 @@ use crate::model::profile::{Layout, MoneyUnit, NumberFormat, Profile, TableSpec,
 
 impl CellView {
     pub(crate) fn text(t: impl Into<String>) -> CellView {
-        CellView { text: t.into(), amount: None, indent: 0, bold: false, align: Align::Left }
+        CellView {
+            text: t.into(),
+            amount: None,
+            indent: 0,
+            bold: false,
+            align: Align::Left,
+            head: false,
+        }
     }
     pub(crate) fn center(t: impl Into<String>) -> CellView {
         CellView { align: Align::Center, ..CellView::text(t) }
@@ -27,6 +34,7 @@ impl CellView {
             indent: 0,
             bold: false,
             align: Align::Right,
+            head: false,
         }
     }
     pub(crate) fn blank() -> CellView {
@@ -146,6 +154,7 @@ pub fn view(b: &Budget, profile: &Profile) -> Option<TablesView> {
                 (Layout::Form143 | Layout::Final, _) => form143(&d, spec, number, &u),
             }
         })
+        .map(with_row_heads)
         .collect();
     let unit = profile.tables.first().map_or(MoneyUnit::Wan, |t| table_format(b, profile, t).unit);
     Some(TablesView {
@@ -154,6 +163,17 @@ pub fn view(b: &Budget, profile: &Profile) -> Option<TablesView> {
         yuan: unit == MoneyUnit::Yuan,
         tables,
     })
+}
+
+/// Marks each cell that names its row: a cell of a header column that is
+/// not blank. Every renderer reads the same flag.
+fn with_row_heads(mut t: TableView) -> TableView {
+    for r in &mut t.rows {
+        for (x, c) in r.cells.iter_mut().enumerate() {
+            c.head = t.header_columns.contains(&x) && !c.text.is_empty();
+        }
+    }
+    t
 }
 
 /// One of the nine forms of 财预〔2016〕143号, numbered and titled as the

@@ -448,6 +448,8 @@ pub struct ProfileView {
     pub title: String,
     /// 文件种类：budget（部门预算）。
     pub document: String,
+    /// PDF 与网页的关键词（不含部门名称与年度）。
+    pub keywords: Vec<String>,
     /// 各部分，按顺序。
     pub parts: Vec<PartView>,
 }
@@ -635,6 +637,8 @@ pub struct CellView {
     pub bold: bool,
     /// 水平对齐。
     pub align: Align,
+    /// 这一格是所在行的标题（行标题列中不空的格子）。
+    pub head: bool,
 }
 
 /// The table form of an amount the data may leave out: “——” when it does,

@@ -108,8 +108,10 @@ pub fn engine(dir: &Path) -> Engine {
         font_paths: Vec::new(),
         no_system_fonts: true,
     });
-    let templates =
-        crate::typeset::templates::Templates::locate(Some(dir)).expect("the templates load");
+    let root = crate::typeset::templates::Root::Dir(dir.to_path_buf());
+    let templates = crate::typeset::templates::Templates::bundled(&root, crate::model::profile::DEFAULT_NAME)
+        .expect("the default profile is bundled")
+        .expect("the templates load");
     Engine::new(Arc::new(fonts), Arc::new(templates))
 }
 

@@ -22,9 +22,20 @@ pub struct Profile {
     /// 主模板，缺省 main.typ。
     #[serde(default = "default_main")]
     pub main: String,
+    /// 所继承的随程序提供的样式（如决算样式继承同一地区的预算样式）：它的模板可以
+    /// 用 `/样式名/文件` 引入，不必复制。
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// 各部分的模板：其中 `#let parts = (id: 函数, …)` 给出每一部分的函数，缺省 parts.typ。
+    #[serde(default = "default_parts_file")]
+    pub parts_file: String,
     /// PDF 的主题，标题为部门名称加主题；{year} 换成年度。
     #[serde(default = "default_subject")]
     pub subject: String,
+    /// PDF 与网页的关键词（文件种类的词，部门名称与年度由程序加上）；缺省按文件种类，
+    /// 如“部门预算”“预算公开”。
+    #[serde(default)]
+    pub keywords: Option<Vec<String>>,
     /// 数字格式：正文与表格。
     #[serde(default)]
     pub numbers: Numbers,
@@ -48,6 +59,10 @@ fn default_subject() -> String {
 
 fn default_main() -> String {
     "main.typ".to_string()
+}
+
+fn default_parts_file() -> String {
+    "parts.typ".to_string()
 }
 
 /// 文件种类。
@@ -75,6 +90,15 @@ impl DocumentKind {
             DocumentKind::Budget => "budget",
             DocumentKind::Final => "final",
         }
+    }
+
+    /// The keywords a document of this kind carries when its profile names none.
+    pub fn keywords(self) -> Vec<String> {
+        let words: [&str; 2] = match self {
+            DocumentKind::Budget => ["部门预算", "预算公开"],
+            DocumentKind::Final => ["部门决算", "决算公开"],
+        };
+        words.iter().map(|w| w.to_string()).collect()
     }
 
     /// 部门预算、部门决算: how messages name the kind.
@@ -501,7 +525,7 @@ pub fn default_profile() -> Profile {
 }
 
 /// The text of the bundled default profile.
-pub const DEFAULT_TEXT: &str = include_str!("../../templates/profile.toml");
+pub const DEFAULT_TEXT: &str = include_str!("../../templates/hebei/profile.toml");
 
 /// The name of the default profile.
 pub const DEFAULT_NAME: &str = "hebei";

@@ -183,72 +183,137 @@ fn selector_rule(out: &mut Vec<Problem>, at: &str, s: &str, figures: bool) {
 }
 
 // ---------------------------------------------------------------------------
-// The bundled profiles: each a set of files (profile.toml and templates),
-// compiled into the binary so yusuan works from any folder.
+// The parts of profile.toml against the part functions of the template.
 
-/// The default profile's files: the shipped `templates/` folder.
-pub const HEBEI: &[(&str, &str)] = &[
-    ("main.typ", include_str!("../../templates/main.typ")),
-    ("style.typ", include_str!("../../templates/style.typ")),
-    ("units.typ", include_str!("../../templates/units.typ")),
-    ("budget.typ", include_str!("../../templates/budget.typ")),
-    ("sangong.typ", include_str!("../../templates/sangong.typ")),
-    ("overall.typ", include_str!("../../templates/overall.typ")),
-    ("perf-table.typ", include_str!("../../templates/perf-table.typ")),
-    ("procurement.typ", include_str!("../../templates/procurement.typ")),
-    ("assets.typ", include_str!("../../templates/assets.typ")),
-    ("glossary.typ", include_str!("../../templates/glossary.typ")),
-    ("attached-tables.typ", include_str!("../../templates/attached-tables.typ")),
-    ("breaks.typ", include_str!("../../templates/breaks.typ")),
-    ("profile.toml", include_str!("../../templates/profile.toml")),
-    ("final/profile.toml", include_str!("../../templates/final/profile.toml")),
-    ("final/main.typ", include_str!("../../templates/final/main.typ")),
-    ("final/narrative.typ", include_str!("../../templates/final/narrative.typ")),
-];
-
-/// The Shanghai-style profile's files, by path relative to its folder.
-pub const SHANGHAI: &[(&str, &str)] = &[
-    ("profile.toml", include_str!("../../profiles/shanghai/profile.toml")),
-    ("main.typ", include_str!("../../profiles/shanghai/main.typ")),
-    ("style.typ", include_str!("../../profiles/shanghai/style.typ")),
-    ("parts.typ", include_str!("../../profiles/shanghai/parts.typ")),
-    ("tables.typ", include_str!("../../profiles/shanghai/tables.typ")),
-];
-
-/// Every bundled profile, the default first.
-pub const BUNDLED: &[(&str, &[(&str, &str)])] = &[
-    (crate::model::profile::DEFAULT_NAME, HEBEI),
-    ("shanghai", SHANGHAI),
-    (crate::model::profile::FINAL_NAME, HEBEI),
-];
-
-/// The files of a bundled profile.
-pub fn bundled_files(name: &str) -> Option<&'static [(&'static str, &'static str)]> {
-    BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+/// Each part of `profile` against the keys of the `parts` dictionary in the
+/// parts template `typ` (shown as `typ_name`): a part with no function and
+/// a function no part names, each said at its file and line.
+pub fn parts_agree(
+    profile: &Profile,
+    (toml_name, toml_text): (&str, &str),
+    (typ_name, typ): (&str, &str),
+) -> Vec<String> {
+    let Some(functions) = part_functions(typ) else {
+        let p = Problem::error("parts", "没有找到各部分的函数表")
+            .expected("#let parts = (title: …, duties: …)：每一部分一个函数，键为 profile.toml 中的 id");
+        return vec![crate::diag::render(typ_name, typ, &p)];
+    };
+    let mut out = Vec::new();
+    for (i, part) in profile.parts.iter().enumerate() {
+        if !functions.iter().any(|(k, _)| *k == part.id) {
+            let mut p = Problem::error(
+                format!("parts[{i}].id"),
+                format!("部分“{}”在模板中没有对应的函数", part.id),
+            )
+            .expected(format!("在 {typ_name} 的 parts 中加上 {}: …，或删去这一部分", part.id));
+            p.span = crate::source::locate(toml_text, &p.field);
+            out.push(crate::diag::render(toml_name, toml_text, &p));
+        }
+    }
+    for (key, at) in &functions {
+        if !profile.parts.iter().any(|p| p.id == *key) {
+            let mut p = Problem::error("parts", format!("函数“{key}”没有哪一部分用到"))
+                .expected(format!("在 profile.toml 中加上 [[parts]] id = \"{key}\"，或删去这个函数"));
+            p.span = Some(at.clone());
+            out.push(crate::diag::render(typ_name, typ, &p));
+        }
+    }
+    out
 }
 
-/// The profile.toml of a bundled profile within its files: the 决算
-/// profile shares the templates folder (style.typ, breaks.typ) with the
-/// default and keeps its own files in `final/`.
-pub fn profile_file(name: &str) -> &'static str {
-    if name == crate::model::profile::FINAL_NAME { "final/profile.toml" } else { "profile.toml" }
+/// The keys of `#let parts = (…)` in a template, each with its span.
+fn part_functions(typ: &str) -> Option<Vec<(String, std::ops::Range<usize>)>> {
+    use typst::syntax::{LinkedNode, SyntaxKind, ast};
+    let source = typst::syntax::Source::detached(typ);
+    let root = LinkedNode::new(source.root());
+    let binding = find(&root, &|n| {
+        let Some(b) = n.cast::<ast::LetBinding>() else { return false };
+        let named_parts = b.kind().bindings().first().is_some_and(|i| i.as_str() == "parts");
+        named_parts && matches!(b.init(), Some(ast::Expr::Dict(_)))
+    })?;
+    let dict = binding.children().find(|c| c.kind() == SyntaxKind::Dict)?;
+    let keys = dict
+        .children()
+        .filter(|c| c.kind() == SyntaxKind::Named)
+        .filter_map(|named| {
+            let key = named.children().next()?;
+            Some((key.leaf_text().to_string(), key.range()))
+        })
+        .collect();
+    Some(keys)
 }
 
-/// Whether a bundled profile's files are the templates folder, which
-/// `--templates` or a `templates/` folder here replaces.
-pub fn uses_templates_folder(name: &str) -> bool {
-    [crate::model::profile::DEFAULT_NAME, crate::model::profile::FINAL_NAME].contains(&name)
+/// The first node below `n` (itself included) that `hit` accepts.
+fn find<'a>(
+    n: &typst::syntax::LinkedNode<'a>,
+    hit: &dyn Fn(&typst::syntax::LinkedNode<'a>) -> bool,
+) -> Option<typst::syntax::LinkedNode<'a>> {
+    if hit(n) {
+        return Some(n.clone());
+    }
+    n.children().find_map(|c| find(&c, hit))
 }
 
-/// The names of the bundled profiles, for messages: “hebei、shanghai”.
+// ---------------------------------------------------------------------------
+// The bundled templates: the shared base and every bundled profile, each a
+// folder of `templates/`, compiled into the binary so yusuan works from any
+// folder. A profile folder holds only what differs (profile.toml, its parts
+// and sentences); the base is imported as `/base/…`, never copied.
+
+/// Every file of `templates/`, by its path below it.
+pub const FILES: &[(&str, &str)] = &[
+    ("base/base.typ", include_str!("../../templates/base/base.typ")),
+    ("base/style.typ", include_str!("../../templates/base/style.typ")),
+    ("base/breaks.typ", include_str!("../../templates/base/breaks.typ")),
+    ("base/table.typ", include_str!("../../templates/base/table.typ")),
+    ("hebei/profile.toml", include_str!("../../templates/hebei/profile.toml")),
+    ("hebei/main.typ", include_str!("../../templates/hebei/main.typ")),
+    ("hebei/parts.typ", include_str!("../../templates/hebei/parts.typ")),
+    ("hebei/budget.typ", include_str!("../../templates/hebei/budget.typ")),
+    ("hebei/sangong.typ", include_str!("../../templates/hebei/sangong.typ")),
+    ("hebei/overall.typ", include_str!("../../templates/hebei/overall.typ")),
+    ("hebei/perf-table.typ", include_str!("../../templates/hebei/perf-table.typ")),
+    ("hebei/procurement.typ", include_str!("../../templates/hebei/procurement.typ")),
+    ("hebei/assets.typ", include_str!("../../templates/hebei/assets.typ")),
+    ("hebei/attached-tables.typ", include_str!("../../templates/hebei/attached-tables.typ")),
+    ("hebei-final/profile.toml", include_str!("../../templates/hebei-final/profile.toml")),
+    ("hebei-final/main.typ", include_str!("../../templates/hebei-final/main.typ")),
+    ("hebei-final/parts.typ", include_str!("../../templates/hebei-final/parts.typ")),
+    ("shanghai/profile.toml", include_str!("../../templates/shanghai/profile.toml")),
+    ("shanghai/main.typ", include_str!("../../templates/shanghai/main.typ")),
+    ("shanghai/parts.typ", include_str!("../../templates/shanghai/parts.typ")),
+    ("shanghai/style.typ", include_str!("../../templates/shanghai/style.typ")),
+    ("shanghai/tables.typ", include_str!("../../templates/shanghai/tables.typ")),
+];
+
+/// The folder of the shared base within `templates/`.
+pub const BASE: &str = "base";
+
+/// The bundled profiles, the default first: the folders of `templates/`
+/// other than the base, in this order.
+pub const BUNDLED: &[&str] =
+    &[crate::model::profile::DEFAULT_NAME, crate::model::profile::FINAL_NAME, "shanghai"];
+
+/// The embedded files below one folder of `templates/` (`hebei`), by their
+/// path below it; `None` for a folder that is not bundled.
+pub fn bundled_files(folder: &str) -> Option<Vec<(&'static str, &'static str)>> {
+    let prefix = format!("{folder}/");
+    let files: Vec<_> = FILES
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix(prefix.as_str()).map(|rel| (rel, *v)))
+        .collect();
+    (!files.is_empty()).then_some(files)
+}
+
+/// The names of the bundled profiles, for messages: “hebei、hebei-final、shanghai”.
 pub fn bundled_names() -> String {
-    BUNDLED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("、")
+    BUNDLED.join("、")
 }
 
 /// The profile.toml text of a bundled profile.
-pub fn bundled_text(name: &str, files: &[(&'static str, &'static str)]) -> &'static str {
-    let wanted = profile_file(name);
-    files.iter().find(|(k, _)| *k == wanted).map_or(crate::model::profile::DEFAULT_TEXT, |(_, v)| v)
+pub fn bundled_text(name: &str) -> Option<&'static str> {
+    let wanted = format!("{name}/profile.toml");
+    FILES.iter().find(|(k, _)| *k == wanted).map(|(_, v)| *v)
 }
 
 #[cfg(test)]
@@ -257,32 +322,40 @@ mod tests {
 
     #[test]
     fn every_bundled_profile_parses_and_has_its_main() {
-        for (name, files) in BUNDLED {
-            let p = parse(bundled_text(name, files)).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        for name in BUNDLED {
+            let text = bundled_text(name).unwrap_or_else(|| panic!("{name} has a profile.toml"));
+            let p = parse(text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
             assert_eq!(p.name, *name);
+            let files = bundled_files(name).unwrap();
             assert!(files.iter().any(|(k, _)| *k == p.main), "{name} has its main template");
         }
     }
 
-    /// Each embedded list must name every file of its folder, with the
-    /// same text.
+    /// The embedded list must name every file of templates/, with the same
+    /// text: a template added on disk would be missing from the binary.
     #[test]
-    fn bundled_lists_match_their_folders() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (dir, list) in [("templates", HEBEI), ("profiles/shanghai", SHANGHAI)] {
-            let mut disk = files_below(&root.join(dir), "");
-            let mut listed: Vec<String> = list.iter().map(|(k, _)| k.to_string()).collect();
-            disk.sort();
-            listed.sort();
-            assert_eq!(disk, listed, "{dir}");
-            for (k, v) in list {
-                let text = std::fs::read_to_string(root.join(dir).join(k)).unwrap();
-                assert_eq!(text, *v, "{dir}/{k} differs from the embedded copy");
-            }
+    fn bundled_files_match_the_folder() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut disk = files_below(&root, "");
+        let mut listed: Vec<String> = FILES.iter().map(|(k, _)| k.to_string()).collect();
+        disk.sort();
+        listed.sort();
+        assert_eq!(disk, listed);
+        for (k, v) in FILES {
+            let text = std::fs::read_to_string(root.join(k)).unwrap();
+            assert_eq!(text, *v, "templates/{k} differs from the embedded copy");
         }
+        // Every folder but the base is a bundled profile, and the reverse.
+        let mut folders: Vec<String> =
+            disk.iter().filter_map(|k| k.split_once('/')).map(|(f, _)| f.to_string()).collect();
+        folders.dedup();
+        folders.retain(|f| f != BASE);
+        let mut bundled: Vec<String> = BUNDLED.iter().map(|s| s.to_string()).collect();
+        bundled.sort();
+        assert_eq!(folders, bundled);
     }
 
-    /// Every file below `dir`, by its path relative to it (`final/main.typ`).
+    /// Every file below `dir`, by its path relative to it (`base/style.typ`).
     fn files_below(dir: &std::path::Path, prefix: &str) -> Vec<String> {
         let mut out = Vec::new();
         for e in std::fs::read_dir(dir).unwrap() {
@@ -319,7 +392,7 @@ mod tests {
 
     #[test]
     fn final_forms_belong_to_a_final_profile() {
-        let fin = bundled_text(crate::model::profile::FINAL_NAME, HEBEI);
+        let fin = bundled_text(crate::model::profile::FINAL_NAME).unwrap();
         assert!(parse(fin).is_ok());
         let p = problems(&fin.replacen("document = \"final\"", "document = \"budget\"", 1));
         assert!(p[0].message.contains("final 表样只能用于部门决算"), "{p:?}");
@@ -330,7 +403,7 @@ mod tests {
 
     #[test]
     fn selectors_are_checked_by_layout() {
-        let sh = SHANGHAI[0].1;
+        let sh = bundled_text("shanghai").unwrap();
         let p = problems(&sh.replacen("sum = \"事业收入\"", "sum = \"事业收人\"", 1));
         assert!(p[0].message.contains("不认识“事业收人”"), "{p:?}");
         let p = problems(&sh.replacen("sum = \"sangong.overseas\"", "sum = \"basic\"", 1));

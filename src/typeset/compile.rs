@@ -31,10 +31,9 @@ fn set_metadata(doc: &mut PagedDocument, view: &View) {
     info.title = Some(format!("{}{subject}{draft}", d.department).into());
     info.author = vec![d.department.clone().into()];
     info.description = Some(subject.into());
-    info.keywords = ["部门预算", "预算公开", &d.department, &d.year.to_string()]
-        .iter()
-        .map(|k| (*k).into())
-        .collect();
+    let year = d.year.to_string();
+    let words = view.profile.keywords.iter().chain([&d.department, &year]);
+    info.keywords = words.map(|k| k.as_str().into()).collect();
 }
 
 /// What a compile leaves in Typst's cache, which is one for the process.

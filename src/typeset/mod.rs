@@ -4,5 +4,6 @@ pub mod compile;
 pub mod coverage;
 pub mod fonts;
 pub mod limits;
+pub mod outline;
 pub mod templates;
 pub mod world;

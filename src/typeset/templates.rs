@@ -1,103 +1,189 @@
-//! 模板：`templates/` 目录下的 Typst 文件。
+//! 模板：一个样式的 Typst 文件，连同所有样式共用的基础模板（base）。
 //!
-//! A copy of the shipped templates is compiled into the binary so `yusuan`
-//! works from any folder; `--templates DIR` (or a `templates/` folder in the
-//! working directory) replaces it, which is how a bureau adapts the layout.
+//! Every profile is a folder of the same kind: its profile.toml, its main
+//! template and the parts and sentences that are its own. What every
+//! document shares — page, folios, headings, paragraphs, tables and their
+//! breaking, the 目录, the marks the web page, the Word file and the
+//! correction notice read back — is the base, which a profile imports as
+//! `/base/…` and never copies (zola's themes inherit templates the same way).
+//!
+//! A World sees one virtual tree: `/base/…` and the profile's folder, at
+//! `/<name>/…` for a bundled profile or `/profile/…` for a folder of the
+//! user's. The bundled folders are compiled into the binary; `--templates
+//! DIR` (or a `templates/` folder here holding `base/`) replaces any of
+//! them folder by folder, which is how a bureau adapts the shared layout.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::source::profile::{BASE, bundled_files};
 use crate::source::walk;
 
-/// The shipped templates, by path relative to `templates/`: the default
-/// profile's files (`source::profile` holds every bundled profile).
-pub use crate::source::profile::HEBEI as EMBEDDED;
+/// Where the shared base and the bundled profiles come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Root {
+    /// The copy compiled into the binary.
+    #[default]
+    Embedded,
+    /// A folder laid out like `templates/`: each of its subfolders replaces
+    /// the embedded folder of the same name; the others stay embedded.
+    Dir(PathBuf),
+}
 
-/// The template set a World compiles.
+impl Root {
+    /// `--templates DIR`, else `./templates` when it holds a base, else
+    /// the embedded copy.
+    pub fn locate(explicit: Option<&Path>) -> Root {
+        match explicit {
+            Some(dir) => Root::Dir(dir.to_path_buf()),
+            None if Path::new("templates").join(BASE).join("base.typ").is_file() => {
+                Root::Dir(PathBuf::from("templates"))
+            }
+            None => Root::Embedded,
+        }
+    }
+
+    /// The folder `name` of this root on disk, when it replaces the
+    /// embedded one.
+    fn folder(&self, name: &str) -> Option<PathBuf> {
+        match self {
+            Root::Dir(dir) if dir.join(name).is_dir() => Some(dir.join(name)),
+            _ => None,
+        }
+    }
+}
+
+/// One folder of the virtual tree and where it came from.
+#[derive(Debug, Clone)]
+struct Mount {
+    /// Its name in the tree: `base`, `hebei`, `profile`.
+    prefix: String,
+    /// The folder on disk; `None` for an embedded one.
+    dir: Option<PathBuf>,
+    /// How messages name an embedded folder: `templates/base`.
+    shown: String,
+}
+
+/// The template set a World compiles: the base and one profile.
 #[derive(Debug, Clone)]
 pub struct Templates {
-    /// Text of each file, keyed by its path relative to the template root.
+    /// Text of each file, keyed by its path in the tree (`base/style.typ`).
     pub files: HashMap<String, String>,
     /// Files that are not UTF-8 text (images, fonts), served to `#image`
     /// and `#read(..., encoding: none)` as stock typst does.
     pub assets: HashMap<String, Vec<u8>>,
-    /// What the walk of the folder skipped (links, FIFOs), for a warning.
+    /// What the walk of a folder skipped (links, FIFOs), for a warning.
     pub skipped: Vec<String>,
-    /// The folder they were read from; `None` for the embedded copy.
-    pub dir: Option<PathBuf>,
-    /// The main template, relative to the root (the profile's `main`).
+    /// The main template, by its path in the tree (`hebei/main.typ`).
     pub main: String,
-    /// How messages name an embedded set's root: `templates`, or
-    /// `profiles/shanghai` for a bundled profile.
-    pub root: String,
+    /// The profile's folder in the tree (`hebei`, `profile`).
+    pub profile: String,
+    /// Where the base and bundled folders came from (an extended profile
+    /// is read from the same place).
+    pub root: Root,
+    mounts: Vec<Mount>,
 }
 
 impl Templates {
-    pub fn embedded() -> Templates {
-        Templates::from_files(EMBEDDED)
+    /// The base and the bundled profile `name`, each from `root` when it
+    /// has that folder, else embedded. `None`: no such bundled profile.
+    pub fn bundled(root: &Root, name: &str) -> Option<Result<Templates, TemplateError>> {
+        bundled_files(name)?;
+        let mut t = Templates::empty(name, root);
+        Some(t.mount(root, BASE).and_then(|()| t.mount(root, name)).map(|()| t))
     }
 
-    /// A bundled template set (a bundled profile's files).
-    pub fn from_files(list: &[(&str, &str)]) -> Templates {
-        let files = list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    /// The base from `root` and the profile in the folder `dir`, seen as
+    /// `/profile/…`.
+    pub fn folder(root: &Root, dir: &Path) -> Result<Templates, TemplateError> {
+        let mut t = Templates::empty("profile", root);
+        t.mount(root, BASE)?;
+        t.mount_dir("profile", dir)?;
+        Ok(t)
+    }
+
+    fn empty(profile: &str, root: &Root) -> Templates {
         Templates {
-            files,
+            root: root.clone(),
+            files: HashMap::new(),
             assets: HashMap::new(),
             skipped: Vec::new(),
-            dir: None,
-            main: MAIN.to_string(),
-            root: "templates".to_string(),
+            main: format!("{profile}/{MAIN}"),
+            profile: profile.to_string(),
+            mounts: Vec::new(),
         }
     }
 
-    /// The same set, named in messages by a bundled profile's folder.
-    pub fn rooted(self, root: &str) -> Templates {
-        Templates { root: root.to_string(), ..self }
+    /// Mounts the folder `name` of `root`, or its embedded copy.
+    fn mount(&mut self, root: &Root, name: &str) -> Result<(), TemplateError> {
+        if let Some(dir) = root.folder(name) {
+            return self.mount_dir(name, &dir);
+        }
+        for (rel, text) in bundled_files(name).unwrap_or_default() {
+            self.files.insert(format!("{name}/{rel}"), text.to_string());
+        }
+        let shown = format!("templates/{name}");
+        self.mounts.push(Mount { prefix: name.to_string(), dir: None, shown });
+        Ok(())
     }
 
-    /// Reads every regular file below `dir` (templates may include images
-    /// or data), by the rule of `walk`: no link is followed, so nothing
-    /// outside `dir` is ever read or handed to Typst.
-    pub fn from_dir(dir: &Path) -> Result<Templates, TemplateError> {
+    /// Reads every regular file below `dir` into the tree at `prefix`, by
+    /// the rule of `walk`: no link is followed, so nothing outside `dir` is
+    /// ever read or handed to Typst.
+    fn mount_dir(&mut self, prefix: &str, dir: &Path) -> Result<(), TemplateError> {
         let found = walk::walk(dir, &|_| true).map_err(TemplateError::Walk)?;
-        let mut t = Templates {
-            files: HashMap::new(),
-            assets: HashMap::new(),
-            skipped: found.skipped.iter().map(ToString::to_string).collect(),
-            dir: Some(dir.to_path_buf()),
-            main: MAIN.to_string(),
-            root: "templates".to_string(),
-        };
+        self.skipped.extend(found.skipped.iter().map(ToString::to_string));
         for path in found.files {
             let bytes = walk::read_regular(&path, MAX_FILE_BYTES)
                 .map_err(|e| TemplateError::Read(path.clone(), e))?;
             let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let key = format!("{prefix}/{rel}");
             match String::from_utf8(bytes) {
-                Ok(text) => t.files.insert(rel, text),
-                Err(e) => t.assets.insert(rel, e.into_bytes()).map(|_| String::new()),
+                Ok(text) => self.files.insert(key, text),
+                Err(e) => self.assets.insert(key, e.into_bytes()).map(|_| String::new()),
             };
         }
-        Ok(t)
+        let shown = dir.display().to_string();
+        self.mounts.push(Mount { prefix: prefix.to_string(), dir: Some(dir.into()), shown });
+        Ok(())
     }
 
-    /// `--templates DIR`, else `./templates` when it holds a main.typ, else
-    /// the embedded copy.
-    pub fn locate(explicit: Option<&Path>) -> Result<Templates, TemplateError> {
-        match explicit {
-            Some(dir) => Templates::from_dir(dir),
-            None if Path::new("templates/main.typ").is_file() => {
-                Templates::from_dir(Path::new("templates"))
-            }
-            None => Ok(Templates::embedded()),
+    /// Mounts the bundled profile `name` that this profile extends, from
+    /// `root` or embedded, so that its templates can be imported as
+    /// `/name/…`. `false`: no such bundled profile.
+    pub fn extend(&mut self, root: &Root, name: &str) -> Result<bool, TemplateError> {
+        if bundled_files(name).is_none() || name == self.profile {
+            return Ok(false);
         }
+        if !self.mounts.iter().any(|m| m.prefix == name) {
+            self.mount(root, name)?;
+        }
+        Ok(true)
     }
 
-    /// How a template file is named in messages: its path on disk when it
-    /// has one.
-    pub fn display_path(&self, rel: &str) -> String {
-        match &self.dir {
-            Some(dir) => dir.join(rel).display().to_string(),
-            None => format!("{}/{rel}（内置）", self.root),
+    /// The path in the tree of a file of the profile's folder.
+    pub fn in_profile(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.profile)
+    }
+
+    /// The profile's folder on disk, when it has one.
+    pub fn profile_dir(&self) -> Option<&Path> {
+        self.mounts.iter().find(|m| m.prefix == self.profile).and_then(|m| m.dir.as_deref())
+    }
+
+    /// Every folder on disk the set was read from (the preview watches them).
+    pub fn dirs(&self) -> Vec<PathBuf> {
+        self.mounts.iter().filter_map(|m| m.dir.clone()).collect()
+    }
+
+    /// How a file of the tree is named in messages: its path on disk when
+    /// it has one.
+    pub fn display_path(&self, path: &str) -> String {
+        let (prefix, rel) = path.split_once('/').unwrap_or(("", path));
+        match self.mounts.iter().find(|m| m.prefix == prefix) {
+            Some(Mount { dir: Some(dir), .. }) => dir.join(rel).display().to_string(),
+            Some(m) => format!("{}/{rel}（内置）", m.shown),
+            None => format!("{path}（内置）"),
         }
     }
 }
@@ -131,19 +217,24 @@ impl std::fmt::Display for TemplateError {
 mod tests {
     use super::*;
 
-    /// The embedded list must name every file of templates/, or a template
-    /// added on disk would be missing from the binary.
     #[test]
-    fn embedded_list_matches_the_folder() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-        let on_disk = Templates::from_dir(&dir).unwrap();
-        let mut disk: Vec<_> = on_disk.files.keys().cloned().collect();
-        let mut embedded: Vec<_> = EMBEDDED.iter().map(|(k, _)| k.to_string()).collect();
-        disk.sort();
-        embedded.sort();
-        assert_eq!(disk, embedded);
-        for (k, v) in EMBEDDED {
-            assert_eq!(on_disk.files[*k], *v, "{k} differs from the embedded copy");
-        }
+    fn a_root_folder_replaces_only_the_folders_it_has() {
+        let dir = tempfile_dir();
+        std::fs::create_dir_all(dir.join("base")).unwrap();
+        std::fs::write(dir.join("base/base.typ"), "// mine").unwrap();
+        let t = Templates::bundled(&Root::Dir(dir.clone()), "hebei").unwrap().unwrap();
+        assert_eq!(t.files["base/base.typ"], "// mine");
+        assert!(t.files.contains_key("hebei/main.typ"), "the profile stays embedded");
+        assert!(!t.files.contains_key("base/style.typ"), "a replaced folder is replaced whole");
+        assert_eq!(t.display_path("base/base.typ"), dir.join("base/base.typ").display().to_string());
+        assert_eq!(t.display_path("hebei/main.typ"), "templates/hebei/main.typ（内置）");
+        assert!(Templates::bundled(&Root::Embedded, "nonesuch").is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("yusuan-tpl-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
     }
 }
