@@ -43,6 +43,8 @@ pub struct Options {
     pub xlsx: bool,
     /// Also write the web page as `<stem>.html`.
     pub html: bool,
+    /// Also write the Word file as `<stem>.docx`.
+    pub docx: bool,
     pub pdf: PdfSettings,
     /// The user's catalogue file, instead of the one beside each data file.
     pub catalogue: Option<PathBuf>,
@@ -157,7 +159,7 @@ fn build_logged(
     })?;
     drop(watch);
     let out = args.output.join(format!("{}.pdf", file.stem()));
-    let staged = stage_all(&out, pdf, &typeset.view, &budget, args, log)?;
+    let staged = stage_all(&out, pdf, &typeset, &budget, args, log)?;
     commit(staged, log)?;
     Ok((out, typeset.compiled.document.pages().len()))
 }
@@ -167,15 +169,19 @@ fn build_logged(
 fn stage_all(
     pdf_path: &Path,
     pdf: Vec<u8>,
-    view: &crate::derive::View,
+    typeset: &pipeline::Typeset,
     budget: &crate::model::Budget,
     args: &Options,
     log: &mut String,
 ) -> Result<Vec<output::Staged>, String> {
+    let view = &typeset.view;
     let mut files = vec![(pdf_path.to_path_buf(), pdf)];
-    if args.emit_data {
+    // The text as printed, read back once for every output made from it.
+    let outline = (args.emit_data || args.html || args.docx).then(|| typeset.outline());
+    if let Some(o) = outline.as_ref().filter(|_| args.emit_data) {
         let json = serde_json::to_vec_pretty(view).expect("the view serializes");
         files.push((pdf_path.with_extension("json"), json));
+        files.push((pdf_path.with_extension("outline.json"), o.to_json().into_bytes()));
     }
     if args.xlsx {
         let xlsx = pdf_path.with_extension("xlsx");
@@ -195,20 +201,15 @@ fn stage_all(
             }
         }
     }
-    // The web page follows the default profile's chapters; for another
-    // profile it would print a document of the wrong shape, so it is not
-    // written, and said.
-    let default_shape = view.profile.name == crate::model::profile::DEFAULT_NAME;
-    if args.html && !default_shape {
-        let _ = writeln!(
-            log,
-            "警告：样式“{}”暂不能生成网页版（网页版按缺省样式的章节排列），未写 .html",
-            view.profile.name
-        );
-    }
-    if args.html && default_shape {
-        let page = crate::export::html::page(view);
+    if let Some(o) = outline.as_ref().filter(|_| args.html) {
+        let page = crate::export::html::page(o);
         files.push((pdf_path.with_extension("html"), page.into_bytes()));
+    }
+    if let Some(o) = outline.as_ref().filter(|_| args.docx) {
+        let docx = pdf_path.with_extension("docx");
+        let bytes = crate::export::docx::document(o)
+            .map_err(|e| format!("{e}；{}", unwritten(&files, &docx)))?;
+        files.push((docx, bytes));
     }
     let mut staged = Vec::new();
     for (path, bytes) in &files {

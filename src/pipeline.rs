@@ -197,6 +197,14 @@ pub struct Typeset {
     pub today: Datetime,
 }
 
+impl Typeset {
+    /// The document's text as printed: what the web page, the Word file and
+    /// the correction notice are made from.
+    pub fn outline(&self) -> crate::typeset::outline::Outline {
+        crate::typeset::outline::read(&self.compiled.document)
+    }
+}
+
 /// The one typeset sequence: model → view → layout. Errors are Typst's
 /// diagnostics, with their template locations.
 pub fn typeset(

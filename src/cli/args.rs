@@ -143,6 +143,10 @@ pub struct BuildArgs {
     #[arg(long)]
     pub html: bool,
 
+    /// 同时在 PDF 旁写出 Word 版（<文件名>.docx）：标题为 Word 的标题样式，表格为真正的 Word 表格（表头跨页重复），文字与 PDF 相同
+    #[arg(long)]
+    pub docx: bool,
+
     /// PDF 遵循的标准，可给多个；缺省为 PDF/UA-1 与 PDF/A-2a
     #[arg(long = "pdf-standard", value_name = "标准", value_enum, default_values_t = vec![PdfStandardArg::Ua1, PdfStandardArg::A2a])]
     pub pdf_standards: Vec<PdfStandardArg>,
@@ -265,6 +269,10 @@ pub struct DiffArgs {
     /// 更正说明的日期，例如 2021-03-10；缺省为今天
     #[arg(long, value_name = "日期")]
     pub date: Option<String>,
+
+    /// 两个文件不是同一部门、同一年度的同一种文件（预算或决算）时也比较
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub env: EnvArgs,

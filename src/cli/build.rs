@@ -24,6 +24,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         emit_data: args.emit_data,
         xlsx: args.xlsx,
         html: args.html,
+        docx: args.docx,
         pdf: pdf_settings(&args.pdf_standards),
         catalogue: args.catalogue.clone(),
         limits: (args.limits.time_limit, args.limits.memory_limit),

@@ -1,6 +1,7 @@
 //! `yusuan diff`：更正前后两份文件印出来的每一处变化（更正说明），或按数据字段列出的变化。
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::cli::args::{DiffArgs, DiffFormat};
 use crate::cli::{environment, load_checked, print_problems, stdout};
@@ -9,6 +10,7 @@ use crate::model::Budget;
 use crate::pipeline;
 use crate::source::DataFile;
 use crate::typeset::compile::Engine;
+use crate::typeset::fonts::FontSet;
 
 pub fn run(args: &DiffArgs) -> Result<(), Error> {
     if args.fields {
@@ -29,14 +31,22 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
             new.0.name()
         )));
     }
-    let (fonts, templates) = pipeline::environment(&environment(&args.env))?;
-    let mut engine = Engine::new(fonts, templates);
-    let mut lay_out = |(file, b): &(DataFile, Budget)| {
-        crate::diff::document::lay_out_budget(&mut engine, b).map_err(|log| {
-            eprint!("{log}");
+    if !args.force {
+        same_document(&old, &new)?;
+    }
+    let env = environment(&args.env);
+    let profiles = pipeline::Profiles::new(&env);
+    let fonts = Arc::new(FontSet::load(&env.fonts));
+    let lay_out = |(file, b): &(DataFile, Budget)| {
+        let failed = |why: String| {
+            eprint!("{why}");
             eprintln!("未生成更正说明：{} 排版失败", file.name());
             Error::Failed { failed: 1, total: 2 }
-        })
+        };
+        // Each file under its own profile, as `build` publishes it.
+        let bundle = profiles.for_file(&file.path, b).map_err(|e| failed(e.render() + "\n"))?;
+        let mut engine = Engine::new(fonts.clone(), bundle.templates.clone());
+        crate::diff::document::lay_out_budget(&mut engine, b, bundle.profile.clone()).map_err(failed)
     };
     let (a, b) = (lay_out(&old)?, lay_out(&new)?);
     let changes = crate::diff::document::compare(&a.places(), &b.places());
@@ -44,12 +54,35 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
         DiffFormat::Text if changes.is_empty() => unprinted(&old.1, &new.1),
         DiffFormat::Text => crate::diff::document::to_text(&changes),
         DiffFormat::Markdown => {
-            crate::diff::document::to_markdown(&notice(args, &new.1)?, &changes)
+            crate::diff::document::to_markdown(&notice(args, &new.1, &b.outline)?, &changes)
         }
         DiffFormat::Csv => crate::diff::document::to_csv(&changes),
     };
     stdout(&text);
     Ok(())
+}
+
+/// A correction notice compares two versions of one document: the same
+/// kind (预算 or 决算), department and year. Anything else is refused in
+/// the reader's words, unless `--force` says it is meant.
+fn same_document(old: &(DataFile, Budget), new: &(DataFile, Budget)) -> Result<(), Error> {
+    let (a, b) = (&old.1, &new.1);
+    let (da, db) = (&a.document, &b.document);
+    let what = if a.kind() != b.kind() {
+        format!("{} 是{}，{} 是{}", old.0.name(), a.kind().chinese(), new.0.name(), b.kind().chinese())
+    } else if da.code != db.code || da.department != db.department {
+        format!(
+            "两个文件不是同一个部门：{}（{}）与 {}（{}）",
+            da.department, da.code, db.department, db.code
+        )
+    } else if da.year != db.year {
+        format!("两个文件不是同一年度：{} 年与 {} 年", da.year, db.year)
+    } else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!(
+        "未生成更正说明：{what}。更正说明比较同一份文件更正前后的两个版本；确要比较时加 --force"
+    )))
 }
 
 /// Nothing printed changed: say so, and list the data fields that did
@@ -68,7 +101,11 @@ fn unprinted(old: &Budget, new: &Budget) -> String {
 }
 
 /// Title, date and reason of the 更正说明.
-fn notice(args: &DiffArgs, b: &Budget) -> Result<crate::diff::document::Notice, Error> {
+fn notice(
+    args: &DiffArgs,
+    b: &Budget,
+    outline: &crate::typeset::outline::Outline,
+) -> Result<crate::diff::document::Notice, Error> {
     let d = &b.document;
     let date = match &args.date {
         Some(s) => {
@@ -82,7 +119,8 @@ fn notice(args: &DiffArgs, b: &Budget) -> Result<crate::diff::document::Notice, 
     };
     Ok(crate::diff::document::Notice {
         department: d.department.clone(),
-        document: format!("{}{}年部门预算信息公开情况说明", d.department, d.year),
+        // The corrected document's title, as its PDF carries it.
+        document: outline.meta.title.clone(),
         date,
         reason: args.reason.clone().unwrap_or_default(),
     })
@@ -114,17 +152,21 @@ fn diff_fields(args: &DiffArgs) -> Result<(), Error> {
     let changes = crate::diff::diff(&old.1, &new.1);
     let mut text = match args.format {
         DiffFormat::Text | DiffFormat::Csv => crate::diff::to_text(&changes),
-        DiffFormat::Markdown => {
-            let title = format!(
-                "{}{}年部门预算信息公开情况说明",
-                new.1.document.department, new.1.document.year
-            );
-            crate::diff::to_markdown(&changes, &title)
-        }
+        DiffFormat::Markdown => crate::diff::to_markdown(&changes, &title_of(args, &new)),
     };
     text.push_str(&still_drafted(&new.0.text));
     stdout(&text);
     Ok(())
+}
+
+/// The document's title, department and subject, by the file's profile.
+fn title_of(args: &DiffArgs, (file, b): &(DataFile, Budget)) -> String {
+    let profiles = pipeline::Profiles::new(&environment(&args.env));
+    let subject = match profiles.for_file(&file.path, b) {
+        Ok(bundle) => crate::model::profile::fill_year(&bundle.profile.subject, b.document.year),
+        Err(_) => format!("{}年{}", b.document.year, b.kind().chinese()),
+    };
+    format!("{}{subject}", b.document.department)
 }
 
 /// “草稿中仍未更新的字段（N 项）” and the list, or nothing for a file with

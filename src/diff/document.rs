@@ -16,24 +16,20 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use typst::foundations::{Content, Element, Label, Selector, Value};
-use typst::introspection::Introspector;
 use typst::layout::{Frame, FrameItem};
-use typst::model::HeadingElem;
-use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
-use crate::derive::View;
-use crate::derive::tables::chinese_number;
 use crate::model::Budget;
+use crate::model::profile::Profile;
 use crate::typeset::compile::Engine;
+use crate::typeset::outline::{self, Block, Outline};
 
 /// One printed figure or clause, as a reader finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     /// Identity for matching the two documents; never shown.
     pub key: String,
-    /// 位置：“二、（一）收入说明”或“附表3　部门支出总表 › 2070101 行政运行 › 基本支出”。
+    /// 位置：“二、（一）收入说明第1段”或“附表3　部门支出总表 › 2070101 行政运行 › 基本支出”。
     pub location: String,
     /// 页码（从 1 起）。
     pub page: usize,
@@ -53,16 +49,16 @@ pub struct Correction {
     pub new: Option<String>,
 }
 
-/// A laid-out document and the view it printed.
+/// A laid-out document and its outline.
 pub struct Document {
-    pub view: View,
+    pub outline: Outline,
     pub document: PagedDocument,
 }
 
 impl Document {
     /// Every printed place, in reading order.
     pub fn places(&self) -> Vec<Place> {
-        places(&self.view, &self.document)
+        places(&self.outline, &self.document)
     }
 
     /// The glyph runs of every page, white space removed: what a reader
@@ -91,128 +87,100 @@ fn frame_runs(frame: &Frame, out: &mut Vec<String>) {
     }
 }
 
-/// Lays out a checked budget exactly as `build` publishes it (never as a
-/// draft: the notice compares published documents). Template errors come
-/// back as text.
-pub fn lay_out_budget(engine: &mut Engine, b: &Budget) -> Result<Document, String> {
-    match crate::pipeline::typeset(engine, b, false) {
-        Ok(t) => Ok(Document { view: t.view, document: t.compiled.document }),
+/// Lays out a checked budget or 决算 under its profile exactly as `build`
+/// publishes it (never as a draft: the notice compares published
+/// documents). Template errors come back as text.
+pub fn lay_out_budget(
+    engine: &mut Engine,
+    b: &Budget,
+    profile: Arc<Profile>,
+) -> Result<Document, String> {
+    match crate::pipeline::typeset_in(engine, b, false, profile) {
+        Ok(t) => Ok(Document { outline: t.outline(), document: t.compiled.document }),
         Err(diags) => Err(crate::typeset::compile::typst_text(engine.world(), &diags)),
     }
 }
 
-/// An engine on the bundled fonts only and the templates in `dir`: the same
-/// layout on every machine.
+/// An engine on the bundled fonts only and the default profile's templates
+/// from `dir` (a folder laid out like `templates/`): the same layout on
+/// every machine.
 pub fn engine(dir: &Path) -> Engine {
     let fonts = crate::typeset::fonts::FontSet::load(&crate::typeset::fonts::FontOptions {
         font_paths: Vec::new(),
         no_system_fonts: true,
     });
     let root = crate::typeset::templates::Root::Dir(dir.to_path_buf());
-    let templates = crate::typeset::templates::Templates::bundled(&root, crate::model::profile::DEFAULT_NAME)
-        .expect("the default profile is bundled")
-        .expect("the templates load");
+    let templates =
+        crate::typeset::templates::Templates::bundled(&root, crate::model::profile::DEFAULT_NAME)
+            .expect("the default profile is bundled")
+            .expect("the templates load");
     Engine::new(Arc::new(fonts), Arc::new(templates))
 }
 
-/// Lays out a data file's text; `None` when it does not pass its checks or
-/// its layout fails.
+/// Lays out a data file's text under the default profile; `None` when it
+/// does not pass its checks or its layout fails.
 pub fn lay_out(engine: &mut Engine, text: &str) -> Option<Document> {
     let loaded = crate::pipeline::inspect_bytes(Path::new("data.toml"), text.as_bytes());
     let (_, _, budget) = crate::pipeline::usable(loaded);
-    lay_out_budget(engine, &budget?).ok()
+    let profile = Arc::new(crate::model::profile::default_profile());
+    lay_out_budget(engine, &budget?, profile).ok()
 }
 
-/// Every printed place of a compiled document, in reading order.
-pub fn places(view: &View, doc: &PagedDocument) -> Vec<Place> {
+/// Every printed place of a laid-out document, in reading order: each
+/// clause of each paragraph under its headings, each cell of each table
+/// under its table, row and column.
+pub fn places(o: &Outline, doc: &PagedDocument) -> Vec<Place> {
     let pages = page_texts(doc);
-    let mut reader = Reader { view, pages: &pages, out: Vec::new(), seen: HashMap::new() };
-    reader.title();
+    let mut reader = Reader { outline: o, pages: &pages, out: Vec::new(), seen: HashMap::new() };
     let mut at = Section::default();
-    for mark in marks(doc) {
-        reader.mark(&mut at, mark);
+    for b in &o.blocks {
+        reader.block(&mut at, &b.block, b.page);
     }
     reader.out
 }
 
-/// What the compiled document tells about its structure, in document order.
-enum Mark {
-    Heading { level: usize, numbered: bool, text: String, page: usize },
-    Para { text: String, page: usize },
-    Table { number: usize, page: usize },
-}
-
-const PARA: &str = "yusuan-para";
-const TABLE: &str = "yusuan-table";
-
-fn label(name: &str) -> Selector {
-    Selector::Label(Label::new(PicoStr::intern(name)).expect("a label name"))
-}
-
-fn marks(doc: &PagedDocument) -> Vec<Mark> {
-    let intro = doc.introspector();
-    let selector = Selector::Or(
-        [Element::of::<HeadingElem>().select(), label(PARA), label(TABLE)].into_iter().collect(),
-    );
-    intro
-        .query(&selector)
-        .iter()
-        .filter_map(|c| {
-            let page = c.location().and_then(|l| intro.page(l)).map_or(1, |p| p.get());
-            mark(c, page)
-        })
-        .collect()
-}
-
-fn mark(c: &Content, page: usize) -> Option<Mark> {
-    let field = |name| c.get_by_name(name).ok();
-    if c.elem() == Element::of::<HeadingElem>() {
-        let level = match field("level") {
-            Some(Value::Int(n)) => usize::try_from(n).unwrap_or(1),
-            _ => 1,
-        };
-        let numbered = !matches!(field("numbering"), None | Some(Value::None));
-        let text = match field("body") {
-            Some(Value::Content(b)) => b.plain_text().to_string(),
-            _ => String::new(),
-        };
-        return Some(Mark::Heading { level, numbered, text, page });
-    }
-    match field("value")? {
-        Value::Str(s) if c.label() == Label::new(PicoStr::intern(PARA)) => {
-            Some(Mark::Para { text: s.to_string(), page })
-        }
-        Value::Int(n) => Some(Mark::Table { number: usize::try_from(n).ok()?, page }),
-        _ => None,
-    }
-}
-
-/// Where the reader is: the numbered section, the sub-heading under it and
-/// how many paragraphs have been read there.
+/// Where the reader is: the chapter, the deepest heading under it and how
+/// many paragraphs have been read there.
 #[derive(Default)]
 struct Section {
-    number: usize,
-    title: String,
+    chapter: String,
     sub: String,
     paras: usize,
-    /// In the attached tables: the heading page of the table being read.
-    attached: bool,
+}
+
+/// “二、” of “二、部门预算安排的总体情况”: a chapter's number, when it has one.
+fn number_of(heading: &str) -> &str {
+    let digits = heading.char_indices().take_while(|(_, c)| "一二三四五六七八九十".contains(*c));
+    match digits.last() {
+        Some((i, c)) if heading[i + c.len_utf8()..].starts_with('、') => {
+            &heading[..i + c.len_utf8() + '、'.len_utf8()]
+        }
+        _ => "",
+    }
 }
 
 impl Section {
-    /// “二、（一）收入说明”, or “一、部门职责及机构设置情况” before any sub-heading.
+    /// “二、（一）收入说明”; “一、部门职责及机构设置情况” before any
+    /// sub-heading; “部门预算编制说明 › 一、收入预算” under an unnumbered chapter.
     fn location(&self) -> String {
-        let n = if self.number > 0 {
-            format!("{}、", chinese_number(self.number))
-        } else {
-            String::new()
-        };
-        if self.sub.is_empty() { format!("{n}{}", self.title) } else { format!("{n}{}", self.sub) }
+        let n = number_of(&self.chapter);
+        match (self.sub.is_empty(), n.is_empty()) {
+            (true, _) => self.chapter.clone(),
+            (false, false) => format!("{n}{}", self.sub),
+            (false, true) => format!("{} › {}", self.chapter, self.sub),
+        }
+    }
+
+    /// The identity of this place: the headings without their numbers, so
+    /// that a chapter renumbered (a 名词解释 added before it) keeps its places.
+    fn key(&self) -> String {
+        let chapter = &self.chapter[number_of(&self.chapter).len()..];
+        format!("{chapter}|{}|{}", self.sub, self.paras)
     }
 }
 
 struct Reader<'a> {
-    view: &'a View,
+    outline: &'a Outline,
     pages: &'a [String],
     out: Vec<Place>,
     /// Keys given so far, so a second place with the same address gets its own.
@@ -227,38 +195,32 @@ impl Reader<'_> {
         self.out.push(Place { key, location, page, text });
     }
 
-    fn title(&mut self) {
-        let d = &self.view.doc;
-        let text = format!("{}{}年部门预算信息公开情况说明", d.department, d.year);
-        self.push("title".into(), "标题".into(), 1, text);
-    }
-
-    fn mark(&mut self, at: &mut Section, mark: Mark) {
-        match mark {
-            Mark::Heading { level: 1, numbered, text, .. } => {
-                at.number += usize::from(numbered);
-                at.attached = !numbered;
-                at.title = text;
-                at.sub.clear();
+    fn block(&mut self, at: &mut Section, b: &Block, page: usize) {
+        match b {
+            Block::Title { lines } => self.push("title".into(), "标题".into(), page, lines.concat()),
+            Block::Line { text } => {
+                self.push("line".into(), "标题".into(), page, text.clone());
+            }
+            Block::Heading { level: 1, text, .. } => {
+                *at = Section { chapter: text.clone(), ..Section::default() };
+            }
+            Block::Heading { text, .. } => {
+                at.sub = text.clone();
                 at.paras = 0;
             }
-            Mark::Heading { text, page, .. } if at.attached => self.attached(&text, page),
-            Mark::Heading { text, .. } => {
-                at.sub = text;
-                at.paras = 0;
-            }
-            Mark::Para { text, page } => {
+            Block::Para { text } => {
                 at.paras += 1;
-                self.para(at, &text, page);
+                self.para(at, text, page);
             }
-            Mark::Table { number, page } => self.table(number, page),
+            Block::Table { table } => self.table(table, page),
+            Block::Rows { .. } | Block::Sample { .. } | Block::Draft { .. } | Block::Toc => {}
         }
     }
 
     /// A paragraph, clause by clause (split after 。；！？), so that a
     /// corrected figure names the clause that quotes it.
     fn para(&mut self, at: &Section, text: &str, page: usize) {
-        let base = format!("{}|{}|{}|{}", at.number, at.title, at.sub, at.paras);
+        let base = at.key();
         let location = format!("{}第{}段", at.location(), at.paras);
         for (i, clause) in clauses(text).into_iter().enumerate() {
             let page = self.find(page, page + 1, &prefix(&clause, 12)).unwrap_or(page);
@@ -275,22 +237,10 @@ impl Reader<'_> {
         (from..=to.min(self.pages.len())).find(|&p| self.pages[p - 1].contains(&needle))
     }
 
-    /// The tables printed in the body: 表1 机构设置, the 项目绩效目标表, the
-    /// 固定资产占用情况表.
-    fn table(&mut self, number: usize, page: usize) {
-        let v = self.view;
-        if number == 1 {
-            self.units(page);
-        } else if number == v.assets.table_number {
-            self.assets(page);
-        } else if let Some(t) = v.performance.projects.iter().find(|t| t.number == number) {
-            self.performance(t, page);
-        }
-    }
-
-    fn cell(&mut self, table: &str, row: &str, column: &str, page: usize, text: &str) {
-        let key = format!("{table}|{row}|{column}");
-        let location = [table, row, column]
+    fn cell(&mut self, t: &outline::Table, row: &str, column: &str, page: usize, text: &str) {
+        let key = format!("{}|{row}|{column}", t.id);
+        let caption = t.caption();
+        let location = [caption.as_str(), row, column]
             .iter()
             .filter(|s| !s.is_empty())
             .copied()
@@ -299,109 +249,78 @@ impl Reader<'_> {
         self.push(key, location, page, text.to_string());
     }
 
-    fn units(&mut self, start: usize) {
-        let t = "表1　部门机构设置情况";
-        for u in &self.view.units {
-            let page = self.find(start, start + 2, &u.name).unwrap_or(start);
-            for (column, text) in
-                [("单位性质", &u.nature), ("单位规格", &u.rank), ("经费保障形式", &u.funding)]
-            {
-                self.cell(t, &u.name, column, page, text);
+    /// A table: its title and line, then every cell that is not a label,
+    /// named by its row's labels and its column's header.
+    fn table(&mut self, t: &outline::Table, page: usize) {
+        self.cell(t, "", "表名", page, &t.title);
+        if let Some(l) = &t.line {
+            let line = [l.left.as_str(), l.right.as_str()].join("　");
+            self.cell(t, "", "说明行", page, line.trim_end_matches('　'));
+        }
+        if let Some(pre) = &t.pre {
+            for r in &pre.rows {
+                self.row(t, &r.cells, &[], &[], page);
             }
         }
-    }
-
-    fn performance(&mut self, p: &crate::derive::ProjectTableView, start: usize) {
-        let t = format!("表{}　{}", p.number, p.title);
-        self.cell(&t, "", "表名", start, &p.title);
-        self.cell(&t, "", "编制单位", start, &p.unit);
-        for (i, g) in p.goals.iter().enumerate() {
-            self.cell(&t, "绩效目标", &format!("目标{}", i + 1), start, g);
-        }
-        let mut page = start;
-        for r in &p.rows {
-            let row = format!("{}·{}", r.level2, r.level3);
-            page = self.find(page, page + 3, &prefix(&r.description, 8)).unwrap_or(page);
-            self.cell(&t, &row, "绩效指标描述", page, &r.description);
-            self.cell(&t, &row, "指标值", page, &r.value);
-            self.cell(&t, &row, "指标值确定依据", page, &r.basis);
-        }
-    }
-
-    fn assets(&mut self, page: usize) {
-        let a = &self.view.assets;
-        let t = format!("表{}　{}固定资产占用情况表", a.table_number, self.view.doc.short_name);
-        self.cell(&t, "", "截止时间", page, &a.as_of);
-        self.cell(&t, "资产总额", "价值", page, crate::derive::view::fixed_or_dash(&a.total));
-        for r in &a.rows {
-            let row = r.label.clone();
-            let page = self.find(page, page + 1, &prefix(&r.label, 6)).unwrap_or(page);
-            self.cell(&t, &row, "数量", page, &r.quantity);
-            self.cell(&t, &row, "价值", page, crate::derive::view::fixed_or_dash(&r.value));
-        }
-    }
-
-    /// An attached table, found by its heading “附表3　部门支出总表”.
-    fn attached(&mut self, heading: &str, start: usize) {
-        let Some(tv) = &self.view.tables else { return };
-        let Some(t) = tv.tables.iter().find(|t| attached_title(t) == heading) else { return };
-        let title = attached_title(t);
-        let end = self.attached_end(start);
         if t.empty {
-            self.cell(&title, "", "说明", start, &t.note);
+            self.cell(t, "", "说明", page, &t.note);
             return;
         }
         let columns = column_labels(t);
-        let money = money_columns(t);
-        let mut page = start;
-        for r in &t.rows {
-            let needle = r.cells.iter().map(|c| c.text.as_str()).find(|s| !s.trim().is_empty());
-            page = needle.and_then(|n| self.find(page, end, n)).unwrap_or(page);
-            // The text cells before a run of amounts name its row; a text
-            // cell after amounts starts the other half of a two-sided table
-            // (收入 | 支出 in 附表1 and 附表4).
-            let mut label: Vec<String> = Vec::new();
-            let mut after_amount = false;
-            for (j, c) in r.cells.iter().enumerate() {
-                if !money.get(j).copied().unwrap_or(false) {
-                    if std::mem::take(&mut after_amount) {
-                        label.clear();
-                    }
-                    label.push(c.text.split_whitespace().collect::<String>());
-                    continue;
-                }
-                after_amount = true;
-                let row = label.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>();
-                let column = columns.get(j).map_or("", String::as_str);
-                self.cell(&title, &row.join(" "), column, page, &c.text);
-            }
+        let labels = label_columns(t);
+        let pages = self.outline.row_pages(&t.id);
+        for (k, r) in t.rows.iter().enumerate() {
+            let page = pages.iter().find(|(s, e, _)| (*s..*e).contains(&k)).map_or(page, |p| p.2);
+            self.row(t, &r.cells, &columns, &labels, page);
         }
     }
 
-    /// The last page an attached table may reach: the page before the next
-    /// one whose text starts another 附表 heading, or the document's end.
-    fn attached_end(&self, start: usize) -> usize {
-        self.pages.len().max(start)
+    /// One row: the label cells before a run of values name it; a label
+    /// after values starts the other half of a two-sided table (收入 | 支出
+    /// in 附表1 and 附表4). A merged label stands in every row it covers.
+    fn row(
+        &mut self,
+        t: &outline::Table,
+        cells: &[outline::Cell],
+        columns: &[String],
+        labels: &[bool],
+        page: usize,
+    ) {
+        let mut label: Vec<String> = Vec::new();
+        let mut after_value = false;
+        for (j, c) in cells.iter().enumerate() {
+            let is_label = labels.get(j).copied().unwrap_or(c.head) || c.head;
+            if is_label {
+                if std::mem::take(&mut after_value) {
+                    label.clear();
+                }
+                label.push(c.flat().split_whitespace().collect::<String>());
+                continue;
+            }
+            after_value = true;
+            let row = label.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>();
+            let column = columns.get(j).map_or("", String::as_str);
+            self.cell(t, &row.join(" "), column, page, &c.flat());
+        }
     }
 }
 
-/// “附表3　部门支出总表”, as the template heads the table.
-pub fn attached_title(t: &crate::derive::TableView) -> String {
-    format!("附表{}　{}", t.number, t.title)
-}
-
-/// Columns that hold amounts in some row: a blank cell there is a printed
-/// place too (a zero prints blank, and a correction may fill it).
-fn money_columns(t: &crate::derive::TableView) -> Vec<bool> {
+/// Which columns hold labels: the merged ones, and in a table of figures
+/// every column that never holds one.
+fn label_columns(t: &outline::Table) -> Vec<bool> {
     let width = t.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let figures = t.rows.iter().any(|r| r.cells.iter().any(|c| c.amount));
     (0..width)
-        .map(|j| t.rows.iter().any(|r| r.cells.get(j).is_some_and(|c| c.amount.is_some())))
+        .map(|j| {
+            let amounts = t.rows.iter().any(|r| r.cells.get(j).is_some_and(|c| c.amount));
+            t.merge.contains(&j) || (figures && !amounts)
+        })
         .collect()
 }
 
 /// Each column's name as the header prints it, from the top row down:
 /// “一般公共预算·基本支出” for a column under a spanning head.
-fn column_labels(t: &crate::derive::TableView) -> Vec<String> {
+fn column_labels(t: &outline::Table) -> Vec<String> {
     let width: usize = t.widths.len();
     let mut grid: Vec<Vec<String>> = vec![Vec::new(); width];
     // Which columns of each header row are still covered by a rowspan above.
@@ -413,7 +332,7 @@ fn column_labels(t: &crate::derive::TableView) -> Vec<String> {
                 j += 1;
             }
             for k in j..(j + cell.colspan).min(width) {
-                let text: String = cell.text.split_whitespace().collect();
+                let text: String = cell.flat().split_whitespace().collect();
                 if grid[k].last() != Some(&text) {
                     grid[k].push(text);
                 }

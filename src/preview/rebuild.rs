@@ -117,7 +117,7 @@ impl Builder {
                 let (pages, drawn) = page_images(&mut self.svgs, &pending.compiled.document);
                 out.timings.pages = started.elapsed();
                 out.timings.drawn = drawn;
-                let html = crate::export::html::page(&pending.view).into();
+                let html = crate::export::html::page(&pending.outline()).into();
                 out.render = Some(Render { revision: 0, pages, pdf: Default::default(), html });
                 self.pending = Some(pending);
             }

@@ -269,6 +269,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("hebei/profile.toml", include_str!("../../templates/hebei/profile.toml")),
     ("hebei/main.typ", include_str!("../../templates/hebei/main.typ")),
     ("hebei/parts.typ", include_str!("../../templates/hebei/parts.typ")),
+    ("hebei/units.typ", include_str!("../../templates/hebei/units.typ")),
     ("hebei/budget.typ", include_str!("../../templates/hebei/budget.typ")),
     ("hebei/sangong.typ", include_str!("../../templates/hebei/sangong.typ")),
     ("hebei/overall.typ", include_str!("../../templates/hebei/overall.typ")),
