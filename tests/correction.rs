@@ -7,7 +7,6 @@
 //! listed places against the glyph runs of the two documents: every run
 //! that differs must lie in a listed clause's paragraph or be a listed cell.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -138,7 +137,7 @@ fn an_unchanged_document_has_nothing_to_correct() {
 
 mod property {
     use super::*;
-    use yusuan::diff::document::{Place, compare, places};
+    use yusuan::diff::document::compare;
 
     /// A small deterministic generator: the test is the same on every run.
     struct Lcg(u64);
@@ -166,21 +165,6 @@ mod property {
         out
     }
 
-    /// Glyph runs of a laid-out document, as a multiset.
-    fn runs(doc: &yusuan::diff::document::Document) -> HashMap<String, usize> {
-        let mut out = HashMap::new();
-        for r in doc.runs() {
-            *out.entry(r).or_insert(0) += 1;
-        }
-        out
-    }
-
-    /// Paragraph key of a clause place (its key without the clause index).
-    fn para_key(p: &Place) -> Option<String> {
-        let (base, last) = p.key.rsplit_once('|')?;
-        last.parse::<usize>().ok().map(|_| base.to_string())
-    }
-
     #[test]
     fn fifty_single_item_corrections_change_exactly_the_listed_places() {
         let mut engine = yusuan::diff::document::engine(&root().join("templates"));
@@ -195,7 +179,7 @@ mod property {
             let text = fs::read_to_string(root().join("data").join(sample)).unwrap();
             let old =
                 yusuan::diff::document::lay_out(&mut engine, &text).expect("the sample lays out");
-            let old_places = places(&old.view, &old.document);
+            let old_places = old.places();
             let amounts = item_amounts(&text);
             let (mut done, mut attempts) = (0, 0);
             while done < 50 {
@@ -214,7 +198,7 @@ mod property {
                     // link) is refused before any notice: not this test's case.
                     continue;
                 };
-                let new_places = places(&new.view, &new.document);
+                let new_places = new.places();
                 let changes = compare(&old_places, &new_places);
                 assert!(!changes.is_empty(), "{sample}: {was} → {now} changed nothing");
                 assert!(changes.iter().all(|c| c.old != c.new));
@@ -230,50 +214,11 @@ mod property {
                     }),
                     "{sample}: {was} → {now}: no cell moved by {delta}"
                 );
-                only_listed_places_moved(&old, &new, &new_places, &changes, sample);
+                crate::common::places::only_listed_places_moved(&old, &new, &new_places, &changes, sample);
                 done += 1;
                 tried += 1;
             }
         }
         assert!(tried >= 50);
-    }
-
-    /// Every glyph run that is new in the corrected document lies in a
-    /// paragraph with a listed clause, or is a listed cell, or is a page
-    /// number (a paragraph one line longer may move a folio or 目录 entry).
-    fn only_listed_places_moved(
-        old: &yusuan::diff::document::Document,
-        new: &yusuan::diff::document::Document,
-        new_places: &[Place],
-        changes: &[yusuan::diff::document::Correction],
-        sample: &str,
-    ) {
-        let changed_locs: std::collections::HashSet<(&str, &str)> =
-            changes.iter().filter_map(|c| Some((c.location.as_str(), c.new.as_deref()?))).collect();
-        let listed: Vec<&Place> = new_places
-            .iter()
-            .filter(|p| changed_locs.contains(&(p.location.as_str(), p.text.as_str())))
-            .collect();
-        let paras: std::collections::HashSet<String> =
-            listed.iter().filter_map(|p| para_key(p)).collect();
-        let mut allowed = String::new();
-        for p in new_places.iter().filter(|p| para_key(p).is_some_and(|k| paras.contains(&k))) {
-            allowed.extend(p.text.chars().filter(|c| !c.is_whitespace()));
-        }
-        let cells: std::collections::HashSet<&str> =
-            listed.iter().filter(|p| para_key(p).is_none()).map(|p| p.text.as_str()).collect();
-        let before = runs(old);
-        let mut after = runs(new);
-        for (run, n) in &before {
-            if let Some(m) = after.get_mut(run) {
-                *m = m.saturating_sub(*n);
-            }
-        }
-        for (run, n) in after.into_iter().filter(|(_, n)| *n > 0) {
-            let ok = allowed.contains(&run)
-                || cells.contains(run.as_str())
-                || run.chars().all(|c| c.is_ascii_digit() || c == '—' || c == '.');
-            assert!(ok, "{sample}: “{run}” (×{n}) changed but is in no listed place: {changes:#?}");
-        }
     }
 }

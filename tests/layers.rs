@@ -19,19 +19,79 @@ fn order(lib: &str) -> Vec<String> {
         .collect()
 }
 
-/// The top-level modules a source text names through `crate::`.
-fn uses(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// The top-level modules a source text names: through `crate::` (and any
+/// alias `use crate as x;` gives it), inside groups at any depth
+/// (`crate::{a::{b, c}, d}` names `a` and `d`), and through `super::` that
+/// climbs out of the file's own module to the crate root. `rel` is the
+/// file's path below src/ (`diff/document.rs`).
+fn uses(rel: &str, text: &str) -> BTreeSet<String> {
+    let mut roots = vec!["crate::".to_string()];
     let mut rest = text;
-    while let Some(i) = rest.find("crate::") {
-        rest = &rest[i + "crate::".len()..];
-        if let Some(group) = rest.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            for part in group[..end].split(',') {
-                out.extend(ident(part.trim()));
+    while let Some(i) = rest.find("crate as ") {
+        rest = &rest[i + "crate as ".len()..];
+        roots.extend(ident(rest).map(|alias| format!("{alias}::")));
+    }
+    let mut out = BTreeSet::new();
+    for root in &roots {
+        for (i, _) in text.match_indices(root.as_str()) {
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
             }
+            out.extend(heads(&text[i + root.len()..]));
+        }
+    }
+    out.extend(through_super(rel, text));
+    out
+}
+
+/// The first segment of a path, or of each item of a `{…}` group.
+fn heads(s: &str) -> Vec<String> {
+    let Some(group) = s.strip_prefix('{') else { return ident(s).into_iter().collect() };
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                out.extend(ident(group[start..i].trim()));
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.extend(ident(group[start..i].trim()));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Modules reached by `super::super::…`: a file's module path is its path
+/// below src/ (`diff/document.rs` is `diff::document`, a `mod.rs` its
+/// folder); climbing to the root makes the next segment a top-level module.
+/// An item at the root (not a module) is no import.
+fn through_super(rel: &str, text: &str) -> Vec<String> {
+    let mut path: Vec<&str> = rel.trim_end_matches(".rs").split('/').collect();
+    if path.last() == Some(&"mod") {
+        path.pop();
+    }
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("super::") {
+        if text[..i].ends_with("super::") {
+            continue;
+        }
+        let mut rest = &text[i..];
+        let mut up = 0;
+        while let Some(r) = rest.strip_prefix("super::") {
+            rest = r;
+            up += 1;
+        }
+        if up >= path.len() {
+            out.extend(heads(rest));
         } else {
-            out.extend(ident(rest));
+            out.push(path[0].to_string());
         }
     }
     out
@@ -75,14 +135,17 @@ fn violations(order: &[String], files: &[(String, String)]) -> Vec<String> {
             out.push(format!("{rel}: module `{module}` is not listed in lib.rs"));
             continue;
         };
-        for used in uses(text) {
-            match rank(&used) {
-                Some(r) if r < own || used == module => {}
-                Some(_) => out.push(format!("{rel}: `{module}` uses `{used}`, listed after it")),
-                None => out.push(format!("{rel}: uses `crate::{used}`, not a module of lib.rs")),
+        let used = uses(rel, text);
+        for u in &used {
+            match rank(u) {
+                Some(r) if r < own || *u == module => {}
+                Some(_) => out.push(format!("{rel}: `{module}` uses `{u}`, listed after it")),
+                // `super::` reaching an item of the root, not a module.
+                None if !text.contains(&format!("crate::{u}")) => {}
+                None => out.push(format!("{rel}: uses `crate::{u}`, not a module of lib.rs")),
             }
         }
-        if rel == "cli/args.rs" && !uses(text).is_empty() {
+        if rel == "cli/args.rs" && !used.is_empty() {
             out.push(format!("{rel}: the arguments import nothing from the crate"));
         }
     }
@@ -115,4 +178,25 @@ fn an_upward_import_is_caught() {
     assert!(v[0].contains("`model` uses `checks`"), "{v:?}");
     assert!(v[1].contains("import nothing"), "{v:?}");
     assert!(v[2].contains("not listed"), "{v:?}");
+}
+
+#[test]
+fn nested_groups_super_and_aliases_are_caught() {
+    let order: Vec<String> = ["diag", "model", "checks", "cli"].map(String::from).to_vec();
+    let file = |rel: &str, text: &str| vec![(rel.to_string(), text.to_string())];
+    // A nested group: `checks` is the group's second item.
+    let nested = file("model/mod.rs", "use crate::{diag::{Problem, Severity}, checks};\n");
+    assert_eq!(violations(&order, &nested).len(), 1, "{:?}", violations(&order, &nested));
+    // The items inside a nested group are not modules.
+    let inner = file("checks/mod.rs", "use crate::{model::{cli, x}, diag};\n");
+    assert!(violations(&order, &inner).is_empty(), "{:?}", violations(&order, &inner));
+    // super::super from model/a/b.rs climbs to the root: `checks` is above.
+    let up = file("model/a/b.rs", "use super::super::super::checks::check;\n");
+    assert_eq!(violations(&order, &up).len(), 1);
+    let within = file("model/a/b.rs", "use super::super::ledger;\n");
+    assert!(violations(&order, &within).is_empty());
+    // An alias of the crate.
+    let alias = file("model/mod.rs", "use crate as root;\nfn f() { root::cli::run(); }\n");
+    let v = violations(&order, &alias);
+    assert!(v.iter().any(|m| m.contains("`model` uses `cli`")), "{v:?}");
 }

@@ -145,6 +145,8 @@ pub struct ProcurementFinal {
 /// 一个项目的绩效自评。
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct EvaluationView {
+    /// 表号（正文中的表按各部分的先后连续编号）；没有指标、不印表时为 0。
+    pub number: usize,
     /// 项目名称（预算文件中绩效目标表的名称）。
     pub project: String,
     /// 自评得分，如“95.5”。
@@ -188,8 +190,12 @@ pub fn view(b: &Budget, p: &Profile, f: &Formats) -> Option<FinalView> {
         sangong_counts: counts(file),
         operating: operating(b, file, f),
         procurement: procurement(file, f),
-        assets: crate::derive::assets_view(&file.assets.as_budget_assets(), 1, p),
-        evaluations: evaluations(b, fa),
+        assets: crate::derive::assets_view(
+            &file.assets.as_budget_assets(),
+            crate::derive::numbers(b, p).assets,
+            p,
+        ),
+        evaluations: evaluations(b, fa, crate::derive::numbers(b, p).evaluations),
         other_matters: file.other_matters.clone(),
         threshold: threshold.normalize().to_string(),
     })
@@ -318,7 +324,8 @@ fn procurement(file: &FinalFile, f: &Formats) -> ProcurementFinal {
 
 /// Each 绩效自评 beside its budget table: the target of each indicator from
 /// the budget file, the achieved value from the 决算.
-fn evaluations(b: &Budget, fa: &FinalAccounts) -> Vec<EvaluationView> {
+fn evaluations(b: &Budget, fa: &FinalAccounts, first: usize) -> Vec<EvaluationView> {
+    let mut next = first;
     fa.file
         .evaluations
         .iter()
@@ -336,7 +343,11 @@ fn evaluations(b: &Budget, fa: &FinalAccounts) -> Vec<EvaluationView> {
                     [a.indicator.clone(), target, a.value.clone()]
                 })
                 .collect();
+            // Only a self-evaluation with indicators prints a table, numbered.
+            let number = if e.achieved.is_empty() { 0 } else { next };
+            next += usize::from(number > 0);
             EvaluationView {
+                number,
                 project: e.project.clone(),
                 score: e.score.normalize().to_string(),
                 rows,

@@ -103,6 +103,7 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
     let f = Formats::of(p);
     View {
         doc: doc_view(b, how.draft, p),
+        units_table: numbers(b, p).units,
         duties: DutiesView { intro: b.duties.intro.clone(), items: b.duties.items.clone() },
         units: b.units.iter().map(unit_view).collect(),
         income: income_view(&b.income, &f),
@@ -110,9 +111,9 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
         change: change_view(b, &f),
         operating: operating_view(b, &f),
         sangong: sangong_view(&b.sangong, &f),
-        performance: performance_view(b, &f),
+        performance: performance_view(b, &f, numbers(b, p).projects),
         procurement: procurement_view(&b.procurement, &f),
-        assets: assets_view(&b.assets, FIRST_PROJECT_TABLE + b.performance.projects.len(), p),
+        assets: assets_view(&b.assets, numbers(b, p).assets, p),
         glossary: b
             .glossary
             .iter()
@@ -258,12 +259,18 @@ fn sangong_view(s: &model::Sangong, f: &Formats) -> SangongView {
     }
 }
 
-/// Tables are numbered in the order they appear: 表1 is the units table,
-/// then one per project, then the assets table. Numbering here rather than
+/// Tables are numbered in the order they appear, by the order of the
+/// profile's parts (`Profile::table_numbers`). Numbering here rather than
 /// with a Typst counter spares the layout a round of introspection.
-pub const FIRST_PROJECT_TABLE: usize = 2;
+pub fn numbers(b: &Budget, p: &Profile) -> crate::model::profile::TableNumbers {
+    // A self-evaluation without indicators prints no table, and takes no number.
+    let evaluations = b.final_accounts.as_ref().map_or(0, |fa| {
+        fa.file.evaluations.iter().filter(|e| !e.achieved.is_empty()).count()
+    });
+    p.table_numbers(b.performance.projects.len(), evaluations)
+}
 
-fn performance_view(b: &Budget, f: &Formats) -> PerformanceView {
+fn performance_view(b: &Budget, f: &Formats, first: usize) -> PerformanceView {
     // A profile that prints no 整体绩效目标 lets the data leave it out.
     let none = model::Overall { goal: Vec::new(), targets: Vec::new(), measures: Vec::new() };
     let o = b.performance.overall.as_ref().unwrap_or(&none);
@@ -283,7 +290,7 @@ fn performance_view(b: &Budget, f: &Formats) -> PerformanceView {
             .iter()
             .enumerate()
             .map(|(i, p)| ProjectTableView {
-                number: FIRST_PROJECT_TABLE + i,
+                number: first + i,
                 title: format!("{}绩效目标表", p.name.trim()),
                 unit: p.unit.clone().unwrap_or_else(|| default_unit.clone()),
                 goals: p.goals.clone(),

@@ -75,6 +75,8 @@ pub struct View {
     pub duties: DutiesView,
     /// 机构设置：各预算单位。
     pub units: Vec<UnitView>,
+    /// 机构设置表的表号（正文中的表按各部分的先后连续编号）；不印时为 0。
+    pub units_table: usize,
     /// 收入预算。
     pub income: IncomeView,
     /// 支出预算。

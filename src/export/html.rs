@@ -79,6 +79,7 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .i1{padding-left:1.45rem}.i2{padding-left:2.45rem}
 td.note{text-align:left;padding:.8rem .6rem}
 p.line{text-indent:0;text-align:center}
+p.table-note{text-indent:0;font-size:.9rem}
 .sample{text-indent:0;text-align:right;font-size:.85rem;color:#444}
 .draft{position:fixed;top:40%;left:0;right:0;text-align:center;font-size:6rem;color:rgba(0,0,0,.08);transform:rotate(-30deg);pointer-events:none;z-index:-1}
 @media (max-width:40rem){body{font-size:1rem}main{padding:1rem .75rem 2rem}h1{font-size:1.35rem}}
@@ -170,6 +171,8 @@ struct Table {
     unit: Option<(String, String)>,
     head: Vec<Vec<Cell>>,
     body: Vec<Vec<Cell>>,
+    /// The line under a table that has rows (an empty table's note is its row).
+    note: Option<String>,
 }
 
 impl Table {
@@ -216,7 +219,8 @@ impl Table {
                     .collect()
             }));
         }
-        Table { caption, unit, head, body }
+        let note = (!t.empty && !t.note.is_empty()).then(|| t.note.clone());
+        Table { caption, unit, head, body, note }
     }
 }
 
@@ -285,6 +289,9 @@ fn write_table(out: &mut String, t: &Table) {
     out.push_str("<tbody>\n");
     rows(out, &t.body);
     out.push_str("</tbody>\n</table>\n</div>\n");
+    if let Some(note) = &t.note {
+        let _ = writeln!(out, "<p class=\"table-note\">{}</p>", esc(note));
+    }
 }
 
 fn rows(out: &mut String, rows: &[Vec<Cell>]) {

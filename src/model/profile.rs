@@ -251,6 +251,52 @@ pub struct Part {
     /// 这一部分要印出的数据字段（字段路径）。
     #[serde(default)]
     pub requires: Vec<String>,
+    /// 这一部分印出的正文表格，按先后：units（机构设置表）、projects（各项目绩效目标表）、
+    /// assets（固定资产占用情况表）、evaluations（各项目绩效自评表）。正文中的表按各部分
+    /// 的先后连续编号（表1、表2……），删去或挪动一部分，表号随之而变。
+    #[serde(default)]
+    pub numbered: Vec<String>,
+}
+
+/// The kinds of table a part may print numbered in the body.
+pub const NUMBERED_KINDS: [&str; 4] = ["units", "projects", "assets", "evaluations"];
+
+/// The 表N of every numbered body table, by the order of the parts that
+/// print them: each kind's first number (and for `projects` and
+/// `evaluations` the numbers that follow, one per table). 0: not printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableNumbers {
+    pub units: usize,
+    pub projects: usize,
+    pub assets: usize,
+    pub evaluations: usize,
+}
+
+impl Profile {
+    /// Numbers the body tables in part order, `projects` and `evaluations`
+    /// tables counting as many as there are. A profile that says nothing
+    /// numbers as the 部门预算 always has: 表1 units, then the projects,
+    /// then assets.
+    pub fn table_numbers(&self, projects: usize, evaluations: usize) -> TableNumbers {
+        let declared: Vec<&str> =
+            self.parts.iter().flat_map(|p| p.numbered.iter().map(String::as_str)).collect();
+        let order: Vec<&str> =
+            if declared.is_empty() { vec!["units", "projects", "assets"] } else { declared };
+        let mut n = TableNumbers::default();
+        let mut next = 1;
+        for kind in order {
+            let (slot, count) = match kind {
+                "units" => (&mut n.units, 1),
+                "projects" => (&mut n.projects, projects),
+                "assets" => (&mut n.assets, 1),
+                "evaluations" => (&mut n.evaluations, evaluations),
+                _ => continue,
+            };
+            *slot = next;
+            next += count;
+        }
+        n
+    }
 }
 
 fn yes() -> bool {

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use crate::diag::Problem;
 use crate::model::profile::{
-    DocumentKind, Layout, MoneyUnit, Profile, SELECTOR_WORDS, Selector, TableSpec,
+    DocumentKind, Layout, MoneyUnit, NUMBERED_KINDS, Profile, SELECTOR_WORDS, Selector, TableSpec,
 };
 
 /// Parses and checks the text of a profile.toml. Every problem found comes
@@ -59,6 +59,19 @@ fn rules(p: &Profile) -> Vec<Problem> {
                         format!("“{r}”不是字段路径"),
                     )
                     .expected("如 procurement.sme_reserved、assets.as_of"),
+                );
+            }
+        }
+    }
+    for (i, part) in p.parts.iter().enumerate() {
+        for (k, kind) in part.numbered.iter().enumerate() {
+            if !NUMBERED_KINDS.contains(&kind.as_str()) {
+                out.push(
+                    Problem::error(
+                        format!("parts[{i}].numbered[{k}]"),
+                        format!("不认识正文表格“{kind}”"),
+                    )
+                    .expected(NUMBERED_KINDS.join("、")),
                 );
             }
         }
@@ -347,10 +360,9 @@ mod tests {
             assert_eq!(text, *v, "templates/{k} differs from the embedded copy");
         }
         // Every folder but the base is a bundled profile, and the reverse.
-        let mut folders: Vec<String> =
+        let folders: std::collections::BTreeSet<String> =
             disk.iter().filter_map(|k| k.split_once('/')).map(|(f, _)| f.to_string()).collect();
-        folders.dedup();
-        folders.retain(|f| f != BASE);
+        let folders: Vec<String> = folders.into_iter().filter(|f| f != BASE).collect();
         let mut bundled: Vec<String> = BUNDLED.iter().map(|s| s.to_string()).collect();
         bundled.sort();
         assert_eq!(folders, bundled);

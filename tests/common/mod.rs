@@ -4,6 +4,9 @@
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod places;
+pub mod text;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
