@@ -163,7 +163,9 @@ impl Body {
             self.unit_line(&tab, &line);
         }
         self.xml.push_str(&Grid::of(t).xml());
-        if !t.note.is_empty() {
+        // An empty table's note is its one row; a table with rows may
+        // have a note below it.
+        if !t.note.is_empty() && !t.empty {
             self.para("TableNote", "", &t.note);
         }
         if t.landscape {
