@@ -16,13 +16,17 @@ use yusuan::export::pdf::PdfSettings;
 use yusuan::pipeline;
 use yusuan::typeset::compile::Engine;
 use yusuan::typeset::fonts::{FontOptions, FontSet};
-use yusuan::typeset::templates::Templates;
+use yusuan::typeset::templates::{Root, Templates};
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20);
     let t = Instant::now();
     let fonts = Arc::new(FontSet::load(&FontOptions { font_paths: vec![], no_system_fonts: true }));
-    let templates = Arc::new(Templates::locate(None).expect("templates load"));
+    let root = Root::locate(None);
+    let templates = Templates::bundled(&root, yusuan::model::profile::DEFAULT_NAME)
+        .expect("the default profile is bundled")
+        .expect("templates load");
+    let templates = Arc::new(templates);
     let mut engine = Engine::new(fonts, templates);
     println!("环境（字体、模板）：{:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let loaded = pipeline::inspect(std::path::Path::new("data/101001-2021.toml"));

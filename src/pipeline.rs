@@ -144,9 +144,8 @@ pub fn profiles(env: &Environment) -> Result<(Arc<FontSet>, Arc<Profiles>), Erro
 
 /// The default profile's template set, from where `env` says.
 pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
-    let bundle = Profiles::new(env)
-        .get(None, Path::new("."))
-        .map_err(|e| Error::Message(e.render()))?;
+    let bundle =
+        Profiles::new(env).get(None, Path::new(".")).map_err(|e| Error::Message(e.render()))?;
     Ok(bundle.templates.as_ref().clone())
 }
 
@@ -300,6 +299,7 @@ impl Profiles {
         let spec = spec.map(str::trim).filter(|s| !s.is_empty());
         let name = spec.unwrap_or(crate::model::profile::DEFAULT_NAME);
         let root = Root::locate(self.env.templates.as_deref());
+        root.check().map_err(ProfileError::Message)?;
         let (key, templates) = match Templates::bundled(&root, name) {
             Some(t) => (name.to_string(), t.map_err(FolderError::Read)),
             None => {
@@ -343,7 +343,8 @@ pub fn folder(root: &Root, dir: &Path) -> Result<Templates, FolderError> {
     let file = dir.join("profile.toml");
     let meta = std::fs::symlink_metadata(&file).map_err(|_| FolderError::Missing)?;
     if !meta.is_file() {
-        let what = if meta.file_type().is_symlink() { "符号链接" } else { "不是普通文件" };
+        let what =
+            if meta.file_type().is_symlink() { "符号链接" } else { "不是普通文件" };
         let why = format!("样式说明 {} 是{what}：不跟随链接，也不读特殊文件", file.display());
         return Err(FolderError::Read(crate::typeset::templates::TemplateError::Read(
             file,
@@ -363,13 +364,15 @@ pub fn bundle(mut templates: Templates, key: String) -> Result<Bundle, ProfileEr
     };
     let file = templates.display_path(&profile_file);
     let render = |problems: Vec<Problem>, file: &str, text: &str| {
-        let shown: Vec<String> = problems.iter().map(|p| crate::diag::render(file, text, p)).collect();
+        let shown: Vec<String> =
+            problems.iter().map(|p| crate::diag::render(file, text, p)).collect();
         ProfileError::Message(format!("样式说明 {file} 有错误：\n{}", shown.join("\n")))
     };
     let profile = source::profile::parse(&text).map_err(|p| render(p, &file, &text))?;
     if let Some(parent) = &profile.extends {
         let root = templates.root.clone();
-        let found = templates.extend(&root, parent).map_err(|e| ProfileError::Message(e.to_string()))?;
+        let found =
+            templates.extend(&root, parent).map_err(|e| ProfileError::Message(e.to_string()))?;
         if !found {
             let mut p = Problem::error("extends", format!("“{parent}”不是随程序提供的样式"))
                 .expected(source::profile::bundled_names());

@@ -221,7 +221,7 @@ fn a_broken_template_names_its_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let templates = dir.path().join("templates");
     common::copy_templates(&templates);
-    let main = templates.join("main.typ");
+    let main = templates.join("hebei/main.typ");
     let before = format!("{}\n", fs::read_to_string(&main).unwrap());
     let line = before.matches('\n').count() + 1;
     fs::write(&main, format!("{before}#undefined_yusuan(1)\n")).unwrap();

@@ -308,7 +308,8 @@ fn chains(code: &str) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let starts = is_name(chars[i]) && (i == 0 || !(is_name(chars[i - 1]) || chars[i - 1] == '.'));
+        let starts =
+            is_name(chars[i]) && (i == 0 || !(is_name(chars[i - 1]) || chars[i - 1] == '.'));
         if !starts {
             i += 1;
             continue;
@@ -352,11 +353,7 @@ fn is_path(types: &Types, receiver: &str, fields: &[String]) -> bool {
         }
         true
     };
-    if receiver == "d" || receiver == "data" {
-        walk("View")
-    } else {
-        types.keys().any(|t| walk(t))
-    }
+    if receiver == "d" || receiver == "data" { walk("View") } else { types.keys().any(|t| walk(t)) }
 }
 
 #[test]
@@ -414,12 +411,16 @@ fn the_base_reads_only_the_outlines_table_fields() {
     }
     keys(&table, &mut known);
     // What only the PDF uses: sizes and insets, header words, label folding.
-    for k in ["size", "inset", "tight", "words", "fit", "level", "group", "header_columns", "number"] {
+    for k in
+        ["size", "inset", "tight", "words", "fit", "level", "group", "header_columns", "number"]
+    {
         known.insert(k.into());
     }
     let code = code_of(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base/table.typ"))
-            .unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base/table.typ"),
+        )
+        .unwrap(),
     );
     let mut read = BTreeSet::new();
     for (recv, fields) in chains(&code) {

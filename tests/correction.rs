@@ -214,7 +214,13 @@ mod property {
                     }),
                     "{sample}: {was} → {now}: no cell moved by {delta}"
                 );
-                crate::common::places::only_listed_places_moved(&old, &new, &new_places, &changes, sample);
+                crate::common::places::only_listed_places_moved(
+                    &old,
+                    &new,
+                    &new_places,
+                    &changes,
+                    sample,
+                );
                 done += 1;
                 tried += 1;
             }

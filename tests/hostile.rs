@@ -463,9 +463,9 @@ fn slow_preview(data: &str) -> SlowPreview {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("t");
     common::copy_templates(&t);
-    let main = fs::read_to_string(t.join("main.typ")).unwrap();
+    let main = fs::read_to_string(t.join("hebei/main.typ")).unwrap();
     let slow = "#{ let n = 0; for i in range(3000000) { n += 1 }; none }\n";
-    fs::write(t.join("main.typ"), format!("{slow}{main}")).unwrap();
+    fs::write(t.join("hebei/main.typ"), format!("{slow}{main}")).unwrap();
     fs::write(dir.path().join("x.toml"), data).unwrap();
     let port = free_port();
     let child = Command::new(binary())

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

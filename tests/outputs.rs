@@ -83,7 +83,10 @@ fn cases() -> Vec<Case> {
     }
     let dir = tempfile::tempdir().unwrap();
     fs::copy(root().join("data/101001-2021.toml"), dir.path().join("101001-2021.toml")).unwrap();
-    common::copy_dir(&root().join("tests/fixtures/profile-reordered"), &dir.path().join("我局样式"));
+    common::copy_dir(
+        &root().join("tests/fixtures/profile-reordered"),
+        &dir.path().join("我局样式"),
+    );
     let edit = edit_for("101001-2021.toml");
     out.push(Case { dir, file: "101001-2021.toml".into(), profile: Some("我局样式"), edit });
     out
@@ -247,7 +250,8 @@ fn a_one_figure_correction_names_exactly_the_changed_places_in_every_profile() {
         let markdown = run("markdown");
         let rows: Vec<&str> = csv.lines().skip(1).collect();
         assert!(rows.len() >= 2, "{name}: the sentence and the table cell at least: {csv}");
-        let md_rows = markdown.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| 序号")).count();
+        let md_rows =
+            markdown.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| 序号")).count();
         assert_eq!(md_rows, rows.len(), "{name}: markdown and csv list the same rows");
         let new_figure = case.edit.1.rsplit(' ').next().unwrap();
         assert!(csv.contains(new_figure), "{name}: the corrected figure is listed: {csv}");
@@ -260,7 +264,10 @@ fn a_one_figure_correction_names_exactly_the_changed_places_in_every_profile() {
 fn in_process(case: &Case, old: &str, new: &str, rows: usize, name: &str) {
     let env = yusuan::pipeline::Environment {
         profile: case.profile.map(|p| case.dir.path().join(p).display().to_string()),
-        fonts: yusuan::typeset::fonts::FontOptions { font_paths: Vec::new(), no_system_fonts: true },
+        fonts: yusuan::typeset::fonts::FontOptions {
+            font_paths: Vec::new(),
+            no_system_fonts: true,
+        },
         ..Default::default()
     };
     let profiles = yusuan::pipeline::Profiles::new(&env);
@@ -270,8 +277,10 @@ fn in_process(case: &Case, old: &str, new: &str, rows: usize, name: &str) {
         let (_, problems, budget) = yusuan::pipeline::usable(loaded);
         let budget = budget.unwrap_or_else(|| panic!("{name}: {problems:?}"));
         let bundle = profiles.for_file(&case.path(), &budget).unwrap();
-        let mut engine = yusuan::typeset::compile::Engine::new(fonts.clone(), bundle.templates.clone());
-        yusuan::diff::document::lay_out_budget(&mut engine, &budget, bundle.profile.clone()).unwrap()
+        let mut engine =
+            yusuan::typeset::compile::Engine::new(fonts.clone(), bundle.templates.clone());
+        yusuan::diff::document::lay_out_budget(&mut engine, &budget, bundle.profile.clone())
+            .unwrap()
     };
     let (a, b) = (lay_out(old), lay_out(new));
     let new_places = b.places();
@@ -296,14 +305,22 @@ fn the_fixture_profiles_order_titles_wording_and_tables_reach_every_output() {
     build(&case);
     let pdf = common::pdf_text(&case.out("pdf"), common::Order::Raw);
     let html = fs::read_to_string(case.out("html")).unwrap();
-    let chapters = ["一、收支预算的总体情况", "二、职责与机构", "三、“三公”经费预算", "四、国有资产", "五、其他事项"];
+    let chapters = [
+        "一、收支预算的总体情况",
+        "二、职责与机构",
+        "三、“三公”经费预算",
+        "四、国有资产",
+        "五、其他事项",
+    ];
     // The 目录 lists the chapters too: read the body, after the first paragraph.
     let body = &pdf[pdf.find("本说明依据").expect("the profile's own opening sentence")..];
     let at = positions(body, &chapters);
     assert!(at.windows(2).all(|w| w[0] < w[1]), "the profile's order: {at:?}");
     let at = positions(&html, &chapters);
     assert!(at.windows(2).all(|w| w[0] < w[1]), "the page's order: {at:?}");
-    for gone in ["机关运行经费安排情况", "预算绩效信息", "政府采购预算情况", "国有资本经营预算支出表"] {
+    for gone in
+        ["机关运行经费安排情况", "预算绩效信息", "政府采购预算情况", "国有资本经营预算支出表"]
+    {
         assert!(!pdf.contains(gone) && !html.contains(gone), "{gone} is not printed");
     }
     assert!(html.contains("年度部门预算公开说明"), "the profile's subject is the title");
@@ -330,7 +347,11 @@ fn removing_or_retitling_a_part_in_an_exported_profile_changes_pdf_toc_and_page(
     let check = yusuan(dir.path(), &["profile", "check", "我局"]);
     assert!(!check.status.success());
     assert!(stderr(&check).contains("函数“procurement”没有哪一部分用到"), "{}", stderr(&check));
-    assert!(stderr(&check).contains("parts.typ:"), "named at its file and line: {}", stderr(&check));
+    assert!(
+        stderr(&check).contains("parts.typ:"),
+        "named at its file and line: {}",
+        stderr(&check)
+    );
     let parts = dir.path().join("我局/parts.typ");
     let typ = fs::read_to_string(&parts).unwrap().replacen("  procurement: procurement,\n", "", 1);
     fs::write(&parts, typ).unwrap();
@@ -385,7 +406,11 @@ fn a_budget_against_a_final_or_another_department_is_refused_unless_forced() {
     };
     let out = diff("101001-2021.toml", "101001-2021-final.toml", false);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("是部门预算") && stderr(&out).contains("是部门决算"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("是部门预算") && stderr(&out).contains("是部门决算"),
+        "{}",
+        stderr(&out)
+    );
     let out = diff("101001-2021.toml", "215001-2021.toml", false);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("不是同一个部门"), "{}", stderr(&out));
@@ -445,7 +470,8 @@ fn the_document_subject_is_written_once_in_rust_and_once_in_each_profile() {
     }
     assert_eq!(in_rust, ["src/model/profile.rs"], "the subject in Rust: {in_rust:?}");
     for profile in ["hebei", "hebei-final", "shanghai"] {
-        let toml = fs::read_to_string(root().join(format!("templates/{profile}/profile.toml"))).unwrap();
+        let toml =
+            fs::read_to_string(root().join(format!("templates/{profile}/profile.toml"))).unwrap();
         let subjects = toml.lines().filter(|l| l.starts_with("subject = ")).count();
         assert_eq!(subjects, 1, "{profile}: its subject, once");
         let mut typ = String::new();
@@ -455,6 +481,9 @@ fn the_document_subject_is_written_once_in_rust_and_once_in_each_profile() {
                 typ += &fs::read_to_string(p).unwrap();
             }
         }
-        assert!(!typ.contains("年部门预算信息公开情况说明"), "{profile}: the templates take it from the view");
+        assert!(
+            !typ.contains("年部门预算信息公开情况说明"),
+            "{profile}: the templates take it from the view"
+        );
     }
 }

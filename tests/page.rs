@@ -596,7 +596,7 @@ fn added_up_table_heights_are_the_laid_out_heights() {
 
     let wrong = dir.path().join("wrong-templates");
     common::copy_templates(&wrong);
-    let breaks = wrong.join("breaks.typ");
+    let breaks = wrong.join("base/breaks.typ");
     let text = fs::read_to_string(&breaks).unwrap();
     let sum = "let h = pc.own.at(k)";
     assert!(text.contains(sum), "breaks.typ no longer adds rows this way");
@@ -615,7 +615,7 @@ fn an_unsettled_layout_is_said_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
     let pages = page_count(&build(dir.path(), &[]));
     common::copy_templates(&dir.path().join("t"));
-    let main = dir.path().join("t/main.typ");
+    let main = dir.path().join("t/hebei/main.typ");
     let mut text = fs::read_to_string(&main).unwrap();
     text.push_str(&format!(
         "\n#context if calc.rem(counter(page).final().first(), 2) == {} {{ pagebreak() }}\n",

@@ -272,7 +272,7 @@ fn template_errors_are_reported_with_their_line_and_the_preview_recovers() {
     let first = p.wait_for("the first build", |s| revision(s) >= 1);
     assert!(ok(&first), "{first:#}");
 
-    let main = p.path("tpl/main.typ");
+    let main = p.path("tpl/hebei/main.typ");
     let good = fs::read_to_string(&main).unwrap();
     let broken = format!("{good}\n#no-such-function-here()\n");
     let line = broken.lines().position(|l| l.starts_with("#no-such")).unwrap() + 1;

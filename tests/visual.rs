@@ -25,7 +25,7 @@ use typst_render::RenderOptions;
 use yusuan::pipeline;
 use yusuan::typeset::compile::Engine;
 use yusuan::typeset::fonts::{FontOptions, FontSet};
-use yusuan::typeset::templates::Templates;
+use yusuan::typeset::templates::{Root, Templates};
 
 /// Title and 目录; body text with headings; a performance table; the assets table.
 const PAGES: [usize; 4] = [1, 3, 8, 16];
@@ -39,7 +39,8 @@ fn root() -> PathBuf {
 
 fn sample_document() -> typst_layout::PagedDocument {
     let fonts = FontSet::load(&FontOptions { font_paths: vec![], no_system_fonts: true });
-    let templates = Templates::from_dir(&root().join("templates")).unwrap();
+    let root_dir = Root::Dir(root().join("templates"));
+    let templates = Templates::bundled(&root_dir, "hebei").unwrap().unwrap();
     let mut engine = Engine::new(Arc::new(fonts), Arc::new(templates));
     let loaded = pipeline::inspect(&root().join("data/101001-2021.toml"));
     assert!(loaded.problems.iter().all(|p| !p.is_error()), "{:?}", loaded.problems);

@@ -46,7 +46,8 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
         // Each file under its own profile, as `build` publishes it.
         let bundle = profiles.for_file(&file.path, b).map_err(|e| failed(e.render() + "\n"))?;
         let mut engine = Engine::new(fonts.clone(), bundle.templates.clone());
-        crate::diff::document::lay_out_budget(&mut engine, b, bundle.profile.clone()).map_err(failed)
+        crate::diff::document::lay_out_budget(&mut engine, b, bundle.profile.clone())
+            .map_err(failed)
     };
     let (a, b) = (lay_out(&old)?, lay_out(&new)?);
     let changes = crate::diff::document::compare(&a.places(), &b.places());
@@ -69,7 +70,13 @@ fn same_document(old: &(DataFile, Budget), new: &(DataFile, Budget)) -> Result<(
     let (a, b) = (&old.1, &new.1);
     let (da, db) = (&a.document, &b.document);
     let what = if a.kind() != b.kind() {
-        format!("{} 是{}，{} 是{}", old.0.name(), a.kind().chinese(), new.0.name(), b.kind().chinese())
+        format!(
+            "{} 是{}，{} 是{}",
+            old.0.name(),
+            a.kind().chinese(),
+            new.0.name(),
+            b.kind().chinese()
+        )
     } else if da.code != db.code || da.department != db.department {
         format!(
             "两个文件不是同一个部门：{}（{}）与 {}（{}）",

@@ -62,7 +62,9 @@ fn check(dir: &Path) -> Result<(), Error> {
     let root = Root::locate(None);
     let templates = pipeline::folder(&root, dir).map_err(|e| {
         Error::Message(match e {
-            pipeline::FolderError::Missing => ProfileError::Unknown(dir.display().to_string()).render(),
+            pipeline::FolderError::Missing => {
+                ProfileError::Unknown(dir.display().to_string()).render()
+            }
             pipeline::FolderError::Read(e) => format!("样式文件夹：{e}"),
         })
     })?;

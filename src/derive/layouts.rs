@@ -293,7 +293,10 @@ mod tests {
     fn shanghai() -> (Budget, Profile) {
         let path = format!("{}/data/318001-2025.toml", env!("CARGO_MANIFEST_DIR"));
         let b = crate::source::load(std::path::Path::new(&path)).budget.expect("sample loads");
-        let p = crate::source::profile::parse(crate::source::profile::bundled_text("shanghai").unwrap()).unwrap();
+        let p = crate::source::profile::parse(
+            crate::source::profile::bundled_text("shanghai").unwrap(),
+        )
+        .unwrap();
         (b, p)
     }
 

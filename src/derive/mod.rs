@@ -264,9 +264,10 @@ fn sangong_view(s: &model::Sangong, f: &Formats) -> SangongView {
 /// with a Typst counter spares the layout a round of introspection.
 pub fn numbers(b: &Budget, p: &Profile) -> crate::model::profile::TableNumbers {
     // A self-evaluation without indicators prints no table, and takes no number.
-    let evaluations = b.final_accounts.as_ref().map_or(0, |fa| {
-        fa.file.evaluations.iter().filter(|e| !e.achieved.is_empty()).count()
-    });
+    let evaluations = b
+        .final_accounts
+        .as_ref()
+        .map_or(0, |fa| fa.file.evaluations.iter().filter(|e| !e.achieved.is_empty()).count());
     p.table_numbers(b.performance.projects.len(), evaluations)
 }
 

@@ -197,7 +197,9 @@ impl Reader<'_> {
 
     fn block(&mut self, at: &mut Section, b: &Block, page: usize) {
         match b {
-            Block::Title { lines } => self.push("title".into(), "标题".into(), page, lines.concat()),
+            Block::Title { lines } => {
+                self.push("title".into(), "标题".into(), page, lines.concat())
+            }
             Block::Line { text } => {
                 self.push("line".into(), "标题".into(), page, text.clone());
             }

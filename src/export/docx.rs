@@ -91,12 +91,17 @@ fn own_page(b: Option<&Block>) -> Option<&outline::Table> {
 impl Body {
     fn of(o: &Outline) -> Body {
         let mut b = Body { xml: String::with_capacity(256 * 1024), opened: false };
-        let blocks: Vec<&Block> =
-            o.blocks.iter().map(|p| &p.block).filter(|b| !matches!(b, Block::Rows { .. })).collect();
+        let blocks: Vec<&Block> = o
+            .blocks
+            .iter()
+            .map(|p| &p.block)
+            .filter(|b| !matches!(b, Block::Rows { .. }))
+            .collect();
         for (i, block) in blocks.iter().enumerate() {
             // A heading that stands at the top of a table's first page
             // (附表) goes to that page with it.
-            if let (Block::Heading { .. }, Some(t)) = (block, own_page(blocks.get(i + 1).copied())) {
+            if let (Block::Heading { .. }, Some(t)) = (block, own_page(blocks.get(i + 1).copied()))
+            {
                 b.open(t);
                 b.opened = true;
             }
@@ -124,7 +129,11 @@ impl Body {
                 }
             }
             Block::Heading { level, kind, text } => {
-                let style = if kind == "part" { "Part".to_string() } else { format!("Heading{}", level.min(&4)) };
+                let style = if kind == "part" {
+                    "Part".to_string()
+                } else {
+                    format!("Heading{}", level.min(&4))
+                };
                 self.para(&style, "", text);
             }
             Block::Para { text } => self.para("Body", "", text),
@@ -159,7 +168,11 @@ impl Body {
             // The right part across from the left, on a right tab stop.
             let width = text_width(t.landscape);
             let tab = format!("<w:tabs><w:tab w:val=\"right\" w:pos=\"{width}\"/></w:tabs>");
-            let line = if l.right.is_empty() { l.left.clone() } else { format!("{}\t{}", l.left, l.right) };
+            let line = if l.right.is_empty() {
+                l.left.clone()
+            } else {
+                format!("{}\t{}", l.left, l.right)
+            };
             self.unit_line(&tab, &line);
         }
         self.xml.push_str(&Grid::of(t).xml());
@@ -243,17 +256,24 @@ impl<'a> Grid<'a> {
                     .cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| (c, c.colspan + if i + 1 == n { extra } else { 0 }, Merge::from(c.rowspan)))
+                    .map(|(i, c)| {
+                        (c, c.colspan + if i + 1 == n { extra } else { 0 }, Merge::from(c.rowspan))
+                    })
                     .collect();
                 x.push_str(&self.row(&cells, false, false));
             }
         }
         let repeat = t.pre.is_none();
         for r in head_grid(t) {
-            x.push_str(&self.row(&r.iter().map(|(c, m)| (*c, c.colspan, *m)).collect::<Vec<_>>(), repeat, true));
+            x.push_str(&self.row(
+                &r.iter().map(|(c, m)| (*c, c.colspan, *m)).collect::<Vec<_>>(),
+                repeat,
+                true,
+            ));
         }
         if t.empty {
-            let note = outline::Cell { text: t.note.clone(), align: "left".into(), ..Default::default() };
+            let note =
+                outline::Cell { text: t.note.clone(), align: "left".into(), ..Default::default() };
             x.push_str(&self.row(&[(&note, t.widths.len().max(1), Merge::None)], false, false));
         } else {
             for (k, r) in t.rows.iter().enumerate() {
@@ -356,8 +376,15 @@ fn cell(c: &outline::Cell, span: usize, merge: Merge, width: u32, head: bool) ->
     } else {
         "center"
     };
-    let indent = if c.indent > 0 { format!("<w:ind w:left=\"{}\"/>", c.indent * 210) } else { String::new() };
-    let _ = write!(x, "<w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:jc w:val=\"{jc}\"/>{indent}</w:pPr>");
+    let indent = if c.indent > 0 {
+        format!("<w:ind w:left=\"{}\"/>", c.indent * 210)
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        x,
+        "<w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:jc w:val=\"{jc}\"/>{indent}</w:pPr>"
+    );
     if merge != Merge::Continue {
         let bold = if head || c.bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
         for (i, line) in c.text.split('\n').enumerate() {
@@ -423,7 +450,14 @@ fn styles() -> String {
     let centred = "<w:jc w:val=\"center\"/>";
     let tight = "<w:spacing w:before=\"0\" w:after=\"0\"/>";
     let list = [
-        style("Title", "标题", face("title"), 44, &format!("{centred}<w:spacing w:after=\"480\"/>"), "<w:b/>"),
+        style(
+            "Title",
+            "标题",
+            face("title"),
+            44,
+            &format!("{centred}<w:spacing w:after=\"480\"/>"),
+            "<w:b/>",
+        ),
         style("Heading1", "heading 1", face("hei"), 32, &format!("{indented}<w:keepNext/>"), ""),
         style("Heading2", "heading 2", face("kai"), 32, &format!("{indented}<w:keepNext/>"), ""),
         style("Heading3", "heading 3", face("body"), 32, &format!("{indented}<w:keepNext/>"), ""),
@@ -431,11 +465,32 @@ fn styles() -> String {
         style("Part", "部分标题", face("kai"), 32, &format!("{grid}{centred}<w:keepNext/>"), ""),
         style("Body", "正文段落", face("body"), 32, &body, ""),
         style("Line", "居中一行", face("body"), 32, &format!("{grid}{centred}"), ""),
-        style("Caption", "表名", face("hei"), 24, &format!("{centred}<w:spacing w:before=\"240\" w:after=\"120\"/><w:keepNext/>"), ""),
-        style("TableTitle", "附表名", face("hei"), 30, &format!("{centred}<w:spacing w:before=\"240\" w:after=\"120\"/><w:keepNext/>"), ""),
+        style(
+            "Caption",
+            "表名",
+            face("hei"),
+            24,
+            &format!("{centred}<w:spacing w:before=\"240\" w:after=\"120\"/><w:keepNext/>"),
+            "",
+        ),
+        style(
+            "TableTitle",
+            "附表名",
+            face("hei"),
+            30,
+            &format!("{centred}<w:spacing w:before=\"240\" w:after=\"120\"/><w:keepNext/>"),
+            "",
+        ),
         style("TableLine", "表上说明行", face("song"), 21, &format!("{tight}<w:keepNext/>"), ""),
         style("TableText", "表格文字", face("song"), 21, tight, ""),
-        style("TableNote", "表下说明", face("song"), 21, "<w:spacing w:before=\"160\" w:after=\"0\"/>", ""),
+        style(
+            "TableNote",
+            "表下说明",
+            face("song"),
+            21,
+            "<w:spacing w:before=\"160\" w:after=\"0\"/>",
+            "",
+        ),
         style("Sample", "样例说明", face("hei"), 21, "<w:jc w:val=\"right\"/>", ""),
         style("Draft", "草稿", face("hei"), 32, centred, "<w:color w:val=\"A6A6A6\"/>"),
         style("Folio", "页码", face("song"), 28, tight, ""),
@@ -530,7 +585,10 @@ mod tests {
         };
         let t = outline::Table {
             widths: vec![1.0, 1.0, 1.0],
-            head: vec![vec![c("科目", 1, 2), c("本年", 2, 1)], vec![c("基本", 1, 1), c("项目", 1, 1)]],
+            head: vec![
+                vec![c("科目", 1, 2), c("本年", 2, 1)],
+                vec![c("基本", 1, 1), c("项目", 1, 1)],
+            ],
             ..Default::default()
         };
         let g = head_grid(&t);
@@ -539,7 +597,11 @@ mod tests {
         assert_eq!(shape[0], [("科目".into(), Merge::Restart), ("本年".into(), Merge::None)]);
         assert_eq!(
             shape[1],
-            [("科目".into(), Merge::Continue), ("基本".into(), Merge::None), ("项目".into(), Merge::None)]
+            [
+                ("科目".into(), Merge::Continue),
+                ("基本".into(), Merge::None),
+                ("项目".into(), Merge::None)
+            ]
         );
     }
 }

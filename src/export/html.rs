@@ -186,21 +186,24 @@ impl Table {
             Caption::Heading(t.caption())
         };
         let unit = t.line.as_ref().map(|l| (l.left.clone(), l.right.clone()));
-        let head: Vec<Vec<Cell>> = t.head.iter().map(|r| r.iter().map(head_cell).collect()).collect();
+        let head: Vec<Vec<Cell>> =
+            t.head.iter().map(|r| r.iter().map(head_cell).collect()).collect();
         let mut body: Vec<Vec<Cell>> = Vec::new();
         if let Some(pre) = &t.pre {
             // The rows above have a grid of their own: their last cell takes
             // the columns the table has beyond it.
             let extra = t.widths.len().saturating_sub(pre.widths.len());
             body.extend(pre.rows.iter().map(|r| {
-                let mut cells: Vec<Cell> = r.cells.iter().map(|c| body_cell(c, c.rowspan)).collect();
+                let mut cells: Vec<Cell> =
+                    r.cells.iter().map(|c| body_cell(c, c.rowspan)).collect();
                 if let Some(last) = cells.last_mut() {
                     last.colspan += extra;
                 }
                 cells
             }));
         }
-        let (head, mut rest) = if t.pre.is_some() { (Vec::new(), head) } else { (head, Vec::new()) };
+        let (head, mut rest) =
+            if t.pre.is_some() { (Vec::new(), head) } else { (head, Vec::new()) };
         body.append(&mut rest);
         if t.empty {
             // The PDF prints an empty row and the note below the table; here

@@ -207,8 +207,9 @@ pub fn parts_agree(
     (typ_name, typ): (&str, &str),
 ) -> Vec<String> {
     let Some(functions) = part_functions(typ) else {
-        let p = Problem::error("parts", "没有找到各部分的函数表")
-            .expected("#let parts = (title: …, duties: …)：每一部分一个函数，键为 profile.toml 中的 id");
+        let p = Problem::error("parts", "没有找到各部分的函数表").expected(
+            "#let parts = (title: …, duties: …)：每一部分一个函数，键为 profile.toml 中的 id",
+        );
         return vec![crate::diag::render(typ_name, typ, &p)];
     };
     let mut out = Vec::new();
@@ -225,8 +226,9 @@ pub fn parts_agree(
     }
     for (key, at) in &functions {
         if !profile.parts.iter().any(|p| p.id == *key) {
-            let mut p = Problem::error("parts", format!("函数“{key}”没有哪一部分用到"))
-                .expected(format!("在 profile.toml 中加上 [[parts]] id = \"{key}\"，或删去这个函数"));
+            let mut p = Problem::error("parts", format!("函数“{key}”没有哪一部分用到")).expected(
+                format!("在 profile.toml 中加上 [[parts]] id = \"{key}\"，或删去这个函数"),
+            );
             p.span = Some(at.clone());
             out.push(crate::diag::render(typ_name, typ, &p));
         }

@@ -10,9 +10,9 @@
 //! outline; they never rewrite it.
 
 use serde::{Deserialize, Serialize};
-use typst::model::Document;
 use typst::foundations::{Label, Selector, Value};
 use typst::introspection::Introspector;
+use typst::model::Document;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
@@ -62,7 +62,7 @@ pub enum Block {
     /// 单独居中的一行（如封面上的“预算主管部门：……”）。
     Line { text: String },
     /// 一张表（整张，在它开始的地方）。
-    Table { table: Table },
+    Table { table: Box<Table> },
     /// 一张表在某页上的一段：第 start 行至第 end 行之前。
     Rows { table: String, start: usize, end: usize },
     /// 样例说明（PDF 每页天头印一次）。
@@ -196,7 +196,9 @@ impl Table {
             .filter(|&&m| m <= x)
             .map(|&m| {
                 let c = self.rows.get(k).and_then(|r| r.cells.get(m));
-                c.map_or(String::new(), |c| c.key.as_ref().map_or(c.text.clone(), |v| v.to_string()))
+                c.map_or(String::new(), |c| {
+                    c.key.as_ref().map_or(c.text.clone(), |v| v.to_string())
+                })
             })
             .collect()
     }
@@ -275,7 +277,7 @@ impl Outline {
     /// Every table, in order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match &b.block {
-            Block::Table { table } => Some(table),
+            Block::Table { table } => Some(table.as_ref()),
             _ => None,
         })
     }

@@ -43,6 +43,29 @@ impl Root {
         }
     }
 
+    /// A folder given as the root must be one laid out like `templates/`:
+    /// a file, a missing folder or a folder of the old layout (one profile's
+    /// templates with main.typ on top) is said, not silently ignored.
+    pub fn check(&self) -> Result<(), String> {
+        let Root::Dir(dir) = self else { return Ok(()) };
+        let shown = dir.display();
+        if !dir.is_dir() {
+            let what = if dir.exists() { "不是文件夹" } else { "不存在" };
+            return Err(format!("模板目录 {shown} {what}"));
+        }
+        let known = std::iter::once(BASE).chain(crate::source::profile::BUNDLED.iter().copied());
+        if known.clone().any(|f| dir.join(f).is_dir()) {
+            return Ok(());
+        }
+        let names: Vec<String> = known.map(|f| format!("{f}/")).collect();
+        let old = if dir.join(MAIN).is_file() {
+            "；模板目录的结构已改为共用的 base/ 与每个样式一个文件夹，旧的模板请放进 hebei/（见 docs/profiles.md）"
+        } else {
+            ""
+        };
+        Err(format!("模板目录 {shown} 中没有 {} 中的任何一个{old}", names.join("、")))
+    }
+
     /// The folder `name` of this root on disk, when it replaces the
     /// embedded one.
     fn folder(&self, name: &str) -> Option<PathBuf> {
@@ -226,7 +249,10 @@ mod tests {
         assert_eq!(t.files["base/base.typ"], "// mine");
         assert!(t.files.contains_key("hebei/main.typ"), "the profile stays embedded");
         assert!(!t.files.contains_key("base/style.typ"), "a replaced folder is replaced whole");
-        assert_eq!(t.display_path("base/base.typ"), dir.join("base/base.typ").display().to_string());
+        assert_eq!(
+            t.display_path("base/base.typ"),
+            dir.join("base/base.typ").display().to_string()
+        );
         assert_eq!(t.display_path("hebei/main.typ"), "templates/hebei/main.typ（内置）");
         assert!(Templates::bundled(&Root::Embedded, "nonesuch").is_none());
         std::fs::remove_dir_all(&dir).unwrap();

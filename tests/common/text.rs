@@ -228,4 +228,3 @@ pub fn same_text(blocks: &[Block], pdf: &PdfText) -> Result<(), String> {
         .collect();
     check_left_over(&left, &html_text)
 }
-
