@@ -51,6 +51,12 @@ impl BudgetWorld {
         if std::env::var_os("YUSUAN_VERIFY_BREAKS").is_some_and(|v| !v.is_empty()) {
             inputs.insert("verify-breaks".into(), true.into_value());
         }
+        // YUSUAN_NATIVE_BREAKS=1: tables break where Typst breaks them, with
+        // none of the page rules: the floor the rules are measured against
+        // (BENCHMARKS.md), never a way to publish.
+        if std::env::var_os("YUSUAN_NATIVE_BREAKS").is_some_and(|v| !v.is_empty()) {
+            inputs.insert("native-breaks".into(), true.into_value());
+        }
         let library = Library::builder()
             .with_inputs(inputs)
             .with_features([typst::Feature::A11yExtras].into_iter().collect())
