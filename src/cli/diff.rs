@@ -22,7 +22,7 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
         eprintln!("未生成更正说明：先改正以上错误");
         return Err(Error::Failed { failed: 1, total: 2 });
     };
-    let open = crate::model::todo::open_count(&new.0.text);
+    let open = crate::checks::final_accounts::open_count(&new.1, &new.0.text);
     if open > 0 && args.format != DiffFormat::Text {
         return Err(Error::Usage(format!(
             "未生成更正说明：{} 是草稿，[todo] 中还有 {open} 项待更新",
@@ -32,6 +32,8 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     let (fonts, templates) = pipeline::environment(&environment(&args.env))?;
     let mut engine = Engine::new(fonts, templates);
     let mut lay_out = |(file, b): &(DataFile, Budget)| {
+        let (secs, mib) = (args.limits.time_limit, args.limits.memory_limit);
+        let _watch = crate::typeset::limits::Watch::start(&file.name(), secs, mib);
         crate::diff::document::lay_out_budget(&mut engine, b).map_err(|log| {
             eprint!("{log}");
             eprintln!("未生成更正说明：{} 排版失败", file.name());

@@ -13,6 +13,8 @@ pub fn run(args: &ImportArgs) -> Result<(), Error> {
     }
     let mut failed = 0;
     for wb in &args.workbooks {
+        let (secs, mib) = (args.limits.time_limit, args.limits.memory_limit);
+        let _watch = crate::typeset::limits::Watch::doing(&shown(wb), "导入", secs, mib);
         if let Err(e) = one(args, wb) {
             eprintln!("{}：未导入（{e}）\n", shown(wb));
             failed += 1;
@@ -33,8 +35,8 @@ fn target(args: &ImportArgs, wb: &Path) -> PathBuf {
 }
 
 fn one(args: &ImportArgs, wb: &Path) -> Result<(), Error> {
-    let bytes =
-        std::fs::read(wb).map_err(|source| Error::Read { path: wb.to_path_buf(), source })?;
+    let bytes = crate::source::walk::read_regular(wb, crate::source::MAX_WORKBOOK_BYTES)
+        .map_err(|source| Error::Read { path: wb.to_path_buf(), source })?;
     let into = target(args, wb);
     if !into.exists() {
         return Err(Error::Message(format!(
@@ -43,7 +45,7 @@ fn one(args: &ImportArgs, wb: &Path) -> Result<(), Error> {
             shown(&into)
         )));
     }
-    let text = std::fs::read(&into)
+    let text = crate::source::walk::read_regular(&into, crate::source::MAX_BYTES)
         .map_err(|source| Error::Read { path: into.clone(), source })
         .and_then(|b| crate::source::decode(&b).map_err(|p| Error::Message(p.message)))?;
     let outcome = import::apply(&bytes, &into, &text, args.layout.map(layout))
@@ -115,6 +117,7 @@ fn write(args: &ImportArgs, into: &Path, before: &str, o: &Outcome) -> Result<()
     if args.output.is_some() && dest.exists() && !args.force {
         return Err(Error::Exists(dest));
     }
+    crate::export::output::not_over(&dest, &args.workbooks)?;
     crate::export::output::write_atomic(&dest, o.text.as_bytes())?;
     if dest == into {
         eprintln!("已写入 {}", shown(&dest));

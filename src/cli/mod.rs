@@ -6,6 +6,7 @@ mod catalogue;
 mod check;
 mod diff;
 mod fonts;
+pub mod help;
 mod import;
 mod new;
 mod preview;
@@ -34,6 +35,7 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Preview(a) => preview::run(&a),
         Command::Catalogue(a) => catalogue::run(&a),
         Command::Profile(a) => profile::run(&a),
+        Command::Help(a) => help::show(&a.command),
     }
 }
 

@@ -25,6 +25,7 @@ pub fn run(args: &NewArgs) -> Result<(), Error> {
         .output
         .clone()
         .unwrap_or_else(|| next_year_path(&args.from, budget.document.year, year));
+    output::not_over(&out, &[&args.from])?;
     if out.exists() && !args.force {
         return Err(Error::Exists(out));
     }
@@ -63,10 +64,19 @@ fn final_accounts(args: &NewArgs, budget: &crate::model::Budget) -> Result<(), E
         .output
         .clone()
         .unwrap_or_else(|| args.from.with_file_name(format!("{stem}-final.toml")));
+    output::not_over(&out, &[&args.from])?;
     if out.exists() && !args.force {
         return Err(Error::Exists(out));
     }
-    let text = newyear::final_draft::draft(budget, &relative(&args.from, &out));
+    let named = relative(&args.from, &out);
+    if let Err(why) = crate::source::walk::named_in(&out, &named) {
+        return Err(Error::Usage(format!(
+            "决算草稿 {} 中要写的预算文件路径“{}”{why}：决算文件须放在预算文件所在的文件夹或其上级文件夹",
+            crate::error::shown(&out),
+            crate::error::safe(&named)
+        )));
+    }
+    let text = newyear::final_draft::draft(budget, &named);
     output::write_atomic(&out, text.as_bytes())?;
     eprintln!("已生成 {} 年度决算草稿：{}", budget.document.year, crate::error::shown(&out));
     eprintln!(

@@ -17,7 +17,12 @@ pub fn run(a: &ProfileArgs) -> Result<(), Error> {
             Ok(())
         }
         ProfileAction::Export { name, dir, force } => export(name, dir, *force),
-        ProfileAction::Check { dir } => check(dir),
+        ProfileAction::Check { dir, limits } => {
+            let name = dir.display().to_string();
+            let (secs, mib) = (limits.time_limit, limits.memory_limit);
+            let _watch = crate::typeset::limits::Watch::doing(&name, "核对", secs, mib);
+            check(dir)
+        }
     }
 }
 

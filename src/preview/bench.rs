@@ -48,7 +48,7 @@ pub fn run(args: &Options, edits: usize) -> Result<(), Error> {
 fn measure(copy: &Path, env: &Environment, edits: usize) -> Result<Vec<Sample>, Error> {
     // Any free port: the benchmark must not collide with a real preview.
     let started = Instant::now();
-    let session = Session::start(copy, env, 0)?;
+    let session = Session::start(copy, env, 0, (0, 0))?;
     let first = session.shared.get();
     println!(
         "启动（读字体和模板、首次排版、写出 PDF）：{:.1} 毫秒，其中首次排版 {:.1} 毫秒",

@@ -37,6 +37,9 @@ pub struct Options {
     /// Measure this many edits instead of serving (hidden option).
     pub bench_edits: Option<usize>,
     pub env: Environment,
+    /// Seconds one rebuild may take and MiB the preview may hold (0: no
+    /// limit), kept by `typeset::limits`.
+    pub limits: (u64, u64),
 }
 
 pub fn run(args: &Options) -> Result<(), Error> {
@@ -50,7 +53,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
     if !args.file.is_file() {
         return Err(Error::MissingPath(args.file.clone()));
     }
-    let session = Session::start(&args.file, &args.env, args.port)?;
+    let session = Session::start(&args.file, &args.env, args.port, args.limits)?;
     let url = format!("http://{}/", session.addr);
     eprintln!("预览地址：{url}（按 Ctrl+C 结束）");
     if args.open {
@@ -66,16 +69,25 @@ struct Session {
     shared: Arc<Shared>,
     builder: Builder,
     watch: Watch,
+    /// The data file's name and the limits each rebuild keeps.
+    limits: (String, u64, u64),
 }
 
 impl Session {
     /// Binds the port first, so a busy port fails before the slow first
     /// build; the page shows revision 1 as soon as it is ready.
-    fn start(file: &Path, env: &Environment, port: u16) -> Result<Session, Error> {
+    fn start(
+        file: &Path,
+        env: &Environment,
+        port: u16,
+        limits: (u64, u64),
+    ) -> Result<Session, Error> {
         let shared = Arc::new(Shared::new(file.display().to_string()));
         let addr = server::start(port, shared.clone())?;
         let watch = Watch::new(file, env);
-        let mut session = Session { addr, shared, builder: Builder::new(file, env), watch };
+        let builder = Builder::new(file, env);
+        let limits = (file.display().to_string(), limits.0, limits.1);
+        let mut session = Session { addr, shared, builder, watch, limits };
         session.rebuild(Changes::default());
         Ok(session)
     }
@@ -92,6 +104,8 @@ impl Session {
 
     fn rebuild(&mut self, changes: Changes) {
         let started = Instant::now();
+        let (name, secs, mib) = &self.limits;
+        let _limits = crate::typeset::limits::Watch::start(name, *secs, *mib);
         if changes.fonts {
             self.builder.reload_fonts();
         } else if changes.templates {

@@ -128,6 +128,11 @@ pub fn read(path: &Path) -> Result<DataFile, Problem> {
 /// a few hundred KiB, and the limit keeps every row count within Excel's.
 pub const MAX_BYTES: u64 = 16 << 20;
 
+/// A workbook larger than this is refused unread (`yusuan import`): a
+/// department's export is well under 1 MiB; a zip that size may unpack to
+/// gigabytes.
+pub const MAX_WORKBOOK_BYTES: u64 = 64 << 20;
+
 fn io_problem(e: &std::io::Error) -> Problem {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
