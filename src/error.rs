@@ -152,6 +152,11 @@ macro_rules! errln {
     ($($arg:tt)*) => { $crate::error::write_err(::std::format_args!($($arg)*), true) };
 }
 
+// Called by the module they belong to, `crate::error::errln!(…)` (the
+// layer test reads `crate::error`); `#[macro_export]` also puts them at the
+// crate root, where the binary (`yusuan::error::errln!`) reaches them.
+pub use super::{err, errln, out, outln};
+
 /// What [`out!`] and [`outln!`] call.
 pub fn write_out(args: std::fmt::Arguments<'_>, line: bool) {
     write_to(&mut std::io::stdout().lock(), args, line);

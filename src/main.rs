@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match yusuan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            yusuan::errln!("错误：{}", yusuan::error::safe(&e.to_string()));
+            yusuan::error::errln!("错误：{}", yusuan::error::safe(&e.to_string()));
             ExitCode::from(exit_code(&e))
         }
     }
@@ -36,16 +36,16 @@ fn exit_code(e: &Error) -> u8 {
 fn usage_error(e: &clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            yusuan::out!("{}", e.render());
+            yusuan::error::out!("{}", e.render());
             ExitCode::SUCCESS
         }
         // `yusuan` alone: the help is the answer.
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            yusuan::err!("{}", e.render());
+            yusuan::error::err!("{}", e.render());
             ExitCode::from(2)
         }
         _ => {
-            yusuan::err!("{}", yusuan::cli::help::usage_error(e));
+            yusuan::error::err!("{}", yusuan::cli::help::usage_error(e));
             ExitCode::from(2)
         }
     }

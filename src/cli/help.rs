@@ -122,7 +122,7 @@ pub fn show(path: &[String]) -> Result<(), crate::error::Error> {
         };
     }
     let help = at.render_help().to_string();
-    crate::outln!("{}", help.trim_end());
+    crate::error::outln!("{}", help.trim_end());
     Ok(())
 }
 

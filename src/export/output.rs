@@ -123,36 +123,58 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Whether two paths name one file (hard links and other spellings
-/// included). A path that does not exist names no input.
+/// What makes a file itself, whatever the path naming it: device and inode
+/// (hard links and other spellings are one file), or the canonical path
+/// where those are not known. A path that does not exist has none.
+#[cfg(unix)]
+fn identity(p: &Path) -> Option<IdentityOf> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(p: &Path) -> Option<IdentityOf> {
+    fs::canonicalize(p).ok()
+}
+
+/// Whether two paths name one file. A path that does not exist names no
+/// input.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (fs::metadata(a), fs::metadata(b)) {
-            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        match (fs::canonicalize(a), fs::canonicalize(b)) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        }
-    }
+    identity(a).is_some_and(|x| identity(b) == Some(x))
 }
 
 /// Refuses to write `dest` when it is one of the command's own inputs:
 /// `--force` allows replacing an earlier output, never what the command
 /// read (a budget overwritten by its own 决算 draft is gone).
 pub fn not_over(dest: &Path, inputs: &[impl AsRef<Path>]) -> Result<(), Error> {
-    match inputs.iter().find(|i| same_file(dest, i.as_ref())) {
-        Some(input) => Err(Error::OverInput {
-            output: dest.to_path_buf(),
-            input: input.as_ref().to_path_buf(),
-        }),
-        None => Ok(()),
+    let inputs: Vec<&Path> = inputs.iter().map(AsRef::as_ref).collect();
+    Over::new(&inputs).check(dest)
+}
+
+/// The inputs of a run by identity, looked up once each, so checking
+/// thousands of outputs against thousands of inputs stays linear.
+struct Over<'a> {
+    by_identity: std::collections::HashMap<IdentityOf, &'a Path>,
+}
+
+#[cfg(unix)]
+type IdentityOf = (u64, u64);
+#[cfg(not(unix))]
+type IdentityOf = PathBuf;
+
+impl<'a> Over<'a> {
+    fn new(inputs: &[&'a Path]) -> Over<'a> {
+        let by_identity = inputs.iter().filter_map(|p| Some((identity(p)?, *p))).collect();
+        Over { by_identity }
+    }
+
+    fn check(&self, dest: &Path) -> Result<(), Error> {
+        match identity(dest).and_then(|id| self.by_identity.get(&id)) {
+            Some(input) => {
+                Err(Error::OverInput { output: dest.to_path_buf(), input: input.to_path_buf() })
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -178,7 +200,8 @@ pub fn check_plan(
     }
     for (name, what) in run_files {
         let own = dir.join(name);
-        let clash = written.iter().find(|(p, _)| lower(p) == lower(&own));
+        let own_lower = lower(&own);
+        let clash = written.iter().find(|(p, _)| lower(p) == own_lower);
         if let Some((output, Some(input))) = clash {
             return Err(Error::Shadowed {
                 input: (*input).clone(),
@@ -188,8 +211,9 @@ pub fn check_plan(
         }
         written.push((own, None));
     }
-    let all: Vec<&PathBuf> = inputs.iter().chain(read).collect();
-    written.iter().try_for_each(|(p, _)| not_over(p, &all))
+    let all: Vec<&Path> = inputs.iter().chain(read).map(PathBuf::as_path).collect();
+    let over = Over::new(&all);
+    written.iter().try_for_each(|(p, _)| over.check(p))
 }
 
 fn lower(p: &Path) -> String {

@@ -95,10 +95,12 @@ impl FontSet {
         };
         let found = match crate::source::walk::walk(dir, &is_font) {
             Ok(found) => found,
-            Err(e) => return crate::errln!("警告：字体目录 {}：{e}", crate::error::shown(dir)),
+            Err(e) => {
+                return crate::error::errln!("警告：字体目录 {}：{e}", crate::error::shown(dir));
+            }
         };
         for skipped in &found.skipped {
-            crate::errln!("警告：{skipped}");
+            crate::error::errln!("警告：{skipped}");
         }
         for path in found.files {
             let Ok(data) = crate::source::walk::read_regular(&path, MAX_FONT_BYTES) else {
