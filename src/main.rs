@@ -1,6 +1,9 @@
 //! yusuan 命令行程序：解析参数（帮助与用法错误都是中文，见 `cli::help`），交给 `cli::run`；
 //! 用法错误退出码 2。
 
+// Every message goes through yusuan's out!/err! macros (clippy.toml).
+#![deny(clippy::disallowed_macros)]
+
 use std::process::ExitCode;
 
 use clap::FromArgMatches;

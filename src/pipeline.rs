@@ -49,7 +49,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             let is_toml = |f: &Path| f.extension().is_some_and(|e| e == "toml") && !in_catalogue(f);
             let found = walk::walk(p, &is_toml).map_err(|e| Error::Message(e.to_string()))?;
             for skipped in &found.skipped {
-                eprintln!("警告：{skipped}");
+                crate::error::errln!("警告：{skipped}");
             }
             if found.files.is_empty() {
                 return Err(Error::NoDataFiles(p.clone()));
@@ -147,7 +147,7 @@ pub fn load_templates(env: &Environment) -> Result<Templates, Error> {
     let templates = Templates::locate(env.templates.as_deref())
         .map_err(|e| Error::Message(format!("模板目录：{e}")))?;
     for skipped in &templates.skipped {
-        eprintln!("警告：{skipped}");
+        crate::error::errln!("警告：{skipped}");
     }
     if !templates.files.contains_key("main.typ") {
         return Err(Error::NoMainTemplate(templates.display_path("")));

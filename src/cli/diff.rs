@@ -19,7 +19,7 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     let (Some(old), Some(new)) =
         (load_checked(&args.old, None, None, None), load_checked(&args.new, None, None, None))
     else {
-        eprintln!("未生成更正说明：先改正以上错误");
+        crate::error::errln!("未生成更正说明：先改正以上错误");
         return Err(Error::Failed { failed: 1, total: 2 });
     };
     let open = crate::checks::final_accounts::open_count(&new.1, &new.0.text);
@@ -35,8 +35,8 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
         let (secs, mib) = (args.limits.time_limit, args.limits.memory_limit);
         let _watch = crate::typeset::limits::Watch::start(&file.name(), secs, mib);
         crate::diff::document::lay_out_budget(&mut engine, b).map_err(|log| {
-            eprint!("{log}");
-            eprintln!("未生成更正说明：{} 排版失败", file.name());
+            crate::error::err!("{log}");
+            crate::error::errln!("未生成更正说明：{} 排版失败", file.name());
             Error::Failed { failed: 1, total: 2 }
         })
     };
@@ -161,7 +161,7 @@ fn readable(p: &Path) -> Result<(DataFile, Budget), Error> {
             let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
             if errors > 0 {
                 let name = loaded.file.name();
-                eprintln!(
+                crate::error::errln!(
                     "注意：{name} 未通过核对（{errors} 个错误，用 yusuan check {name} 查看）；下面仍列出变化"
                 );
             }

@@ -30,10 +30,10 @@ pub fn run(args: &NewArgs) -> Result<(), Error> {
         return Err(Error::Exists(out));
     }
     output::write_atomic(&out, draft.text.as_bytes())?;
-    eprintln!("已生成 {} 年草稿：{}", year, crate::error::shown(&out));
-    eprintln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
+    crate::error::errln!("已生成 {} 年草稿：{}", year, crate::error::shown(&out));
+    crate::error::errln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
     for m in &draft.mentions_old_year {
-        eprintln!("  提到“{}年”，请核对：{m}", budget.document.year);
+        crate::error::errln!("  提到“{}年”，请核对：{m}", budget.document.year);
     }
     Ok(())
 }
@@ -78,8 +78,12 @@ fn final_accounts(args: &NewArgs, budget: &crate::model::Budget) -> Result<(), E
     }
     let text = newyear::final_draft::draft(budget, &named);
     output::write_atomic(&out, text.as_bytes())?;
-    eprintln!("已生成 {} 年度决算草稿：{}", budget.document.year, crate::error::shown(&out));
-    eprintln!(
+    crate::error::errln!(
+        "已生成 {} 年度决算草稿：{}",
+        budget.document.year,
+        crate::error::shown(&out)
+    );
+    crate::error::errln!(
         "各项决算数先填着年初预算数，请逐项改为决算数；标有“{}”的须填写。",
         crate::model::todo::MARKS[0]
     );

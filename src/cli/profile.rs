@@ -53,8 +53,8 @@ fn export(name: &str, dir: &Path, force: bool) -> Result<(), Error> {
         let text = if *rel == "profile.toml" { own } else { text };
         output::write_atomic(&dir.join(rel), text.as_bytes())?;
     }
-    eprintln!("已把样式 {name} 导出到 {}（{} 个文件）", dir.display(), files.len());
-    eprintln!("修改后使用：yusuan build 数据文件 --profile {}", dir.display());
+    crate::error::errln!("已把样式 {name} 导出到 {}（{} 个文件）", dir.display(), files.len());
+    crate::error::errln!("修改后使用：yusuan build 数据文件 --profile {}", dir.display());
     Ok(())
 }
 
@@ -65,7 +65,7 @@ fn check(dir: &Path) -> Result<(), Error> {
     let bundle = pipeline::bundle(templates, dir.display().to_string())
         .map_err(|e| Error::Message(e.render()))?;
     let p = &bundle.profile;
-    eprintln!(
+    crate::error::errln!(
         "样式 {}（{}）核对通过：{} 个部分，{} 张表",
         p.name,
         p.title,

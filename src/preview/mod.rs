@@ -55,7 +55,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
     }
     let session = Session::start(&args.file, &args.env, args.port, args.limits)?;
     let url = format!("http://{}/", session.addr);
-    eprintln!("预览地址：{url}（按 Ctrl+C 结束）");
+    crate::error::errln!("预览地址：{url}（按 Ctrl+C 结束）");
     if args.open {
         open_browser(&url);
     }
@@ -159,17 +159,17 @@ fn log(snap: &Snapshot) {
     };
     if snap.ok {
         let pages = snap.render.as_ref().map_or(0, |r| r.pages.len());
-        eprintln!("第 {} 版：{pages} 页，用时 {ms:.0} 毫秒{warnings}", snap.revision);
+        crate::error::errln!("第 {} 版：{pages} 页，用时 {ms:.0} 毫秒{warnings}", snap.revision);
         return;
     }
     for e in &snap.errors {
-        eprintln!("{e}\n");
+        crate::error::errln!("{e}\n");
     }
     let kept = match snap.render.as_ref() {
         Some(r) => format!("页面保留第 {} 版的排版", r.revision),
         None => "还没有可显示的排版".to_string(),
     };
-    eprintln!("第 {} 版：{} 个错误{warnings}，{kept}", snap.revision, snap.errors.len());
+    crate::error::errln!("第 {} 版：{} 个错误{warnings}，{kept}", snap.revision, snap.errors.len());
 }
 
 /// Starts the system's browser; a failure only costs the user a click.
@@ -187,6 +187,6 @@ fn open_browser(url: &str) {
     match command.spawn() {
         // Reap the launcher when it exits rather than leave a zombie.
         Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
-        Err(e) => eprintln!("警告：无法打开浏览器（{e}），请手动打开 {url}"),
+        Err(e) => crate::error::errln!("警告：无法打开浏览器（{e}），请手动打开 {url}"),
     }
 }

@@ -84,7 +84,9 @@ fn watch(rx: &mpsc::Receiver<()>, name: &str, doing: &str, (seconds, mib): (u64,
 }
 
 fn stop(why: &str) -> ! {
-    eprintln!("错误：{why}\n已写出的文件保留；正在生成的文件未写入，其原有文件保持不变。");
+    crate::error::errln!(
+        "错误：{why}\n已写出的文件保留；正在生成的文件未写入，其原有文件保持不变。"
+    );
     std::process::exit(1)
 }
 
