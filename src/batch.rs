@@ -144,7 +144,7 @@ fn build_logged(
         (Some(b), Some(bundle)) if errors == 0 => (b, bundle),
         _ => return Err(format!("数据有 {} 处错误，未生成 PDF", errors.max(1))),
     };
-    let draft = draft_state(&file.text, args, log);
+    let draft = draft_state(&file.text, &budget, args, log);
     let watch = limits::Watch::start(&file.name(), args.limits.0, args.limits.1);
     let engine = engines.for_bundle(&bundle);
     let profile = bundle.profile.clone();
@@ -253,8 +253,9 @@ fn or_none(names: &[String]) -> String {
 /// Whether the PDF is a draft: asked for, or a file whose `[todo]` still
 /// has open items (unless `--final` says otherwise). Either way the log
 /// says so, since the officer must not take a draft for the real thing.
-fn draft_state(text: &str, args: &Options, log: &mut String) -> bool {
-    let open = crate::model::todo::open_count(text);
+fn draft_state(text: &str, b: &crate::model::Budget, args: &Options, log: &mut String) -> bool {
+    // A 决算 counts its budget's open items too (checks::final_accounts).
+    let open = crate::checks::final_accounts::open_count(b, text);
     if open == 0 {
         return args.draft;
     }

@@ -25,6 +25,22 @@ pub enum Error {
         if *same { "（是同一个文件）" } else { "" }
     )]
     Collision { output: PathBuf, first: PathBuf, second: PathBuf, same: bool },
+    /// An output would replace one of the run's own inputs.
+    #[error(
+        "不能写 {}：它是本次命令读取的文件 {}，写出会毁掉输入（加 --force 也不行）；什么也没有写。请换一个输出文件名或目录",
+        shown(output),
+        shown(input)
+    )]
+    OverInput { output: PathBuf, input: PathBuf },
+    /// An input's output would have the name of a file the run writes for
+    /// itself (the view's schema).
+    #[error(
+        "{} 会写出 {}，与本次写出的{}同名；什么也没有写。请给数据文件改名，或不加相应选项",
+        shown(input),
+        shown(output),
+        what
+    )]
+    Shadowed { input: PathBuf, output: PathBuf, what: String },
     #[error("模板目录 {0} 中没有 main.typ")]
     NoMainTemplate(String),
     #[error("预览：{0}")]
@@ -66,6 +82,21 @@ pub fn os_words(e: &std::io::Error) -> String {
     }
 }
 
+/// A hint of Typst's as yusuan says it. Typst's own hints are written for
+/// its command line: “you can adjust the project root with the `--root`
+/// argument” names an option yusuan does not have, and whose effect a
+/// template folder must never have. Such a hint is rewritten; one naming
+/// another typst option is dropped (`None`); any other is kept.
+pub fn typst_hint(hint: &str) -> Option<String> {
+    if hint.contains("`--root`") {
+        return Some(
+            "模板只能读取模板目录（样式文件夹）中的文件；要用的文件请放进该目录，用相对路径读取"
+                .to_string(),
+        );
+    }
+    (!hint.contains("`--")).then(|| hint.to_string())
+}
+
 /// Text safe to print on a terminal: a control character (other than line
 /// feed and tab) from data or a file name is written as `\u{1b}`, so it can
 /// neither move the cursor nor retitle the window.
@@ -84,4 +115,66 @@ pub fn safe(s: &str) -> String {
 /// A path as messages show it: escaped by `safe`.
 pub fn shown(path: &std::path::Path) -> String {
     safe(&path.display().to_string())
+}
+
+// ---------------------------------------------------------------------------
+// Writing to the terminal. `println!` and `eprintln!` panic when the stream
+// is closed (`yusuan check F 2>&1 | head -1`: exit 101 and a panic message
+// nobody reads). Every message of the program goes through these macros
+// instead: a closed or failing stream is ignored, the command finishes its
+// work and ends with the exit status it would have had. The standard
+// printing macros are refused by clippy in the program (`clippy.toml`,
+// `disallowed-macros`), so a new `println!` cannot slip back in.
+
+/// Writes formatted text to stdout; a closed stdout is not an error.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::error::write_out(::std::format_args!($($arg)*), false) };
+}
+
+/// [`out!`] with a line feed.
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::error::write_out(::std::format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::error::write_out(::std::format_args!($($arg)*), true) };
+}
+
+/// Writes formatted text to stderr; a closed stderr is not an error.
+#[macro_export]
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::error::write_err(::std::format_args!($($arg)*), false) };
+}
+
+/// [`err!`] with a line feed.
+#[macro_export]
+macro_rules! errln {
+    () => { $crate::error::write_err(::std::format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::error::write_err(::std::format_args!($($arg)*), true) };
+}
+
+// Called by the module they belong to, `crate::error::errln!(…)` (the
+// layer test reads `crate::error`); `#[macro_export]` also puts them at the
+// crate root, where the binary (`yusuan::error::errln!`) reaches them.
+pub use super::{err, errln, out, outln};
+
+/// What [`out!`] and [`outln!`] call.
+pub fn write_out(args: std::fmt::Arguments<'_>, line: bool) {
+    write_to(&mut std::io::stdout().lock(), args, line);
+}
+
+/// What [`err!`] and [`errln!`] call.
+pub fn write_err(args: std::fmt::Arguments<'_>, line: bool) {
+    write_to(&mut std::io::stderr().lock(), args, line);
+}
+
+/// One message, written in one piece (batch workers print side by side):
+/// the reader may have gone (a broken pipe) or the disk be full; the
+/// command's work and exit status do not depend on it.
+fn write_to(w: &mut dyn std::io::Write, args: std::fmt::Arguments<'_>, line: bool) {
+    let mut text = std::fmt::format(args);
+    if line {
+        text.push('\n');
+    }
+    let _ = w.write_all(text.as_bytes());
+    let _ = w.flush();
 }

@@ -10,6 +10,9 @@
 //! `import`,
 //! `batch`, `preview` and the command line in `cli`.
 
+// Every message goes through error.rs's out!/err! macros (clippy.toml).
+#![deny(clippy::disallowed_macros)]
+
 pub mod error;
 pub mod diag;
 pub mod model;

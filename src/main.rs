@@ -1,72 +1,55 @@
-//! yusuan 命令行程序：解析参数，交给 `cli::run`；用法错误用中文说明，退出码 2。
+//! yusuan 命令行程序：解析参数（帮助与用法错误都是中文，见 `cli::help`），交给 `cli::run`；
+//! 用法错误退出码 2。
+
+// Every message goes through yusuan's out!/err! macros (clippy.toml).
+#![deny(clippy::disallowed_macros)]
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::FromArgMatches;
+use clap::error::ErrorKind;
+use yusuan::cli::args::Cli;
+use yusuan::error::Error;
 
 fn main() -> ExitCode {
-    let cli = match yusuan::cli::args::Cli::try_parse() {
+    let parsed =
+        yusuan::cli::help::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return usage_error(e),
+        Err(e) => return usage_error(&e),
     };
     match yusuan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{}", yusuan::error::safe(&e.to_string()));
-            // A request that cannot be done as asked is a usage error, as
-            // clap's are.
-            let usage = matches!(e, yusuan::error::Error::Usage(_));
-            ExitCode::from(if usage { 2 } else { 1 })
+            yusuan::error::errln!("错误：{}", yusuan::error::safe(&e.to_string()));
+            ExitCode::from(exit_code(&e))
         }
     }
 }
 
-/// Help and version print as clap has them; a usage mistake is explained
-/// in Chinese, exit code 2.
-fn usage_error(e: clap::Error) -> ExitCode {
+/// A request that cannot be done as asked is a usage error, as clap's
+/// are (2); anything wrong in the data or files is 1.
+fn exit_code(e: &Error) -> u8 {
+    let usage = matches!(e, Error::Usage(_) | Error::OverInput { .. } | Error::Shadowed { .. });
+    if usage { 2 } else { 1 }
+}
+
+/// Help and version print as the localised command has them; a usage
+/// mistake is explained in Chinese, exit code 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+            yusuan::error::out!("{}", e.render());
+            ExitCode::SUCCESS
         }
         // `yusuan` alone: the help is the answer.
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            return ExitCode::from(2);
+            yusuan::error::err!("{}", e.render());
+            ExitCode::from(2)
         }
-        _ => {}
+        _ => {
+            yusuan::error::err!("{}", yusuan::cli::help::usage_error(e));
+            ExitCode::from(2)
+        }
     }
-    let ctx = |kind| match e.get(kind) {
-        Some(ContextValue::String(s)) => s.clone(),
-        Some(ContextValue::Strings(v)) => v.join("、"),
-        _ => String::new(),
-    };
-    let what = match e.kind() {
-        ErrorKind::InvalidSubcommand => {
-            format!("没有“{}”这个命令", ctx(ContextKind::InvalidSubcommand))
-        }
-        ErrorKind::UnknownArgument => format!("不认识的参数“{}”", ctx(ContextKind::InvalidArg)),
-        ErrorKind::MissingRequiredArgument => {
-            format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
-        }
-        ErrorKind::MissingSubcommand => "请给出命令，如 build、check".to_string(),
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
-            "参数 {} 的值“{}”不合法{}",
-            ctx(ContextKind::InvalidArg),
-            ctx(ContextKind::InvalidValue),
-            match ctx(ContextKind::ValidValue) {
-                v if v.is_empty() => String::new(),
-                v => format!("，可选：{v}"),
-            }
-        ),
-        _ => e.kind().to_string(),
-    };
-    eprintln!("用法错误：{what}");
-    let suggested = ctx(ContextKind::SuggestedSubcommand) + &ctx(ContextKind::SuggestedArg);
-    if !suggested.is_empty() {
-        eprintln!("  是否想写：{suggested}");
-    }
-    eprintln!("  查看用法：yusuan --help，或 yusuan <命令> --help");
-    ExitCode::from(2)
 }

@@ -49,7 +49,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             let is_toml = |f: &Path| f.extension().is_some_and(|e| e == "toml") && !in_catalogue(f);
             let found = walk::walk(p, &is_toml).map_err(|e| Error::Message(e.to_string()))?;
             for skipped in &found.skipped {
-                eprintln!("警告：{skipped}");
+                crate::error::errln!("警告：{skipped}");
             }
             if found.files.is_empty() {
                 return Err(Error::NoDataFiles(p.clone()));
@@ -290,6 +290,9 @@ impl Profiles {
         }
         let spec = b.document.profile.clone();
         let spec = spec.unwrap_or_else(|| b.kind().default_profile().to_string());
+        if !crate::source::profile::BUNDLED.contains(&spec.trim()) {
+            folder_named_in(path, &spec)?;
+        }
         self.get(Some(&spec), path.parent().unwrap_or(Path::new(".")))
     }
 
@@ -315,7 +318,7 @@ impl Profiles {
             FolderError::Read(e) => ProfileError::Message(format!("样式文件夹：{e}")),
         })?;
         for skipped in &templates.skipped {
-            eprintln!("警告：{skipped}");
+            crate::error::errln!("警告：{skipped}");
         }
         let bundle = Arc::new(bundle(templates, key.clone())?);
         self.cache.lock().expect("profile cache").insert(key, bundle.clone());
@@ -352,6 +355,34 @@ pub fn folder(root: &Root, dir: &Path) -> Result<Templates, FolderError> {
         )));
     }
     Ok(Templates::folder(root, dir)?)
+}
+
+/// A profile folder written in a data file (`document.profile`) follows the
+/// rule of every path written in data (`source::walk::named_in`): inside the
+/// data file's folder, no `..`, no absolute path, no link on the way — so a
+/// department's file cannot make the build read templates from anywhere.
+fn folder_named_in(data: &Path, written: &str) -> Result<(), ProfileError> {
+    let rel = Path::new(written.trim());
+    let refuse = |why: &str| {
+        ProfileError::Message(format!(
+            "{}：document.profile = \"{}\" {why}；样式文件夹须写成数据文件所在文件夹之内的相对路径，\
+             或随程序提供的样式名（{}）",
+            crate::error::shown(data),
+            crate::error::safe(written),
+            crate::source::profile::BUNDLED.join("、")
+        ))
+    };
+    if !rel.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        return Err(refuse("指到了数据文件所在文件夹之外"));
+    }
+    let mut at = data.parent().unwrap_or(Path::new("")).to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(refuse("途中经过符号链接（不跟随链接）"));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a template set's profile.toml, checks that its main template is

@@ -248,3 +248,165 @@ fn missing_paths_and_empty_folders_are_reported() {
     let out = yusuan(dir.path(), &["check", "empty"]);
     assert!(stderr(&out).contains("没有 .toml"), "{}", stderr(&out));
 }
+
+/// The words of clap's and of the program's that may stand in Chinese
+/// text: the program's own names (commands, values an option takes, file
+/// kinds, default folders, environment variables). Anything else in ASCII
+/// letters is a word of English that slipped through, unless the user typed
+/// it (a misspelt command is quoted back).
+const NAMES: &[&str] = &[
+    "yusuan",
+    "build",
+    "check",
+    "fonts",
+    "new",
+    "diff",
+    "import",
+    "profile",
+    "preview",
+    "catalogue",
+    "help",
+    "list",
+    "export",
+    "show",
+    "text",
+    "markdown",
+    "csv",
+    "standard",
+    "platform",
+    "lineitems",
+    "hebei",
+    "shanghai",
+    "final",
+    "todo",
+    "typst",
+    "TOML",
+    "PDF",
+    "UA",
+    "JSON",
+    "HTML",
+    "Excel",
+    "WPS",
+    "xlsx",
+    "CPU",
+    "MiB",
+    "UTF",
+    "BOM",
+    "Markdown",
+    "CSV",
+    "Schema",
+    "output",
+    "data",
+    "ua",
+];
+
+/// The ASCII words of `text` that are neither an option (`--draft`, `-o`),
+/// a path or field (`data/`, `document.profile`, `<文件名>.json`), an
+/// environment variable (`YUSUAN_…`), nor one of `NAMES`.
+fn english_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let seps = |c: char| {
+        c.is_whitespace() || !c.is_ascii() || "，。；：、（）［］“”,;:()[]\"'|=".contains(c)
+    };
+    for token in text.split(seps).filter(|t| !t.is_empty()) {
+        let named = token.starts_with('-')
+            || token.contains(['/', '.', '<', '>', '_', '\\'])
+            || token.chars().all(|c| !c.is_ascii_alphabetic());
+        if named {
+            continue;
+        }
+        for word in token.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1) {
+            if !NAMES.contains(&word) {
+                out.push(format!("{word} (in “{token}”)"));
+            }
+        }
+    }
+    out
+}
+
+/// Done-when of issue 30: `yusuan --help`, every `yusuan X --help` and
+/// `yusuan help X`, and every kind of usage error print no English word
+/// other than option names, paths and the program's own names.
+#[test]
+fn help_and_usage_errors_have_no_english_words() {
+    let commands: &[&[&str]] = &[
+        &[],
+        &["build"],
+        &["check"],
+        &["fonts"],
+        &["new"],
+        &["diff"],
+        &["import"],
+        &["profile"],
+        &["profile", "list"],
+        &["profile", "export"],
+        &["profile", "check"],
+        &["preview"],
+        &["catalogue"],
+        &["catalogue", "show"],
+        &["help"],
+    ];
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for c in commands {
+        let words = |extra: &[&str]| c.iter().chain(extra).map(|s| s.to_string()).collect();
+        runs.push(words(&["--help"]));
+        runs.push(words(&["-h"]));
+        runs.push(["help"].iter().chain(c.iter()).map(|s| s.to_string()).collect());
+    }
+    let errors: &[&[&str]] = &[
+        &[],
+        &["biuld"],
+        &["build", "--fianl"],
+        &["build", "--final", "--draft"],
+        &["build", "-o", "a", "-o", "b"],
+        &["build", "-o"],
+        &["build", "--pdf-standard", "a-9"],
+        &["build", "-j", "many"],
+        &["check", "--time-limit", "soon"],
+        &["new", "--from", "x.toml"],
+        &["new", "--from", "x.toml", "--year", "2022", "--final-accounts"],
+        &["new", "--year", "2022"],
+        &["diff", "a.toml"],
+        &["diff", "a.toml", "b.toml", "c.toml"],
+        &["diff", "a.toml", "b.toml", "--format", "pdf"],
+        &["import", "--into", "x.toml"],
+        &["preview", "x.toml", "--port", "99999"],
+        &["profile"],
+        &["profile", "export", "hebei"],
+        &["catalogue", "show"],
+        &["catalogue", "show", "二〇二一"],
+        &["help", "nope"],
+        &["fonts", "extra"],
+    ];
+    runs.extend(errors.iter().map(|e| e.iter().map(|s| s.to_string()).collect()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut bad = Vec::new();
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = yusuan(dir.path(), &args);
+        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        assert!(text.contains("用法"), "{args:?} says nothing of its usage:\n{text}");
+        let found: Vec<String> = english_words(&text)
+            .into_iter()
+            .filter(|w| !args.iter().any(|a| w.starts_with(&format!("{a} "))))
+            .collect();
+        if !found.is_empty() {
+            bad.push(format!("yusuan {}: {}", args.join(" "), found.join(", ")));
+        }
+    }
+    assert!(bad.is_empty(), "English words:\n{}", bad.join("\n"));
+}
+
+/// The finder of English words finds them: clap's own words of before.
+#[test]
+fn english_words_are_found() {
+    let clap = "Usage: yusuan build [OPTIONS] [路径]...\n\nOptions:\n  -o, --output <目录>  PDF 输出目录 [default: output]\n  [possible values: text, csv]\n  [env: YUSUAN_TIME_LIMIT=]";
+    let found = english_words(clap);
+    for w in ["Usage", "OPTIONS", "Options", "default", "possible", "values", "env"] {
+        assert!(found.iter().any(|f| f.starts_with(&format!("{w} "))), "{w} not found: {found:?}");
+    }
+    assert!(
+        english_words("用法：yusuan build [选项] --output <目录> data/ YUSUAN_TIME_LIMIT")
+            .is_empty()
+    );
+}

@@ -35,12 +35,82 @@ pub fn check(b: &Budget, fa: &FinalAccounts) -> Vec<Problem> {
         );
     }
     let f = &fa.file;
+    out.extend(linked_budget(b, fa));
     if amounts(f, &mut out) {
         let fb = final_budget(b);
+        line_items(&fb, &mut out);
         funds(&fb, f, &mut out);
     }
     evaluations(b, f, &mut out);
     out
+}
+
+/// Open `[todo]` items of a file, and for a 决算 those of the budget it
+/// names too: a 决算 of a budget that is still a draft (next year's
+/// `yusuan new` output, last year's figures) is itself a draft, and gets
+/// the watermark like one.
+pub fn open_count(b: &Budget, text: &str) -> usize {
+    let own = crate::model::todo::open_count(text);
+    match &b.final_accounts {
+        Some(fa) => own + crate::model::todo::open_count(&fa.budget_text),
+        None => own,
+    }
+}
+
+/// The budget a 决算 names must be the finished budget of the year the
+/// 决算 closes: not a draft (then the 决算 is one too, with a warning), and
+/// of a year that ended before the 决算's date (a 决算 is published after
+/// its year; a budget of the year it is published in is another year's).
+fn linked_budget(b: &Budget, fa: &FinalAccounts) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let name = crate::error::shown(&fa.budget_path);
+    let open = crate::model::todo::open_count(&fa.budget_text);
+    if open > 0 {
+        out.push(
+            Problem::warning(
+                "final_accounts.budget",
+                format!(
+                    "所决算的预算文件“{name}”还是草稿：[todo] 中还有 {open} 项待更新；本决算因此也按草稿生成（每页“草稿”水印）"
+                ),
+            )
+            .expected("先完成预算文件（yusuan check 预算文件 逐项列出），或指向已公开的预算文件"),
+        );
+    }
+    let year = b.document.year;
+    let date = fa.file.final_accounts.date.and_then(|d| d.date);
+    if let Some(d) = date.filter(|d| i32::from(d.year) <= year) {
+        out.push(
+            Problem::error(
+                "final_accounts.date",
+                format!(
+                    "决算的公开日期 {d} 不晚于所决算的预算文件“{name}”的年度 {year}：一个年度的决算在年度结束后才公开"
+                ),
+            )
+            .expected(format!(
+                "{} 年或以后的日期；若日期无误，请检查 budget 是否指向了别的年度的预算文件",
+                year + 1
+            )),
+        );
+    }
+    out
+}
+
+/// The 决算's line items by the budget's own rules, the same code: a unit
+/// not in 机构设置, a code the catalogue does not have, a name that is not
+/// the code's, a missing kind or source — each an error here as in a
+/// budget. Only the lines' own problems are taken (the budget's stated
+/// figures are checked in the budget); an amount of 0 is no warning here
+/// (budgeted, not spent), and one already said by `amounts` is not said twice.
+fn line_items(fb: &Budget, out: &mut Vec<Problem>) {
+    let said: HashSet<(String, String)> =
+        out.iter().map(|p| (p.field.clone(), p.message.clone())).collect();
+    for p in super::lineitems::check(fb) {
+        let own = p.field.starts_with("line_items[");
+        let zero = !p.is_error() && p.field.ends_with(".amount");
+        if own && !zero && !said.contains(&(p.field.clone(), p.message.clone())) {
+            out.push(p);
+        }
+    }
 }
 
 /// The budget's errors, in the budget file. Its warnings are the budget's

@@ -21,7 +21,7 @@ const HELP_TEMPLATE: &str = "\
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "示例：\n  yusuan build                      生成 data/ 下所有部门的 PDF 到 output/\n  yusuan build data/101001-2021.toml -o 公开\n  yusuan check data/                只核对数据，不生成 PDF\n\n各命令的说明：yusuan <命令> --help"
+    after_help = "示例：\n  yusuan build                      生成 data/ 下所有部门的 PDF 到 output/\n  yusuan build data/101001-2021.toml -o 公开\n  yusuan check data/                只核对数据，不生成 PDF\n\n各命令的说明：yusuan help <命令>，或 yusuan <命令> --help"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -50,7 +50,7 @@ pub enum Command {
     /// 由本年数据生成下一年度草稿：本年数转为上年数，须重填的部分加标记
     #[command(help_template = HELP_TEMPLATE)]
     New(NewArgs),
-    /// 对比两份数据文件，列出变化的每个字段（可输出更正说明表）
+    /// 对比更正前后的两份数据文件（先原文件、后新文件）：两份都排版，列出印出来的每一处变化（可输出更正说明）
     #[command(help_template = HELP_TEMPLATE)]
     Diff(DiffArgs),
     /// 从预算系统导出的 Excel 工作簿导入本年数字，写进数据文件（注释与文字不动）
@@ -65,6 +65,18 @@ pub enum Command {
     /// 政府收支分类科目表：查看某年度实际采用的科目及其来源
     #[command(help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Catalogue(CatalogueArgs),
+    /// 显示某个命令的用法，如 yusuan help build
+    #[command(help_template = HELP_TEMPLATE)]
+    Help(HelpArgs),
+}
+
+/// `yusuan help` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct HelpArgs {
+    /// 命令名，如 build，或 profile export；不给时显示 yusuan 的总用法
+    #[arg(value_name = "命令")]
+    pub command: Vec<String>,
 }
 
 /// `yusuan catalogue` 的参数。
@@ -162,10 +174,10 @@ pub struct BuildArgs {
     pub limits: LimitArgs,
 }
 
-/// 排版一个文件的时间与内存上限（见 README“出错时的保证”）。
+/// 处理一个文件（核对、读取、排版）的时间与内存上限（见 README“出错时的保证”）。
 #[derive(Debug, Args, Clone)]
 pub struct LimitArgs {
-    /// 排版一个文件最多用的秒数，超过即停止并报错；0 为不限
+    /// 处理（核对、排版）一个文件最多用的秒数，超过即停止并报错；0 为不限
     #[arg(long, value_name = "秒", env = "YUSUAN_TIME_LIMIT", default_value_t = 300)]
     pub time_limit: u64,
 
@@ -182,7 +194,7 @@ pub struct NewArgs {
     #[arg(long, value_name = "文件")]
     pub from: PathBuf,
 
-    /// 新的预算年度，例如 2022
+    /// 新的预算年度，例如 2022（必填，除非给出 --final-accounts）
     #[arg(long, value_name = "年度", required_unless_present = "final_accounts")]
     pub year: Option<i32>,
 
@@ -229,6 +241,9 @@ pub struct ImportArgs {
     /// 只读取与核对，不写任何文件
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `yusuan import` 认得的工作簿格式。
@@ -246,11 +261,11 @@ pub enum ImportLayout {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
 pub struct DiffArgs {
-    /// 原数据文件（更正前）
+    /// 原数据文件（更正前，先给出）
     #[arg(value_name = "原文件")]
     pub old: PathBuf,
 
-    /// 新数据文件（更正后）
+    /// 新数据文件（更正后，后给出）
     #[arg(value_name = "新文件")]
     pub new: PathBuf,
 
@@ -276,6 +291,9 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `yusuan diff` 的输出格式。
@@ -308,6 +326,9 @@ pub struct CheckArgs {
     /// 核对每个字符都有字体能显示时所用的字体，与 build 相同
     #[command(flatten)]
     pub fonts: FontArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `yusuan profile` 的参数。
@@ -343,6 +364,8 @@ pub enum ProfileAction {
         /// 样式文件夹
         #[arg(value_name = "文件夹")]
         dir: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
 }
 
@@ -376,6 +399,9 @@ pub struct PreviewArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// 排版环境：模板与字体。

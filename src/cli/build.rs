@@ -14,6 +14,13 @@ use crate::pipeline;
 pub fn run(args: &BuildArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
     pipeline::one_output_per_input(&inputs, &args.output)?;
+    output::check_plan(
+        &inputs,
+        &read_too(args),
+        &args.output,
+        &extensions(args),
+        &run_files(args),
+    )?;
     let env = pipeline::profiles(&environment(&args.env))?;
     output::clean_stale(&args.output);
     let options = batch::Options {
@@ -38,6 +45,26 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         progress.finish();
     }
     finish(progress.failed(), inputs.len(), "生成完毕")
+}
+
+/// Each input's outputs: its PDF and the companions asked for.
+fn extensions(args: &BuildArgs) -> Vec<&'static str> {
+    let asked = [(true, "pdf"), (args.emit_data, "json"), (args.xlsx, "xlsx"), (args.html, "html")];
+    asked.into_iter().filter(|(on, _)| *on).map(|(_, ext)| ext).collect()
+}
+
+/// The files the run writes once, whatever the inputs.
+fn run_files(args: &BuildArgs) -> Vec<(&'static str, &'static str)> {
+    if args.emit_data {
+        vec![(SCHEMA_FILE, "视图数据结构说明（--emit-data）")]
+    } else {
+        vec![]
+    }
+}
+
+/// Files the run reads besides the data files (never written over).
+fn read_too(args: &BuildArgs) -> Vec<std::path::PathBuf> {
+    args.catalogue.iter().cloned().collect()
 }
 
 /// The view's JSON Schema, once per run, for template authors.

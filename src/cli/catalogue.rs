@@ -18,7 +18,7 @@ fn show(a: &CatalogueShowArgs) -> Result<(), Error> {
     let user = user_file(a)?;
     let cat = match &user {
         Some(f) => source::effective(a.year, Some((&f.name(), &f.text))).map_err(|problems| {
-            eprint!("{}", crate::diag::problems_text(&f.name(), &f.text, &problems));
+            crate::error::err!("{}", crate::diag::problems_text(&f.name(), &f.text, &problems));
             Error::Failed { failed: 1, total: 1 }
         })?,
         None => Catalogue::clone(source::bundled(a.year)),
@@ -39,7 +39,7 @@ fn user_file(a: &CatalogueShowArgs) -> Result<Option<crate::source::DataFile>, E
         return Ok(None);
     };
     crate::source::read(&path).map(Some).map_err(|p| {
-        eprint!("{}", crate::diag::problems_text(&path.display().to_string(), "", &[p]));
+        crate::error::err!("{}", crate::diag::problems_text(&path.display().to_string(), "", &[p]));
         Error::Failed { failed: 1, total: 1 }
     })
 }

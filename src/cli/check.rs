@@ -5,6 +5,7 @@ use crate::cli::{finish, font_options, load_checked};
 use crate::error::Error;
 use crate::pipeline;
 use crate::typeset::fonts::FontSet;
+use crate::typeset::limits::Watch;
 
 pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let inputs = pipeline::collect_inputs(&args.paths)?;
@@ -14,7 +15,11 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
     let profiles = pipeline::Profiles::new(&env);
     let failed = inputs
         .iter()
-        .filter(|p| load_checked(p, given, Some(&fonts), Some(&profiles)).is_none())
+        .filter(|p| {
+            let (secs, mib) = (args.limits.time_limit, args.limits.memory_limit);
+            let _watch = Watch::doing(&p.display().to_string(), "核对", secs, mib);
+            load_checked(p, given, Some(&fonts), Some(&profiles)).is_none()
+        })
         .count();
     finish(failed, inputs.len(), "核对通过")
 }

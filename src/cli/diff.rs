@@ -21,10 +21,10 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     let (Some(old), Some(new)) =
         (load_checked(&args.old, None, None, None), load_checked(&args.new, None, None, None))
     else {
-        eprintln!("未生成更正说明：先改正以上错误");
+        crate::error::errln!("未生成更正说明：先改正以上错误");
         return Err(Error::Failed { failed: 1, total: 2 });
     };
-    let open = crate::model::todo::open_count(&new.0.text);
+    let open = crate::checks::final_accounts::open_count(&new.1, &new.0.text);
     if open > 0 && args.format != DiffFormat::Text {
         return Err(Error::Usage(format!(
             "未生成更正说明：{} 是草稿，[todo] 中还有 {open} 项待更新",
@@ -39,13 +39,15 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     let fonts = Arc::new(FontSet::load(&env.fonts));
     let lay_out = |(file, b): &(DataFile, Budget)| {
         let failed = |why: String| {
-            eprint!("{why}");
-            eprintln!("未生成更正说明：{} 排版失败", file.name());
+            crate::error::err!("{why}");
+            crate::error::errln!("未生成更正说明：{} 排版失败", file.name());
             Error::Failed { failed: 1, total: 2 }
         };
         // Each file under its own profile, as `build` publishes it.
         let bundle = profiles.for_file(&file.path, b).map_err(|e| failed(e.render() + "\n"))?;
         let mut engine = Engine::new(fonts.clone(), bundle.templates.clone());
+        let (secs, mib) = (args.limits.time_limit, args.limits.memory_limit);
+        let _watch = crate::typeset::limits::Watch::start(&file.name(), secs, mib);
         crate::diff::document::lay_out_budget(&mut engine, b, bundle.profile.clone())
             .map_err(failed)
     };
@@ -208,7 +210,7 @@ fn readable(p: &Path) -> Result<(DataFile, Budget), Error> {
             let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
             if errors > 0 {
                 let name = loaded.file.name();
-                eprintln!(
+                crate::error::errln!(
                     "注意：{name} 未通过核对（{errors} 个错误，用 yusuan check {name} 查看）；下面仍列出变化"
                 );
             }

@@ -13,8 +13,10 @@ pub fn run(args: &ImportArgs) -> Result<(), Error> {
     }
     let mut failed = 0;
     for wb in &args.workbooks {
+        let (secs, mib) = (args.limits.time_limit, args.limits.memory_limit);
+        let _watch = crate::typeset::limits::Watch::doing(&shown(wb), "导入", secs, mib);
         if let Err(e) = one(args, wb) {
-            eprintln!("{}：未导入（{e}）\n", shown(wb));
+            crate::error::errln!("{}：未导入（{e}）\n", shown(wb));
             failed += 1;
         }
     }
@@ -33,8 +35,8 @@ fn target(args: &ImportArgs, wb: &Path) -> PathBuf {
 }
 
 fn one(args: &ImportArgs, wb: &Path) -> Result<(), Error> {
-    let bytes =
-        std::fs::read(wb).map_err(|source| Error::Read { path: wb.to_path_buf(), source })?;
+    let bytes = crate::source::walk::read_regular(wb, crate::source::MAX_WORKBOOK_BYTES)
+        .map_err(|source| Error::Read { path: wb.to_path_buf(), source })?;
     let into = target(args, wb);
     if !into.exists() {
         return Err(Error::Message(format!(
@@ -43,16 +45,21 @@ fn one(args: &ImportArgs, wb: &Path) -> Result<(), Error> {
             shown(&into)
         )));
     }
-    let text = std::fs::read(&into)
+    let text = crate::source::walk::read_regular(&into, crate::source::MAX_BYTES)
         .map_err(|source| Error::Read { path: into.clone(), source })
         .and_then(|b| crate::source::decode(&b).map_err(|p| Error::Message(p.message)))?;
     let outcome = import::apply(&bytes, &into, &text, args.layout.map(layout))
         .map_err(|r| refused(wb, &into, &r))?;
     let name = wb.display().to_string();
     for w in &outcome.warnings {
-        eprint!("{}", import::render(&name, w));
+        crate::error::err!("{}", import::render(&name, w));
     }
-    eprintln!("{}：{}，{} 条预算明细", shown(wb), outcome.layout.label(), count_items(&outcome));
+    crate::error::errln!(
+        "{}：{}，{} 条预算明细",
+        shown(wb),
+        outcome.layout.label(),
+        count_items(&outcome)
+    );
     write(args, &into, &text, &outcome)
 }
 
@@ -76,12 +83,12 @@ fn refused(wb: &Path, into: &Path, r: &Refusal) -> Error {
                 true => format!("{}（导入后的内容，未写入）", into.display()),
                 false => into.display().to_string(),
             };
-            eprint!("{}", crate::diag::problems_text(&name, text, &r.problems));
+            crate::error::err!("{}", crate::diag::problems_text(&name, text, &r.problems));
         }
         None => {
             let name = wb.display().to_string();
             for p in &r.problems {
-                eprint!("{}", import::render(&name, p));
+                crate::error::err!("{}", import::render(&name, p));
             }
         }
     }
@@ -93,17 +100,19 @@ fn refused(wb: &Path, into: &Path, r: &Refusal) -> Error {
 /// it; the changed fields are listed first either way.
 fn write(args: &ImportArgs, into: &Path, before: &str, o: &Outcome) -> Result<(), Error> {
     if o.text == before {
-        eprintln!("{} 已是工作簿中的数字，没有改动", shown(into));
+        crate::error::errln!("{} 已是工作簿中的数字，没有改动", shown(into));
         return Ok(());
     }
     if o.changes.is_empty() {
-        eprintln!("没有字段改变：数字与工作簿相同，草稿待办（[todo]）中导入的各项已完成");
+        crate::error::errln!(
+            "没有字段改变：数字与工作簿相同，草稿待办（[todo]）中导入的各项已完成"
+        );
     } else {
-        eprintln!("改变的字段（{} 项）：", o.changes.len());
-        eprint!("{}", crate::diff::to_text(&o.changes));
+        crate::error::errln!("改变的字段（{} 项）：", o.changes.len());
+        crate::error::err!("{}", crate::diff::to_text(&o.changes));
     }
     if args.dry_run {
-        eprintln!("（--dry-run：什么也没有写）");
+        crate::error::errln!("（--dry-run：什么也没有写）");
         return Ok(());
     }
     let dest = match &args.output {
@@ -115,11 +124,16 @@ fn write(args: &ImportArgs, into: &Path, before: &str, o: &Outcome) -> Result<()
     if args.output.is_some() && dest.exists() && !args.force {
         return Err(Error::Exists(dest));
     }
+    crate::export::output::not_over(&dest, &args.workbooks)?;
     crate::export::output::write_atomic(&dest, o.text.as_bytes())?;
     if dest == into {
-        eprintln!("已写入 {}", shown(&dest));
+        crate::error::errln!("已写入 {}", shown(&dest));
     } else {
-        eprintln!("已写到 {}；{} 未改动。核对无误后加 --force 直接写入", shown(&dest), shown(into));
+        crate::error::errln!(
+            "已写到 {}；{} 未改动。核对无误后加 --force 直接写入",
+            shown(&dest),
+            shown(into)
+        );
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod catalogue;
 mod check;
 mod diff;
 mod fonts;
+pub mod help;
 mod import;
 mod new;
 mod preview;
@@ -34,6 +35,7 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Preview(a) => preview::run(&a),
         Command::Catalogue(a) => catalogue::run(&a),
         Command::Profile(a) => profile::run(&a),
+        Command::Help(a) => help::show(&a.command),
     }
 }
 
@@ -54,7 +56,7 @@ fn load_checked(
     // A fault of the profile itself is said once, before the data's problems.
     let faulty = match profiles.map(|p| pipeline::with_profile(&mut loaded, path, p)) {
         Some(Err(e)) => {
-            eprintln!("{e}");
+            crate::error::errln!("{e}");
             true
         }
         _ => false,
@@ -62,14 +64,14 @@ fn load_checked(
     let (file, problems, budget) = pipeline::usable(loaded);
     print_problems(&file, &problems);
     if let Some(summary) = diag::summary(&file.name(), &problems) {
-        eprintln!("{summary}");
+        crate::error::errln!("{summary}");
     }
     budget.filter(|_| !faulty).map(|b| (file, b))
 }
 
 /// Prints data problems to stderr.
 fn print_problems(file: &DataFile, problems: &[Problem]) {
-    eprint!("{}", diag::problems_text(&file.name(), &file.text, problems));
+    crate::error::err!("{}", diag::problems_text(&file.name(), &file.text, problems));
 }
 
 /// The closing line of a command over many files.
@@ -77,7 +79,7 @@ fn finish(failed: usize, total: usize, ok_word: &str) -> Result<(), Error> {
     if failed > 0 {
         return Err(Error::Failed { failed, total });
     }
-    eprintln!("{ok_word}：{total} 个文件");
+    crate::error::errln!("{ok_word}：{total} 个文件");
     Ok(())
 }
 

@@ -25,14 +25,15 @@ pub fn run(args: &NewArgs) -> Result<(), Error> {
         .output
         .clone()
         .unwrap_or_else(|| next_year_path(&args.from, budget.document.year, year));
+    output::not_over(&out, &[&args.from])?;
     if out.exists() && !args.force {
         return Err(Error::Exists(out));
     }
     output::write_atomic(&out, draft.text.as_bytes())?;
-    eprintln!("已生成 {} 年草稿：{}", year, crate::error::shown(&out));
-    eprintln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
+    crate::error::errln!("已生成 {} 年草稿：{}", year, crate::error::shown(&out));
+    crate::error::errln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
     for m in &draft.mentions_old_year {
-        eprintln!("  提到“{}年”，请核对：{m}", budget.document.year);
+        crate::error::errln!("  提到“{}年”，请核对：{m}", budget.document.year);
     }
     Ok(())
 }
@@ -63,13 +64,26 @@ fn final_accounts(args: &NewArgs, budget: &crate::model::Budget) -> Result<(), E
         .output
         .clone()
         .unwrap_or_else(|| args.from.with_file_name(format!("{stem}-final.toml")));
+    output::not_over(&out, &[&args.from])?;
     if out.exists() && !args.force {
         return Err(Error::Exists(out));
     }
-    let text = newyear::final_draft::draft(budget, &relative(&args.from, &out));
+    let named = relative(&args.from, &out);
+    if let Err(why) = crate::source::walk::named_in(&out, &named) {
+        return Err(Error::Usage(format!(
+            "决算草稿 {} 中要写的预算文件路径“{}”{why}：决算文件须放在预算文件所在的文件夹或其上级文件夹",
+            crate::error::shown(&out),
+            crate::error::safe(&named)
+        )));
+    }
+    let text = newyear::final_draft::draft(budget, &named);
     output::write_atomic(&out, text.as_bytes())?;
-    eprintln!("已生成 {} 年度决算草稿：{}", budget.document.year, crate::error::shown(&out));
-    eprintln!(
+    crate::error::errln!(
+        "已生成 {} 年度决算草稿：{}",
+        budget.document.year,
+        crate::error::shown(&out)
+    );
+    crate::error::errln!(
         "各项决算数先填着年初预算数，请逐项改为决算数；标有“{}”的须填写。",
         crate::model::todo::MARKS[0]
     );

@@ -12,5 +12,6 @@ pub fn run(args: &PreviewArgs) -> Result<(), Error> {
         open: args.open,
         bench_edits: args.bench_edits,
         env: environment(&args.env),
+        limits: (args.limits.time_limit, args.limits.memory_limit),
     })
 }

@@ -18,7 +18,12 @@ pub fn run(a: &ProfileArgs) -> Result<(), Error> {
             Ok(())
         }
         ProfileAction::Export { name, dir, force } => export(name, dir, *force),
-        ProfileAction::Check { dir } => check(dir),
+        ProfileAction::Check { dir, limits } => {
+            let name = dir.display().to_string();
+            let (secs, mib) = (limits.time_limit, limits.memory_limit);
+            let _watch = crate::typeset::limits::Watch::doing(&name, "核对", secs, mib);
+            check(dir)
+        }
     }
 }
 
@@ -51,8 +56,8 @@ fn export(name: &str, dir: &Path, force: bool) -> Result<(), Error> {
         let shown: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Message(format!("{e}；已写入的文件：{}", shown.join("、"))));
     }
-    eprintln!("已把样式 {name} 导出到 {}（{} 个文件）", dir.display(), files.len());
-    eprintln!("修改后使用：yusuan build 数据文件 --profile {}", dir.display());
+    crate::error::errln!("已把样式 {name} 导出到 {}（{} 个文件）", dir.display(), files.len());
+    crate::error::errln!("修改后使用：yusuan build 数据文件 --profile {}", dir.display());
     Ok(())
 }
 
@@ -71,7 +76,7 @@ fn check(dir: &Path) -> Result<(), Error> {
     let bundle = pipeline::bundle(templates, dir.display().to_string())
         .map_err(|e| Error::Message(e.render()))?;
     let p = &bundle.profile;
-    eprintln!(
+    crate::error::errln!(
         "样式 {}（{}）核对通过：{} 个部分，{} 张表",
         p.name,
         p.title,

@@ -71,12 +71,17 @@ impl Progress {
     /// Ends the bar and prints the summary: how many built, which failed and why.
     pub fn finish(&self) {
         if self.bar {
-            eprintln!();
+            crate::error::errln!();
         }
         let failed = self.failures.len();
-        eprintln!("共 {} 个文件：生成 {} 个，失败 {} 个", self.total, self.total - failed, failed);
+        crate::error::errln!(
+            "共 {} 个文件：生成 {} 个，失败 {} 个",
+            self.total,
+            self.total - failed,
+            failed
+        );
         for (input, why) in &self.failures {
-            eprintln!("  失败：{}（{why}）", shown(input));
+            crate::error::errln!("  失败：{}（{why}）", shown(input));
         }
     }
 }

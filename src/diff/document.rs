@@ -502,24 +502,18 @@ pub fn to_markdown(n: &Notice, changes: &[Correction]) -> String {
 
 /// The rows as CSV (UTF-8 with BOM, CRLF, as spreadsheet programs open it).
 pub fn to_csv(changes: &[Correction]) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = String::from("\u{feff}序号,页码,位置,更正前,更正后\r\n");
+    // Every cell through export::csv: a cell a spreadsheet would evaluate
+    // (`=…`, `+…`, `-…`, `@…`) is written as text.
+    let mut out = String::from("\u{feff}");
+    out.push_str(&crate::export::csv::row(&["序号", "页码", "位置", "更正前", "更正后"]));
     for (i, c) in changes.iter().enumerate() {
-        let row = [
+        out.push_str(&crate::export::csv::row(&[
             (i + 1).to_string(),
             c.page.to_string(),
             c.location.clone(),
             shown(c.old.as_deref(), "（无）"),
             shown(c.new.as_deref(), "（删去）"),
-        ];
-        out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        ]));
     }
     out
 }

@@ -123,6 +123,103 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
+/// What makes a file itself, whatever the path naming it: device and inode
+/// (hard links and other spellings are one file), or the canonical path
+/// where those are not known. A path that does not exist has none.
+#[cfg(unix)]
+fn identity(p: &Path) -> Option<IdentityOf> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(p: &Path) -> Option<IdentityOf> {
+    fs::canonicalize(p).ok()
+}
+
+/// Whether two paths name one file. A path that does not exist names no
+/// input.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    identity(a).is_some_and(|x| identity(b) == Some(x))
+}
+
+/// Refuses to write `dest` when it is one of the command's own inputs:
+/// `--force` allows replacing an earlier output, never what the command
+/// read (a budget overwritten by its own 决算 draft is gone).
+pub fn not_over(dest: &Path, inputs: &[impl AsRef<Path>]) -> Result<(), Error> {
+    let inputs: Vec<&Path> = inputs.iter().map(AsRef::as_ref).collect();
+    Over::new(&inputs).check(dest)
+}
+
+/// The inputs of a run by identity, looked up once each, so checking
+/// thousands of outputs against thousands of inputs stays linear.
+struct Over<'a> {
+    by_identity: std::collections::HashMap<IdentityOf, &'a Path>,
+}
+
+#[cfg(unix)]
+type IdentityOf = (u64, u64);
+#[cfg(not(unix))]
+type IdentityOf = PathBuf;
+
+impl<'a> Over<'a> {
+    fn new(inputs: &[&'a Path]) -> Over<'a> {
+        let by_identity = inputs.iter().filter_map(|p| Some((identity(p)?, *p))).collect();
+        Over { by_identity }
+    }
+
+    fn check(&self, dest: &Path) -> Result<(), Error> {
+        match identity(dest).and_then(|id| self.by_identity.get(&id)) {
+            Some(input) => {
+                Err(Error::OverInput { output: dest.to_path_buf(), input: input.to_path_buf() })
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks every file a run will write before any is written: each input's
+/// `<stem>.<ext>` for `extensions`, and the run's own files (`run_files`:
+/// name and what it is, such as the view's schema). None may be one of the
+/// inputs (`read`: the data files and any other file the run reads), and no
+/// input's output may have a run file's name (names differing only in case
+/// count as one, as on Windows and macOS).
+pub fn check_plan(
+    inputs: &[PathBuf],
+    read: &[PathBuf],
+    dir: &Path,
+    extensions: &[&str],
+    run_files: &[(&str, &str)],
+) -> Result<(), Error> {
+    let mut written: Vec<(PathBuf, Option<&PathBuf>)> = Vec::new();
+    for input in inputs {
+        let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        for ext in extensions {
+            written.push((dir.join(format!("{stem}.{ext}")), Some(input)));
+        }
+    }
+    for (name, what) in run_files {
+        let own = dir.join(name);
+        let own_lower = lower(&own);
+        let clash = written.iter().find(|(p, _)| lower(p) == own_lower);
+        if let Some((output, Some(input))) = clash {
+            return Err(Error::Shadowed {
+                input: (*input).clone(),
+                output: output.clone(),
+                what: (*what).to_string(),
+            });
+        }
+        written.push((own, None));
+    }
+    let all: Vec<&Path> = inputs.iter().chain(read).map(PathBuf::as_path).collect();
+    let over = Over::new(&all);
+    written.iter().try_for_each(|(p, _)| over.check(p))
+}
+
+fn lower(p: &Path) -> String {
+    p.to_string_lossy().to_lowercase()
+}
+
 /// Removes the temporary files of earlier runs in `dir` whose process is
 /// gone; returns how many. Files of a run still going (another yusuan
 /// writing to the same folder) are left alone.
@@ -194,6 +291,27 @@ mod tests {
         let (a, b) = (stage(&long, b"1").unwrap(), stage(&long, b"2").unwrap());
         assert_ne!(a.tmp, b.tmp);
         assert!(a.tmp.file_name().unwrap().len() < 40);
+    }
+
+    #[test]
+    fn no_output_lands_on_an_input_or_a_run_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let input = d.join("x.json");
+        fs::write(&input, b"{}").unwrap();
+        let inputs = vec![input.clone()];
+        let e = check_plan(&inputs, &[], d, &["pdf", "json"], &[]).unwrap_err();
+        assert!(matches!(e, Error::OverInput { .. }), "{e}");
+        assert!(check_plan(&inputs, &[], d, &["pdf"], &[]).is_ok());
+        let schema = vec![d.join("Yusuan-View.Schema.toml")];
+        let e = check_plan(&schema, &[], d, &["pdf", "json"], &[("yusuan-view.schema.json", "s")])
+            .unwrap_err();
+        assert!(matches!(e, Error::Shadowed { .. }), "{e}");
+        let read = vec![d.join("x.json")];
+        let e = check_plan(&[d.join("a/x.toml")], &read, d, &["json"], &[]).unwrap_err();
+        assert!(matches!(e, Error::OverInput { .. }), "{e}");
+        fs::hard_link(&input, d.join("y.toml")).unwrap();
+        assert!(not_over(&d.join("y.toml"), &[&input]).is_err());
     }
 
     #[test]

@@ -48,9 +48,9 @@ pub fn run(args: &Options, edits: usize) -> Result<(), Error> {
 fn measure(copy: &Path, env: &Environment, edits: usize) -> Result<Vec<Sample>, Error> {
     // Any free port: the benchmark must not collide with a real preview.
     let started = Instant::now();
-    let session = Session::start(copy, env, 0)?;
+    let session = Session::start(copy, env, 0, (0, 0))?;
     let first = session.shared.get();
-    println!(
+    crate::error::outln!(
         "启动（读字体和模板、首次排版、写出 PDF）：{:.1} 毫秒，其中首次排版 {:.1} 毫秒",
         ms(started.elapsed()),
         ms(first.timings.total)
@@ -129,9 +129,9 @@ fn save(path: &Path, text: &str) -> Result<(), Error> {
 
 fn report(samples: &[Sample]) {
     let each: Vec<String> = samples.iter().map(|s| format!("{:.0}", ms(s.latency))).collect();
-    println!("每次改动（毫秒）：{}", each.join(" "));
+    crate::error::outln!("每次改动（毫秒）：{}", each.join(" "));
     let latency: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
-    println!(
+    crate::error::outln!(
         "预览延迟（保存 → 新版本就绪：/status 显示新版本，各页可取），{} 次：中位数 {:.1} 毫秒，最小 {:.1}，最大 {:.1}",
         samples.len(),
         ms(median(&latency)),
@@ -139,11 +139,11 @@ fn report(samples: &[Sample]) {
         ms(latency.iter().copied().max().unwrap_or_default()),
     );
     let pdf: Vec<Duration> = samples.iter().map(|s| s.pdf).collect();
-    println!("保存 → 该版本的 PDF 也已写出：中位数 {:.1} 毫秒", ms(median(&pdf)));
+    crate::error::outln!("保存 → 该版本的 PDF 也已写出：中位数 {:.1} 毫秒", ms(median(&pdf)));
     let phase = |f: fn(&Timings) -> Duration| {
         ms(median(&samples.iter().map(|s| f(&s.timings)).collect::<Vec<_>>()))
     };
-    println!(
+    crate::error::outln!(
         "新版本的重新排版（中位数）：{:.1} 毫秒 = 读取核对 {:.1} + Typst 编译 {:.1} + 画改动的页 {:.1}；其余为文件系统通知与线程唤醒",
         phase(|t| t.total),
         phase(|t| t.check),
@@ -152,7 +152,7 @@ fn report(samples: &[Sample]) {
     );
     let mut drawn: Vec<usize> = samples.iter().map(|s| s.timings.drawn).collect();
     drawn.sort_unstable();
-    println!(
+    crate::error::outln!(
         "每次画的页数：中位数 {}，最少 {}，最多 {}",
         drawn.get(drawn.len() / 2).copied().unwrap_or_default(),
         drawn.first().copied().unwrap_or_default(),

@@ -37,6 +37,9 @@ pub struct Options {
     /// Measure this many edits instead of serving (hidden option).
     pub bench_edits: Option<usize>,
     pub env: Environment,
+    /// Seconds one rebuild may take and MiB the preview may hold (0: no
+    /// limit), kept by `typeset::limits`.
+    pub limits: (u64, u64),
 }
 
 pub fn run(args: &Options) -> Result<(), Error> {
@@ -50,9 +53,9 @@ pub fn run(args: &Options) -> Result<(), Error> {
     if !args.file.is_file() {
         return Err(Error::MissingPath(args.file.clone()));
     }
-    let session = Session::start(&args.file, &args.env, args.port)?;
+    let session = Session::start(&args.file, &args.env, args.port, args.limits)?;
     let url = format!("http://{}/", session.addr);
-    eprintln!("预览地址：{url}（按 Ctrl+C 结束）");
+    crate::error::errln!("预览地址：{url}（按 Ctrl+C 结束）");
     if args.open {
         open_browser(&url);
     }
@@ -66,16 +69,25 @@ struct Session {
     shared: Arc<Shared>,
     builder: Builder,
     watch: Watch,
+    /// The data file's name and the limits each rebuild keeps.
+    limits: (String, u64, u64),
 }
 
 impl Session {
     /// Binds the port first, so a busy port fails before the slow first
     /// build; the page shows revision 1 as soon as it is ready.
-    fn start(file: &Path, env: &Environment, port: u16) -> Result<Session, Error> {
+    fn start(
+        file: &Path,
+        env: &Environment,
+        port: u16,
+        limits: (u64, u64),
+    ) -> Result<Session, Error> {
         let shared = Arc::new(Shared::new(file.display().to_string()));
         let addr = server::start(port, shared.clone())?;
         let watch = Watch::new(file, env);
-        let mut session = Session { addr, shared, builder: Builder::new(file, env), watch };
+        let builder = Builder::new(file, env);
+        let limits = (file.display().to_string(), limits.0, limits.1);
+        let mut session = Session { addr, shared, builder, watch, limits };
         session.rebuild(Changes::default());
         Ok(session)
     }
@@ -92,6 +104,8 @@ impl Session {
 
     fn rebuild(&mut self, changes: Changes) {
         let started = Instant::now();
+        let (name, secs, mib) = &self.limits;
+        let _limits = crate::typeset::limits::Watch::start(name, *secs, *mib);
         if changes.fonts {
             self.builder.reload_fonts();
         } else if changes.templates {
@@ -145,17 +159,17 @@ fn log(snap: &Snapshot) {
     };
     if snap.ok {
         let pages = snap.render.as_ref().map_or(0, |r| r.pages.len());
-        eprintln!("第 {} 版：{pages} 页，用时 {ms:.0} 毫秒{warnings}", snap.revision);
+        crate::error::errln!("第 {} 版：{pages} 页，用时 {ms:.0} 毫秒{warnings}", snap.revision);
         return;
     }
     for e in &snap.errors {
-        eprintln!("{e}\n");
+        crate::error::errln!("{e}\n");
     }
     let kept = match snap.render.as_ref() {
         Some(r) => format!("页面保留第 {} 版的排版", r.revision),
         None => "还没有可显示的排版".to_string(),
     };
-    eprintln!("第 {} 版：{} 个错误{warnings}，{kept}", snap.revision, snap.errors.len());
+    crate::error::errln!("第 {} 版：{} 个错误{warnings}，{kept}", snap.revision, snap.errors.len());
 }
 
 /// Starts the system's browser; a failure only costs the user a click.
@@ -173,6 +187,6 @@ fn open_browser(url: &str) {
     match command.spawn() {
         // Reap the launcher when it exits rather than leave a zombie.
         Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
-        Err(e) => eprintln!("警告：无法打开浏览器（{e}），请手动打开 {url}"),
+        Err(e) => crate::error::errln!("警告：无法打开浏览器（{e}），请手动打开 {url}"),
     }
 }

@@ -277,9 +277,12 @@ impl Watch {
                     events.arm(&[&self.data, &self.templates, &self.fonts]);
                     return Some(events);
                 }
-                eprintln!("警告：无法监视 {} 所在的文件夹，改为定时查看文件", data.display());
+                crate::error::errln!(
+                    "警告：无法监视 {} 所在的文件夹，改为定时查看文件",
+                    data.display()
+                );
             }
-            Err(e) => eprintln!("警告：无法使用文件系统通知（{e}），改为定时查看文件"),
+            Err(e) => crate::error::errln!("警告：无法使用文件系统通知（{e}），改为定时查看文件"),
         }
         None
     }

@@ -72,14 +72,26 @@ fn build_bundled() -> Vec<Catalogue> {
 }
 
 /// The user's catalogue for a data file: the one given with --catalogue,
-/// else `catalogue/<year>.toml` in the data file's folder, if there is one.
+/// else `catalogue/<year>.toml` in the data file's folder, if there is one
+/// that may be read (see [`beside`]).
 pub fn user_file(data: &Path, year: i32, given: Option<&Path>) -> Option<PathBuf> {
-    if let Some(g) = given {
-        return Some(g.to_path_buf());
+    match given {
+        Some(g) => Some(g.to_path_buf()),
+        None => beside(data, year).ok().flatten(),
     }
-    let dir = data.parent().unwrap_or(Path::new(""));
-    let beside = dir.join("catalogue").join(format!("{year}.toml"));
-    beside.is_file().then_some(beside)
+}
+
+/// `catalogue/<year>.toml` beside a data file, by the rule of every file
+/// found beside the data (`walk::named_in`): a link, or a link on the way,
+/// is not followed — the walk of the data folder says it skips it, and no
+/// other path may read it. `Ok(None)`: there is none.
+pub fn beside(data: &Path, year: i32) -> Result<Option<PathBuf>, crate::source::walk::Named> {
+    use crate::source::walk::{Named, named_in};
+    match named_in(data, &format!("catalogue/{year}.toml")) {
+        Ok(p) => Ok(Some(p)),
+        Err(Named::Missing) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The user's catalogue for data of `year` read from `path`, laid over the
@@ -90,8 +102,16 @@ pub fn for_data(
     year: i32,
     given: Option<&Path>,
 ) -> Result<Option<Arc<Catalogue>>, Vec<Problem>> {
-    let Some(user) = user_file(path, year, given) else { return Ok(None) };
-    let name = user.display().to_string();
+    let found = match given {
+        Some(g) => Ok(Some(g.to_path_buf())),
+        None => beside(path, year),
+    };
+    let user = match found {
+        Ok(Some(u)) => u,
+        Ok(None) => return Ok(None),
+        Err(why) => return Err(vec![refused(path, year, &why)]),
+    };
+    let name = crate::error::shown(&user);
     let read = crate::source::read(&user).map_err(|p| {
         let nowhere = Arc::new(Elsewhere { name: name.clone(), text: String::new() });
         let message = format!("科目表 {name}：{}", p.message);
@@ -101,6 +121,20 @@ pub fn for_data(
     effective(year, Some((&file.name, &file.text)))
         .map(|c| Some(Arc::new(c)))
         .map_err(|ps| ps.into_iter().map(|p| p.in_file(&file)).collect())
+}
+
+/// The catalogue beside the data exists but may not be read: said in no
+/// file but its own name, since nothing of it was read.
+fn refused(data: &Path, year: i32, why: &crate::source::walk::Named) -> Problem {
+    let dir = data.parent().unwrap_or(Path::new(""));
+    let name = crate::error::shown(&dir.join("catalogue").join(format!("{year}.toml")));
+    let nowhere = Arc::new(Elsewhere { name: name.clone(), text: String::new() });
+    Problem::error("", format!("科目表 {name} {why}，未读取"))
+        .expected(
+            "把科目表文件本身放在数据文件旁的 catalogue/ 中，或用 --catalogue 文件 在命令行上给出",
+        )
+        .at(0..0)
+        .in_file(&nowhere)
 }
 
 /// The catalogue a file of `year` is checked against: the bundled one of
@@ -129,8 +163,8 @@ pub fn effective(year: i32, user: Option<(&str, &str)>) -> Result<Catalogue, Vec
 /// extend the bundled catalogue of the data's year.
 pub fn parse(origin: &str, text: &str, user: bool) -> Result<Layer, Vec<Problem>> {
     let doc = toml_edit::Document::parse(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        vec![Problem::error("", format!("科目表不是有效的 TOML：{}", e.message().trim())).at(span)]
+        let p = crate::source::syntax(text, &e);
+        vec![Problem { message: format!("科目表中的 {}", p.message), ..p }]
     })?;
     let mut r = Reader { text, problems: Vec::new(), sources: BTreeMap::new() };
     let mut layer = Layer { origin: origin.to_string(), ..Layer::default() };

@@ -36,8 +36,11 @@ pub fn analyse(
         Ok(f) => f,
         Err(e) => return (None, vec![translate(text, &e)]),
     };
-    let budget_path =
-        path.parent().unwrap_or(Path::new(".")).join(file.final_accounts.budget.trim());
+    let written = file.final_accounts.budget.trim();
+    let budget_path = match crate::source::walk::named_in(path, written) {
+        Ok(p) => p,
+        Err(why) => return (None, vec![unreadable(written, &why)]),
+    };
     let linked = link(&budget_path, catalogue);
     let mut problems = linked.problems;
     let Some(mut b) = linked.budget else { return (None, problems) };
@@ -62,14 +65,23 @@ struct Linked {
     problems: Vec<Problem>,
 }
 
+/// The budget path as written could not be read: said at
+/// `final_accounts.budget`, never with a line of the file it names.
+fn unreadable(written: &str, why: &crate::source::walk::Named) -> Problem {
+    use crate::source::walk::Named;
+    let shown = crate::error::safe(written);
+    let message = match why {
+        Named::Missing => format!("找不到所决算的预算文件“{shown}”"),
+        why => format!("所决算的预算文件“{shown}”{why}"),
+    };
+    Problem::error("final_accounts.budget", message).expected(
+        "预算数据文件（.toml）的路径，相对于本决算文件所在的文件夹，如 \"101001-2021.toml\"",
+    )
+}
+
 fn link(budget_path: &Path, catalogue: Option<&Path>) -> Linked {
     let shown = crate::error::shown(budget_path);
     let at = "final_accounts.budget";
-    if !budget_path.is_file() {
-        let p = Problem::error(at, format!("找不到所决算的预算文件“{shown}”"))
-            .expected("预算数据文件的路径，相对于本决算文件所在的文件夹，如 \"101001-2021.toml\"");
-        return Linked { budget: None, text: String::new(), problems: vec![p] };
-    }
     let bytes = crate::source::walk::read_regular(budget_path, crate::source::MAX_BYTES);
     let text = bytes.ok().and_then(|b| crate::source::decode(&b).ok()).unwrap_or_default();
     if is_final(&text) {

@@ -128,6 +128,11 @@ pub fn read(path: &Path) -> Result<DataFile, Problem> {
 /// a few hundred KiB, and the limit keeps every row count within Excel's.
 pub const MAX_BYTES: u64 = 16 << 20;
 
+/// A workbook larger than this is refused unread (`yusuan import`): a
+/// department's export is well under 1 MiB; a zip that size may unpack to
+/// gigabytes.
+pub const MAX_WORKBOOK_BYTES: u64 = 64 << 20;
+
 fn io_problem(e: &std::io::Error) -> Problem {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
@@ -369,6 +374,10 @@ fn explain(msg: &str) -> (String, Option<String>) {
         let (found, wanted) = rest.split_once(", expected ").unwrap_or((rest, ""));
         return (format!("类型不对：这里是{}", type_name(found)), Some(type_name(wanted)));
     }
+    if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        let (found, wanted) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return (format!("取值不合法：这里是{}", type_name(found)), Some(type_name(wanted)));
+    }
     if let Some(rest) = msg.strip_prefix("invalid length ") {
         return (format!("条目数不对：{rest}"), None);
     }
@@ -401,6 +410,12 @@ fn type_name(s: &str) -> String {
         ("string", "字符串"),
         ("integer", "整数"),
         ("i32", "整数"),
+        ("i64", "整数"),
+        ("u8", "非负整数"),
+        ("u16", "非负整数"),
+        ("u32", "非负整数"),
+        ("u64", "非负整数"),
+        ("usize", "非负整数"),
         ("float", "小数"),
         ("boolean", "布尔值"),
         ("struct", "表"),
@@ -603,5 +618,7 @@ mod tests {
         assert_eq!(e.unwrap(), "可用字段：personnel、public");
         let (m, _) = explain("missing field `year`");
         assert_eq!(m, "缺少必填字段“year”");
+        let (m, e) = explain("invalid value: integer `-1`, expected u32");
+        assert_eq!((m.as_str(), e.unwrap().as_str()), ("取值不合法：这里是整数 `-1`", "非负整数"));
     }
 }

@@ -105,14 +105,112 @@ const NOT_REGULAR: &str = "不是普通文件（可能是管道、设备或目�
 /// larger than `limit` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
-    regular_file(path)?;
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::other(NOT_REGULAR));
+    }
+    // The size is checked before a byte is read; `take` below still holds
+    // for a file that grows while it is read.
+    if meta.len() > limit {
+        return Err(too_large(limit));
+    }
     let file = fs::File::open(path)?;
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(io::Error::other(format!("文件超过 {} MiB，不像是本程序的输入", limit >> 20)));
+        return Err(too_large(limit));
     }
     Ok(bytes)
+}
+
+fn too_large(limit: u64) -> io::Error {
+    io::Error::other(format!("文件超过 {} MiB，不像是本程序的输入", limit >> 20))
+}
+
+/// Why a file named inside a data file (a 决算's budget, the catalogue
+/// beside the data) is not read.
+#[derive(Debug)]
+pub enum Named {
+    /// Nothing there.
+    Missing,
+    /// An absolute path, or one with `..`: it may leave the folder.
+    Outside,
+    /// A symbolic link on the way (`via`): links met inside a folder are
+    /// not followed, as in a walk.
+    Link(PathBuf),
+    /// A folder, not a file.
+    Folder,
+    /// A FIFO, device or socket.
+    NotRegular,
+    /// Not a `.toml` file: only files of yusuan's own format are read (and
+    /// quoted in messages) on a data file's word.
+    NotToml,
+    Unreadable(io::Error),
+}
+
+/// The file that `written`, found inside the data file `data`, names: a
+/// path relative to the data file's folder that stays inside that folder's
+/// tree, reaches a regular `.toml` file, and passes no symbolic link on
+/// the way. A data file from elsewhere (a CI job, a colleague) can thus
+/// make yusuan read, and quote, only its own kind of file beside it —
+/// never `/etc/passwd` or `../../secret`.
+pub fn named_in(data: &Path, written: &str) -> Result<PathBuf, Named> {
+    let rel = Path::new(written.trim());
+    let plain = rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if written.trim().is_empty() || !plain {
+        return Err(Named::Outside);
+    }
+    if rel.extension().is_none_or(|e| e != "toml") {
+        return Err(Named::NotToml);
+    }
+    // The data file's folder as it was named (empty: the current folder), so
+    // messages name the file as the user would.
+    let mut at = data.parent().unwrap_or(Path::new("")).to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let t = match fs::symlink_metadata(&at) {
+            Ok(m) => m.file_type(),
+            Err(e)
+                if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) =>
+            {
+                return Err(Named::Missing);
+            }
+            Err(e) => return Err(Named::Unreadable(e)),
+        };
+        let last = i + 1 == parts.len();
+        if t.is_symlink() {
+            return Err(Named::Link(at));
+        } else if !last && !t.is_dir() {
+            return Err(Named::Missing);
+        } else if last && t.is_dir() {
+            return Err(Named::Folder);
+        } else if last && !t.is_file() {
+            return Err(Named::NotRegular);
+        }
+    }
+    Ok(at)
+}
+
+impl fmt::Display for Named {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Named::Missing => write!(f, "不存在"),
+            Named::Outside => write!(
+                f,
+                "须是本文件所在文件夹（或其下级文件夹）中的文件，写相对路径，不能是绝对路径，不能含 .."
+            ),
+            Named::Link(p) => write!(
+                f,
+                "经过符号链接 {}：数据文件中写的路径不跟随链接，请把文件本身放在这里",
+                crate::error::shown(p)
+            ),
+            Named::Folder => write!(f, "是文件夹，不是文件"),
+            Named::NotRegular => write!(f, "{NOT_REGULAR}"),
+            Named::NotToml => write!(f, "不是 .toml 数据文件"),
+            Named::Unreadable(e) => write!(f, "无法读取（{}）", crate::error::os_words(e)),
+        }
+    }
 }
 
 impl fmt::Display for Skipped {
@@ -186,6 +284,32 @@ mod tests {
         }
         fs::create_dir_all(&p).unwrap();
         assert!(matches!(walk(d.path(), &toml), Err(WalkError::TooDeep(_))));
+    }
+
+    #[test]
+    fn a_named_file_stays_in_its_folder() {
+        let d = tempfile::tempdir().unwrap();
+        let data = d.path().join("a-final.toml");
+        fs::create_dir(d.path().join("sub")).unwrap();
+        fs::write(d.path().join("sub/b.toml"), "").unwrap();
+        fs::write(d.path().join("c.txt"), "").unwrap();
+        std::os::unix::fs::symlink("sub", d.path().join("ln")).unwrap();
+        assert_eq!(named_in(&data, "sub/b.toml").unwrap(), d.path().join("sub/b.toml"));
+        for (written, want) in [
+            ("/etc/passwd.toml", "Outside"),
+            ("../x.toml", "Outside"),
+            ("sub/../sub/b.toml", "Outside"),
+            ("", "Outside"),
+            ("c.txt", "NotToml"),
+            ("ln/b.toml", "Link"),
+            ("nope.toml", "Missing"),
+            ("c.txt/b.toml", "Missing"),
+        ] {
+            let got = format!("{:?}", named_in(&data, written).unwrap_err());
+            assert!(got.starts_with(want), "{written}: {got}");
+        }
+        fs::create_dir(d.path().join("dir.toml")).unwrap();
+        assert!(matches!(named_in(&data, "dir.toml"), Err(Named::Folder)));
     }
 
     #[test]

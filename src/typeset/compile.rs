@@ -124,6 +124,7 @@ pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
     } else {
         termcolor::Buffer::no_color()
     };
+    let diags = &in_our_words(diags);
     if diagnostics::emit(&mut buf, world, diags, DiagnosticFormat::Human).is_err() {
         return diags.iter().map(|d| format!("模板错误：{}\n", d.message)).collect();
     }
@@ -134,7 +135,7 @@ pub fn typst_text(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> String {
 /// The same, one uncoloured string per diagnostic (the preview shows them
 /// one by one).
 pub fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<String> {
-    diags
+    in_our_words(diags)
         .iter()
         .map(|d| {
             let mut buf = termcolor::NoColor::new(Vec::new());
@@ -148,4 +149,21 @@ pub fn typst_messages(world: &BudgetWorld, diags: &[SourceDiagnostic]) -> Vec<St
             }
         })
         .collect()
+}
+
+/// Typst's hints that name an option of the typst command line, which
+/// yusuan does not have, said in yusuan's terms (`error::typst_hint`).
+fn in_our_words(diags: &[SourceDiagnostic]) -> Vec<SourceDiagnostic> {
+    let mut out = diags.to_vec();
+    for d in &mut out {
+        d.hints = d
+            .hints
+            .iter()
+            .filter_map(|h| {
+                let v = crate::error::typst_hint(&h.v)?;
+                Some(typst::syntax::Spanned { v: v.into(), span: h.span })
+            })
+            .collect();
+    }
+    out
 }

@@ -27,6 +27,10 @@ pub fn bundled(name: &str) -> Option<&'static [u8]> {
     BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, data)| *data)
 }
 
+/// A font file larger than this is not read (the largest CJK collections
+/// are a few hundred MiB at most).
+const MAX_FONT_BYTES: u64 = 512 << 20;
+
 /// Where fonts are looked for.
 #[derive(Debug, Clone, Default)]
 pub struct FontOptions {
@@ -65,7 +69,7 @@ impl FontSet {
             }
         }
         for dir in &opts.font_paths {
-            set.add_scanned(fonts::scan(dir));
+            set.add_folder(dir);
         }
         if !opts.no_system_fonts {
             set.add_scanned(fonts::system());
@@ -75,6 +79,39 @@ impl FontSet {
             set.store.push((font, info));
         }
         set
+    }
+
+    /// A `--font-path` folder, read by the rule of every folder yusuan
+    /// reads (`source::walk`): a link met inside it is not followed (a link
+    /// to `/` would have the whole disk scanned), FIFOs and devices are
+    /// skipped, each said; depth and entries are bounded. Each font file is
+    /// read once here for its faces' metadata, and again when a face is
+    /// used (faces stay lazy).
+    fn add_folder(&mut self, dir: &std::path::Path) {
+        let is_font = |p: &std::path::Path| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                ["ttf", "ttc", "otf", "otc"].contains(&e.to_ascii_lowercase().as_str())
+            })
+        };
+        let found = match crate::source::walk::walk(dir, &is_font) {
+            Ok(found) => found,
+            Err(e) => {
+                return crate::error::errln!("警告：字体目录 {}：{e}", crate::error::shown(dir));
+            }
+        };
+        for skipped in &found.skipped {
+            crate::error::errln!("警告：{skipped}");
+        }
+        for path in found.files {
+            let Ok(data) = crate::source::walk::read_regular(&path, MAX_FONT_BYTES) else {
+                continue;
+            };
+            for index in 0.. {
+                let Some(info) = FontInfo::new(&data, index) else { break };
+                self.faces.push((info.clone(), Origin::File(path.clone())));
+                self.store.push((fonts::FontPath { path: path.clone(), index }, info));
+            }
+        }
     }
 
     fn add_scanned(&mut self, found: impl Iterator<Item = (fonts::FontPath, FontInfo)>) {

@@ -29,8 +29,14 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// Starts watching `name`; a limit of 0 is no limit.
+    /// Starts watching the typesetting of `name`; a limit of 0 is no limit.
     pub fn start(name: &str, seconds: u64, mib: u64) -> Watch {
+        Watch::doing(name, "排版", seconds, mib)
+    }
+
+    /// Starts watching another step (`doing`: 核对, 读取, 比较…) of `name`:
+    /// every command that reads or compiles user files keeps the limits.
+    pub fn doing(name: &str, doing: &'static str, seconds: u64, mib: u64) -> Watch {
         if seconds == 0 && mib == 0 {
             return Watch { stop: None, thread: None };
         }
@@ -38,7 +44,7 @@ impl Watch {
         let name = crate::error::safe(name);
         let thread = std::thread::Builder::new()
             .name("yusuan-limits".into())
-            .spawn(move || watch(&rx, &name, seconds, mib))
+            .spawn(move || watch(&rx, &name, doing, (seconds, mib)))
             .ok();
         Watch { stop: Some(tx), thread }
     }
@@ -53,8 +59,12 @@ impl Drop for Watch {
     }
 }
 
-fn watch(rx: &mpsc::Receiver<()>, name: &str, seconds: u64, mib: u64) {
+fn watch(rx: &mpsc::Receiver<()>, name: &str, doing: &str, (seconds, mib): (u64, u64)) {
     let started = Instant::now();
+    let (slow, big) = match doing {
+        "排版" => ("模板可能陷入了长循环", "模板可能在生成过大的数据"),
+        _ => ("输入可能过大或过于复杂", "输入可能过大"),
+    };
     loop {
         match rx.recv_timeout(TICK) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -62,19 +72,21 @@ fn watch(rx: &mpsc::Receiver<()>, name: &str, seconds: u64, mib: u64) {
         }
         if seconds > 0 && started.elapsed() > Duration::from_secs(seconds) {
             stop(&format!(
-                "{name} 排版超过时间上限 {seconds} 秒，已停止（模板可能陷入了长循环；上限可用 --time-limit 秒数 或环境变量 YUSUAN_TIME_LIMIT 调整，0 为不限）"
+                "{name} {doing}超过时间上限 {seconds} 秒，已停止（{slow}；上限可用 --time-limit 秒数 或环境变量 YUSUAN_TIME_LIMIT 调整，0 为不限）"
             ));
         }
         if let Some(used) = resident_mib().filter(|used| mib > 0 && *used > mib) {
             stop(&format!(
-                "{name} 排版时占用内存 {used} MiB，超过上限 {mib} MiB，已停止（模板可能在生成过大的数据；上限可用 --memory-limit MiB 或环境变量 YUSUAN_MEMORY_LIMIT 调整，0 为不限）"
+                "{name} {doing}时占用内存 {used} MiB，超过上限 {mib} MiB，已停止（{big}；上限可用 --memory-limit MiB 或环境变量 YUSUAN_MEMORY_LIMIT 调整，0 为不限）"
             ));
         }
     }
 }
 
 fn stop(why: &str) -> ! {
-    eprintln!("错误：{why}\n已写出的文件保留；正在生成的文件未写入，其原有文件保持不变。");
+    crate::error::errln!(
+        "错误：{why}\n已写出的文件保留；正在生成的文件未写入，其原有文件保持不变。"
+    );
     std::process::exit(1)
 }
 

@@ -156,6 +156,18 @@ impl Templates {
     fn mount_dir(&mut self, prefix: &str, dir: &Path) -> Result<(), TemplateError> {
         let found = walk::walk(dir, &|_| true).map_err(TemplateError::Walk)?;
         self.skipped.extend(found.skipped.iter().map(ToString::to_string));
+        // Every file is read into memory before any compile (and before the
+        // memory limit watches): the folder's total is checked first.
+        let total: u64 =
+            found.files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+        if total > MAX_TOTAL_BYTES {
+            let e = std::io::Error::other(format!(
+                "模板文件夹中的文件共 {} MiB，超过 {} MiB，不像是模板；请检查文件夹是否给错",
+                total >> 20,
+                MAX_TOTAL_BYTES >> 20
+            ));
+            return Err(TemplateError::Read(dir.to_path_buf(), e));
+        }
         for path in found.files {
             let bytes = walk::read_regular(&path, MAX_FILE_BYTES)
                 .map_err(|e| TemplateError::Read(path.clone(), e))?;
@@ -217,6 +229,9 @@ pub const MAIN: &str = "main.typ";
 /// A file of a templates folder larger than this is refused (a template
 /// set with its images is a few MiB).
 const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// All files of a templates or profile folder together.
+const MAX_TOTAL_BYTES: u64 = 256 << 20;
 
 /// Why a templates folder could not be read.
 #[derive(Debug)]
