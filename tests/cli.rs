@@ -287,6 +287,7 @@ const NAMES: &[&str] = &[
     "HTML",
     "Excel",
     "WPS",
+    "Word",
     "xlsx",
     "CPU",
     "MiB",

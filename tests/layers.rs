@@ -45,6 +45,16 @@ fn uses(rel: &str, text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Whether `text` names `crate::u` itself (not `crate::u…`, a longer name):
+/// an item at the crate root that is no module, such as a macro.
+fn names_root_item(text: &str, u: &str) -> bool {
+    let path = format!("crate::{u}");
+    text.match_indices(&path).any(|(i, _)| {
+        let next = text[i + path.len()..].chars().next();
+        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// The first segment of a path, or of each item of a `{…}` group.
 fn heads(s: &str) -> Vec<String> {
     let Some(group) = s.strip_prefix('{') else { return ident(s).into_iter().collect() };
@@ -141,7 +151,7 @@ fn violations(order: &[String], files: &[(String, String)]) -> Vec<String> {
                 Some(r) if r < own || *u == module => {}
                 Some(_) => out.push(format!("{rel}: `{module}` uses `{u}`, listed after it")),
                 // `super::` reaching an item of the root, not a module.
-                None if !text.contains(&format!("crate::{u}")) => {}
+                None if !names_root_item(text, u) => {}
                 None => out.push(format!("{rel}: uses `crate::{u}`, not a module of lib.rs")),
             }
         }
