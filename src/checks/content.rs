@@ -7,10 +7,10 @@
 //! all, so a reason weighing both (“人员增加，公用经费压减”) is never flagged.
 
 use crate::diag::Problem;
-use crate::model::Budget;
 use crate::model::amount::Amount;
 use crate::model::final_accounts::{FinalFile, general_comparison};
 use crate::model::totals::{Delta, Direction};
+use crate::model::{Budget, SangongReasons};
 
 /// Words that plainly say a figure went up or down: a reason containing one
 /// of these is read as speaking of that direction.
@@ -120,30 +120,44 @@ fn budget_reasons(b: &Budget) -> Vec<Said<'_>> {
             &p.appropriation_reason,
         ));
     }
-    let (c, q, r) = (&b.sangong.current, &b.sangong.previous, &b.sangong.reasons);
-    let at = |k: &str| format!("sangong.reasons.{k}");
-    for (k, what, cur, prev, reason) in [
-        ("overseas", "因公出国（境）费", c.overseas, q.overseas, &r.overseas),
-        ("vehicle", "公务用车购置及运维费", c.vehicle(), q.vehicle(), &r.vehicle),
-        (
-            "vehicle_purchase",
-            "公务用车购置费",
-            c.vehicle_purchase,
-            q.vehicle_purchase,
-            &r.vehicle_purchase,
-        ),
-        (
-            "vehicle_operation",
-            "公务用车运行维护费",
-            c.vehicle_operation,
-            q.vehicle_operation,
-            &r.vehicle_operation,
-        ),
-        ("reception", "公务接待费", c.reception, q.reception, &r.reception),
-    ] {
-        v.push(one(&at(k), what, cur, prev, reason));
-    }
+    let (c, q) = (&b.sangong.current, &b.sangong.previous);
+    let figures = [
+        (c.overseas, q.overseas),
+        (c.vehicle(), q.vehicle()),
+        (c.vehicle_purchase, q.vehicle_purchase),
+        (c.vehicle_operation, q.vehicle_operation),
+        (c.reception, q.reception),
+    ];
+    v.extend(sangong_said("上年", figures, &b.sangong.reasons));
     v
+}
+
+/// The five 三公 reasons, each with its figures (this year's, and what they
+/// are compared with) in the order of `SangongReasons`.
+fn sangong_said<'a>(
+    against: &'a str,
+    figures: [(Amount, Amount); 5],
+    r: &'a SangongReasons,
+) -> Vec<Said<'a>> {
+    let items = [
+        ("overseas", "因公出国（境）费", &r.overseas),
+        ("vehicle", "公务用车购置及运维费", &r.vehicle),
+        ("vehicle_purchase", "公务用车购置费", &r.vehicle_purchase),
+        ("vehicle_operation", "公务用车运行维护费", &r.vehicle_operation),
+        ("reception", "公务接待费", &r.reception),
+    ];
+    items
+        .into_iter()
+        .zip(figures)
+        .map(|((k, what, reason), (current, previous))| Said {
+            field: format!("sangong.reasons.{k}"),
+            what,
+            against,
+            current,
+            previous,
+            reason,
+        })
+        .collect()
 }
 
 /// The content warnings of a 决算's own reasons: each against the figures it
@@ -191,47 +205,24 @@ fn year_on_year<'a>(fb: &Budget, f: &'a FinalFile) -> Option<Said<'a>> {
 
 /// The 决算's 三公 and 机关运行经费 reasons against the budget's figures.
 fn final_sangong<'a>(b: &'a Budget, f: &'a FinalFile) -> Vec<Said<'a>> {
-    let (p, s, r) = (&b.sangong.current, &f.sangong, &f.sangong.reasons);
-    let one = |field: &str, what, current, previous, reason| Said {
-        field: field.to_string(),
-        what,
+    let (p, s) = (&b.sangong.current, &f.sangong);
+    let figures = [
+        (s.overseas, p.overseas),
+        (s.vehicle_purchase + s.vehicle_operation, p.vehicle()),
+        (s.vehicle_purchase, p.vehicle_purchase),
+        (s.vehicle_operation, p.vehicle_operation),
+        (s.reception, p.reception),
+    ];
+    let mut v = sangong_said("预算", figures, &s.reasons);
+    v.push(Said {
+        field: "operating_costs.reason".into(),
+        what: "机关运行经费",
         against: "预算",
-        current,
-        previous,
-        reason,
-    };
-    vec![
-        one("sangong.reasons.overseas", "因公出国（境）费", s.overseas, p.overseas, &r.overseas),
-        one(
-            "sangong.reasons.vehicle",
-            "公务用车购置及运维费",
-            s.vehicle_purchase + s.vehicle_operation,
-            p.vehicle(),
-            &r.vehicle,
-        ),
-        one(
-            "sangong.reasons.vehicle_purchase",
-            "公务用车购置费",
-            s.vehicle_purchase,
-            p.vehicle_purchase,
-            &r.vehicle_purchase,
-        ),
-        one(
-            "sangong.reasons.vehicle_operation",
-            "公务用车运行维护费",
-            s.vehicle_operation,
-            p.vehicle_operation,
-            &r.vehicle_operation,
-        ),
-        one("sangong.reasons.reception", "公务接待费", s.reception, p.reception, &r.reception),
-        one(
-            "operating_costs.reason",
-            "机关运行经费",
-            f.operating_costs.amount,
-            b.operating_amount(),
-            &f.operating_costs.reason,
-        ),
-    ]
+        current: f.operating_costs.amount,
+        previous: b.operating_amount(),
+        reason: &f.operating_costs.reason,
+    });
+    v
 }
 
 /// Project spending without a single 项目绩效目标: the hebei page then says
