@@ -40,6 +40,7 @@ pub fn check(b: &Budget, fa: &FinalAccounts) -> Vec<Problem> {
         let fb = final_budget(b);
         line_items(&fb, &mut out);
         funds(&fb, f, &mut out);
+        out.extend(super::content::final_check(b, &fb, f));
     }
     evaluations(b, f, &mut out);
     out
@@ -303,21 +304,31 @@ fn evaluations(b: &Budget, f: &FinalFile, out: &mut Vec<Problem>) {
     }
 }
 
-/// The reasons the profile requires: every 项 of 一般公共预算财政拨款 whose
-/// 决算 differs from its 年初预算 by more than the profile's threshold.
+/// The reasons the profile requires: every 项 of 一般公共预算财政拨款, every
+/// 三公 item and the 机关运行经费 whose 决算 differs from its 预算 by more
+/// than the profile's threshold, over- and under-spending alike.
 pub fn reasons(b: &Budget, profile: &Profile) -> Vec<Problem> {
     let Some(fa) = &b.final_accounts else { return Vec::new() };
     let f = &fa.file;
     let threshold = profile.differences.reason_threshold;
-    let given: HashSet<&str> = f
-        .reasons
-        .iter()
-        .filter(|r| !r.reason.trim().is_empty())
-        .filter(|r| !crate::model::todo::MARKS.iter().any(|m| r.reason.contains(m)))
-        .map(|r| r.function.trim())
-        .collect();
+    let given: HashSet<&str> =
+        f.reasons.iter().filter(|r| is_given(&r.reason)).map(|r| r.function.trim()).collect();
     let fb = final_budget(b);
-    general_comparison(b, &fb)
+    let mut out = items_reasons(b, &fb, f, threshold, &given);
+    out.extend(sangong_reasons(b, f, threshold));
+    out
+}
+
+/// The 项 of 一般公共预算财政拨款 beyond the threshold, over- or under-spent,
+/// without a reason in `given`.
+fn items_reasons(
+    b: &Budget,
+    fb: &Budget,
+    f: &FinalFile,
+    threshold: Decimal,
+    given: &HashSet<&str>,
+) -> Vec<Problem> {
+    general_comparison(b, fb)
         .into_iter()
         .filter(|c| needs_reason(c.final_amount, c.budget, threshold))
         .filter(|c| !given.contains(c.function.as_str()))
@@ -339,4 +350,44 @@ pub fn reasons(b: &Budget, profile: &Profile) -> Vec<Problem> {
             .expected(format!("[[reasons]] function = \"{}\"，reason = \"主要是……\"", c.function))
         })
         .collect()
+}
+
+/// The 三公 items and 机关运行经费 beyond the threshold, over or under their
+/// 预算, without a reason: the page compares each with its 预算 as it does
+/// the 项. (Totals need no reason of their own: when every part is within
+/// the threshold, so is their sum.)
+fn sangong_reasons(b: &Budget, f: &FinalFile, threshold: Decimal) -> Vec<Problem> {
+    let (p, s, r) = (&b.sangong.current, &f.sangong, &f.sangong.reasons);
+    // The page gives 运行维护费 the reason of 购置及运维 when there is one.
+    let operation = if r.vehicle.trim().is_empty() { &r.vehicle_operation } else { &r.vehicle };
+    let o = &f.operating_costs;
+    [
+        ("sangong.overseas", "因公出国（境）费", "[sangong.reasons] overseas", s.overseas, p.overseas, &r.overseas),
+        ("sangong.vehicle_purchase", "公务用车购置费", "[sangong.reasons] vehicle_purchase", s.vehicle_purchase, p.vehicle_purchase, &r.vehicle_purchase),
+        ("sangong.vehicle_operation", "公务用车运行维护费", "[sangong.reasons] vehicle_operation", s.vehicle_operation, p.vehicle_operation, operation),
+        ("sangong.reception", "公务接待费", "[sangong.reasons] reception", s.reception, p.reception, &r.reception),
+        ("operating_costs.amount", "机关运行经费", "[operating_costs] reason", o.amount, b.operating_amount(), &o.reason),
+    ]
+    .into_iter()
+    .filter(|(.., actual, budget, reason)| {
+        needs_reason(*actual, *budget, threshold) && !is_given(reason)
+    })
+    .map(|(field, what, key, actual, budget, _)| {
+        let rate = completion_rate(actual, budget)
+            .map_or("预算未安排".to_string(), |r| format!("完成预算的 {r}%"));
+        let (table, key) = key.split_once(' ').unwrap_or(("", key));
+        Problem::error(
+            field,
+            format!(
+                "{what}决算 {actual} 万元，预算 {budget} 万元，{rate}，差异超过样式规定的 {threshold}%，须说明原因"
+            ),
+        )
+        .expected(format!("{table} {key} = \"主要是……\""))
+    })
+    .collect()
+}
+
+/// A reason written, and not a placeholder of a draft.
+fn is_given(reason: &str) -> bool {
+    !reason.trim().is_empty() && !crate::model::todo::MARKS.iter().any(|m| reason.contains(m))
 }

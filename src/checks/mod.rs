@@ -4,6 +4,7 @@
 //! path into a line and column. Errors block the build, warnings are printed.
 
 pub mod catalogue;
+pub mod content;
 pub mod final_accounts;
 pub mod profile;
 mod lineitems;
@@ -32,6 +33,7 @@ pub fn check(b: &Budget) -> Vec<Problem> {
         cost_links(b, &mut out);
         // The line-item tables add up the narrative's figures too.
         out.extend(lineitems::check(b));
+        out.extend(content::check(b));
     }
     performance(b, &mut out);
     out.sort_by_key(|p| p.severity);
