@@ -684,7 +684,7 @@ mod tests {
 
     #[test]
     fn a_sample_file_says_so_and_a_finer_figure_is_a_warning_at_its_field() {
-        let marked = format!("{}", sample().replace("[document]\n", "[document]\nsample = true\n"));
+        let marked = sample().replace("[document]\n", "[document]\nsample = true\n");
         let ps = problems(&marked);
         assert!(ps.iter().any(|p| p.field == "document.sample" && !p.is_error()), "{ps:?}");
         let finer = sample().replace("reception = 2.67\n", "reception = 2.675\n");
