@@ -207,11 +207,17 @@ fn amounts(b: &Budget, out: &mut Vec<Problem>) -> bool {
                 Problem::error(&path, format!("金额 {a} 精确到了分以下"))
                     .expected("最多 6 位小数（0.000001 万元即 1 分）"),
             );
-        } else if let Some(p) = finer_than_printed(&path, a) {
+        } else if let Some(p) = finer_than_printed(&path, a).filter(|_| written_by_hand(b, &path)) {
             out.push(p);
         }
     }
     sane
+}
+
+/// Whether a figure is the data's own, not summed from line items (which
+/// may rightly be kept to the 元, and are added up exactly).
+fn written_by_hand(b: &Budget, path: &str) -> bool {
+    b.line_items.is_empty() || !(path.starts_with("income.") || path.starts_with("expenditure."))
 }
 
 /// A figure the text prints with more decimals than it shows (2.675 印作
