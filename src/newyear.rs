@@ -46,7 +46,7 @@ pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
     let mentions_old_year = old_year_mentions(doc.as_item(), "", &years);
     let mut fields = crate::model::todo::carried(doc.as_item(), CARRIED, &carried_field);
     if year > old + 1 {
-        fields.extend(crate::model::todo::carried(doc.as_item(), LAST_YEAR, &carried_field));
+        fields.extend(crate::model::todo::carried(doc.as_item(), LAST_YEAR, &last_year_figure));
     }
     crate::model::todo::write(&mut doc, Some(old), &fields);
     let header = header(old, year, &mentions_old_year, b.document.sample);
@@ -105,12 +105,11 @@ pub fn later_files(
 fn notes(old: i32, year: i32, sample: bool) -> Vec<String> {
     let mut v = Vec::new();
     if year > old + 1 {
+        let (first, last) = (old + 1, year - 1);
+        let skipped =
+            if first == last { format!("{first} 年") } else { format!("{first}—{last} 年") };
         v.push(format!(
-            "跨过了 {}—{} 年：草稿中的上年数（[previous] 与 [sangong.previous]）是 {old} 年的预算数，不是 {} 年的，已记入待办，请改为 {} 年的预算数",
-            old + 1,
-            year - 1,
-            year - 1,
-            year - 1
+            "跨过了 {skipped}：草稿中的上年数（[previous] 与 [sangong.previous]）是 {old} 年的预算数，不是 {last} 年的，已记入待办，请改为 {last} 年的预算数"
         ));
     }
     if sample {
@@ -156,6 +155,13 @@ const CARRIED: &[&str] = &[
 /// only when the draft is for the year after it.
 const LAST_YEAR: &[&str] =
     &["previous.basic", "previous.projects", "previous.appropriation", "sangong.previous"];
+
+/// Whether a leaf under [`LAST_YEAR`] is a figure to set again: every
+/// amount but a zero (a reason is blank, and the stated checks are gone).
+fn last_year_figure(_path: &str, item: &Item) -> bool {
+    let c = crate::model::todo::canonical(item);
+    c.as_deref().is_some_and(|c| crate::model::amount::parse_amount(c).is_ok_and(|a| !a.is_zero()))
+}
 
 /// Whether a leaf under [`CARRIED`] is last year's content to revisit. Zero
 /// amounts are not (a zero source of income stays zero far more often than
