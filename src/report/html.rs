@@ -15,6 +15,8 @@ table{border-collapse:collapse;font-size:.85rem}caption{text-align:left;font-wei
 th,td{border:1px solid #767676;padding:.2rem .4rem;vertical-align:top}\
 thead th{background:#eef1f5}tfoot th,tfoot td{font-weight:bold;background:#f4f4f4}\
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+tbody th[scope=row],tfoot th[scope=row]{text-align:left;min-width:11em}td.kind,td.file{white-space:nowrap}\
+thead th{min-width:3.5em}\
 .bad{color:#a00000;font-weight:bold}.draft{color:#6b4e00}";
 
 /// The page.
@@ -94,7 +96,7 @@ fn department(out: &mut String, r: &Row) {
     let name = if r.department.is_empty() { "（未能读取）" } else { &r.department };
     let _ = write!(
         out,
-        "<tr><th scope=\"row\">{}{}</th><td>{}</td><td>{}</td><td>{}</td><td>{year}</td>",
+        "<tr><th scope=\"row\">{}{}</th><td>{}</td><td class=\"file\">{}</td><td>{}</td><td>{year}</td>",
         esc(name),
         if r.kind == "决算" { "（决算）" } else { "" },
         esc(&r.code),
@@ -154,7 +156,7 @@ fn problems(out: &mut String, rows: &[Row]) {
     let own: Vec<&super::Line> = rows
         .iter()
         .flat_map(|r| &r.problems)
-        .filter(|l| l.kind != "待办" && l.kind != "旧年度文字")
+        .filter(|l| !matches!(l.kind, "待办" | "旧年度文字" | "草稿"))
         .collect();
     if own.is_empty() {
         out.push_str("<p>没有错误、警告或提示。</p>\n");
@@ -179,10 +181,10 @@ fn problem_table(out: &mut String, lines: &[&super::Line]) {
          <th scope=\"col\">问题</th><th scope=\"col\">应为</th></tr></thead>\n<tbody>\n",
     );
     for l in lines {
-        let class = if l.kind == "错误" { " class=\"bad\"" } else { "" };
+        let class = if l.kind == "错误" { " bad" } else { "" };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}:{}:{}</th><td{class}>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}:{}:{}</th><td class=\"kind{class}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&l.file),
             l.line,
             l.column,

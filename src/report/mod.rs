@@ -97,7 +97,7 @@ pub struct Line {
     pub file: String,
     pub line: usize,
     pub column: usize,
-    /// 错误, 警告, 提示, 待办 or 旧年度文字.
+    /// 错误, 警告, 提示, 待办, 旧年度文字 or 草稿 (what the draft as a whole is).
     pub kind: &'static str,
     pub field: String,
     pub message: String,
@@ -217,6 +217,7 @@ fn line(name: &str, text: &str, p: &Problem) -> Line {
     let kind = match (p.subject(), p.severity) {
         (Topic::Todo(_), _) => "待办",
         (Topic::Stale(_), _) => "旧年度文字",
+        (Topic::Draft, _) => "草稿",
         (_, s) => s.word(),
     };
     let file = p.file.as_ref().map_or(name.to_string(), |f| f.name.clone());
