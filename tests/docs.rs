@@ -101,11 +101,11 @@ fn refs_in_line(line: &str, no: usize, out: &mut Vec<Ref>) {
         }
     }
     for (i, m) in line.match_indices("见 ").chain(line.match_indices(".md ")) {
-        if let Some(n) = number_at(line, i + m.len()) {
-            if !line[i + m.len() + n.len()..].trim_start().starts_with('节') {
-                // After “X.md ” the file is the one just named.
-                push(if m == ".md " { i + 3 } else { i }, n, None);
-            }
+        if let Some(n) = number_at(line, i + m.len())
+            && !line[i + m.len() + n.len()..].trim_start().starts_with('节')
+        {
+            // After “X.md ” the file is the one just named.
+            push(if m == ".md " { i + 3 } else { i }, n, None);
         }
     }
     for (i, _) in line.match_indices("](#") {
