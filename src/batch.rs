@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::diag;
+use crate::checks::summary;
 use crate::error::shown;
 use crate::export::output;
 use crate::export::pdf::PdfSettings;
@@ -51,6 +51,11 @@ pub struct Options {
     /// Seconds one document may take and MiB the run may hold (0: no
     /// limit), kept by `typeset::limits`.
     pub limits: (u64, u64),
+    /// Every problem in full, instead of the summary (`checks::summary`).
+    pub verbose: bool,
+    /// Leave the findings files share out of each file's log, for the run
+    /// to say once (`Outcome::shared`).
+    pub fold_shared: bool,
 }
 
 /// What happened to one file.
@@ -60,6 +65,9 @@ pub struct Outcome {
     pub log: String,
     /// The PDF written and its page count, or why none was.
     pub result: Result<(PathBuf, usize), String>,
+    /// The findings this file shares with others of the run, when the
+    /// options fold them.
+    pub shared: Vec<crate::checks::summary::Shared>,
 }
 
 /// Builds every input with `jobs` workers; `on_done` gets each outcome as it
@@ -117,8 +125,9 @@ pub fn default_jobs() -> usize {
 /// Builds one document, collecting its messages instead of printing them.
 pub fn build_one(engines: &mut Engines, path: &Path, args: &Options) -> Outcome {
     let mut log = String::new();
-    let result = build_logged(engines, path, args, &mut log);
-    Outcome { input: path.to_path_buf(), log, result }
+    let mut shared = Vec::new();
+    let result = build_logged(engines, path, args, &mut log, &mut shared);
+    Outcome { input: path.to_path_buf(), log, result, shared }
 }
 
 fn build_logged(
@@ -126,13 +135,18 @@ fn build_logged(
     path: &Path,
     args: &Options,
     log: &mut String,
+    shared: &mut Vec<crate::checks::summary::Shared>,
 ) -> Result<(PathBuf, usize), String> {
     let mut loaded = pipeline::inspect_with(path, args.catalogue.as_deref());
     if loaded.budget.is_some() {
         loaded.problems.extend(coverage::check(&loaded.file.text, &engines.fonts));
     }
     let bundle = pipeline::with_profile(&mut loaded, path, &engines.profiles);
-    log.push_str(&diag::problems_text(&loaded.file.name(), &loaded.file.text, &loaded.problems));
+    let (name, text, problems) = (loaded.file.name(), &loaded.file.text, &loaded.problems);
+    log.push_str(&summary::report(&name, text, problems, args.verbose, args.fold_shared));
+    if args.fold_shared {
+        shared.extend(summary::shared(&name, text, problems));
+    }
     let bundle = bundle.map_err(|e| {
         log.push_str(&e);
         log.push('\n');

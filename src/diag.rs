@@ -6,11 +6,47 @@ use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
-/// 严重程度：错误阻止生成，警告只提示。
+/// 严重程度：错误阻止生成，警告请核对，提示只是说明。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, nothing to fix (a code known from another year's
+    /// catalogue): not counted among the warnings.
+    Note,
+}
+
+impl Severity {
+    /// Its word at the head of a message.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Note => "提示",
+        }
+    }
+}
+
+/// What a problem is part of, so that a summary can put like with like:
+/// a draft's open items by the part of the file a person fills in at one
+/// sitting, and a finding many files of a run share said once for all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Topic {
+    /// A problem of its own, listed as it is.
+    #[default]
+    Own,
+    /// An open `[todo]` entry, with the part of the file it lies in (its
+    /// label, e.g. “收入预算 [income]”).
+    Todo(String),
+    /// A text that still names an earlier year, with its part likewise.
+    Stale(String),
+    /// What the draft as a whole still is (how many items are open, no
+    /// figure touched): summed up in the file's heading.
+    Draft,
+    /// The same finding in every file that has it (a code the catalogue
+    /// cannot confirm): said once per run, naming the files. The key tells
+    /// one finding from another.
+    Shared(String),
 }
 
 /// One problem found in a data file.
@@ -28,6 +64,9 @@ pub struct Problem {
     /// The file the problem is in when it is not the data file reported
     /// (the user's catalogue): the span indexes its text.
     pub file: Option<Arc<Elsewhere>>,
+    /// What it is part of, for summaries ([`Problem::subject`]); boxed, as
+    /// most problems are their own and a `Problem` travels in `Result`s.
+    pub topic: Option<Box<Topic>>,
 }
 
 /// Another file a data file's problem lies in.
@@ -46,11 +85,28 @@ impl Problem {
             expected: None,
             span: None,
             file: None,
+            topic: None,
         }
     }
 
     pub fn warning(field: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem { severity: Severity::Warning, ..Problem::error(field, message) }
+    }
+
+    pub fn note(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Note, ..Problem::error(field, message) }
+    }
+
+    /// Files the problem under a topic.
+    pub fn topic(mut self, topic: Topic) -> Problem {
+        self.topic = (topic != Topic::Own).then(|| Box::new(topic));
+        self
+    }
+
+    /// What the problem is part of.
+    pub fn subject(&self) -> &Topic {
+        static OWN: Topic = Topic::Own;
+        self.topic.as_deref().unwrap_or(&OWN)
     }
 
     pub fn expected(mut self, expected: impl Into<String>) -> Problem {
@@ -117,8 +173,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 pub fn render(name: &str, text: &str, p: &Problem) -> String {
     let (name, text) = p.place(name, text);
     let mut out = String::new();
-    let kind = if p.is_error() { "错误" } else { "警告" };
-    let _ = writeln!(out, "{kind}：{}", p.message);
+    let _ = writeln!(out, "{}：{}", p.severity.word(), p.message);
     // Every message names a line and column; a problem about the file as a
     // whole (its encoding, its emptiness) points at its start.
     let span = p.span.clone().unwrap_or(0..0);
@@ -201,11 +256,11 @@ fn tail(s: &str, cols: usize) -> String {
     head(&rev, cols).chars().rev().collect()
 }
 
-/// One line closing a file's report: how many errors and warnings it has.
+/// One line closing a file's report: how many errors and warnings it has
+/// (notes are not counted: there is nothing to fix).
 pub fn summary(name: &str, problems: &[Problem]) -> Option<String> {
-    let errors = problems.iter().filter(|p| p.is_error()).count();
-    let warnings = problems.len() - errors;
-    match (errors, warnings) {
+    let count = |s: Severity| problems.iter().filter(|p| p.severity == s).count();
+    match (count(Severity::Error), count(Severity::Warning)) {
         (0, 0) => None,
         (e, 0) => Some(format!("{name}：共 {e} 个错误")),
         (0, w) => Some(format!("{name}：共 {w} 个警告，没有错误")),
@@ -213,17 +268,23 @@ pub fn summary(name: &str, problems: &[Problem]) -> Option<String> {
     }
 }
 
-/// A one-line form for lists and JSON: `file:line:col: 错误：message（字段：path）`.
-pub fn short(name: &str, text: &str, p: &Problem) -> String {
+/// Where a problem is: `file:line:col`, or the file's name alone when it
+/// has no span.
+pub fn location(name: &str, text: &str, p: &Problem) -> String {
     let (name, text) = p.place(name, text);
-    let kind = if p.is_error() { "错误" } else { "警告" };
-    let place = match &p.span {
+    match &p.span {
         Some(s) => {
             let (l, c) = line_col(text, s.start);
             format!("{name}:{l}:{c}")
         }
         None => name.to_string(),
-    };
+    }
+}
+
+/// A one-line form for lists and JSON: `file:line:col: 错误：message（字段：path）`.
+pub fn short(name: &str, text: &str, p: &Problem) -> String {
+    let kind = p.severity.word();
+    let place = location(name, text, p);
     let field =
         if p.field.is_empty() { String::new() } else { format!("（字段：{}）", p.field) };
     let expected = p.expected.as_ref().map(|e| format!("；应为：{e}")).unwrap_or_default();
@@ -234,6 +295,37 @@ pub fn short(name: &str, text: &str, p: &Problem) -> String {
 /// Control characters quoted from the data are escaped for the terminal.
 pub fn problems_text(name: &str, text: &str, problems: &[Problem]) -> String {
     problems.iter().map(|p| format!("{}\n", crate::error::safe(&render(name, text, p)))).collect()
+}
+
+/// The table a field path lies in, as the TOML that opens it, for a hint
+/// the officer can copy: `units[0]` is “第 1 个 [[units]]”,
+/// `performance.projects[2].indicators[4]` “第 3 个 [[performance.projects]]
+/// 的 indicators 第 5 项”, `expenditure.basic` “[expenditure.basic]”, and the
+/// top of the file “文件开头（第一个 [表] 之前）”.
+pub fn toml_table(path: &str) -> String {
+    if path.is_empty() {
+        return "文件开头（第一个 [表] 之前）".to_string();
+    }
+    let mut out = String::new();
+    let mut header: Vec<&str> = Vec::new();
+    let mut inside = false;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        match (inside, index) {
+            (false, Some(i)) => {
+                header.push(key);
+                out = format!("第 {} 个 [[{}]]", i + 1, header.join("."));
+                inside = true;
+            }
+            (false, None) => header.push(key),
+            (true, Some(i)) => out.push_str(&format!(" 的 {key} 第 {} 项", i + 1)),
+            (true, None) => out.push_str(&format!(" 的 {key}")),
+        }
+    }
+    if inside { out } else { format!("[{}]", header.join(".")) }
 }
 
 /// The closest known name, if it is close enough to be a typo.
@@ -323,6 +415,24 @@ mod tests {
     fn a_problem_without_a_span_points_at_the_start() {
         let r = render("f.toml", "", &Problem::error("", "文件是空的"));
         assert_eq!(r, "错误：文件是空的\n --> f.toml:1:1\n");
+    }
+
+    #[test]
+    fn table_paths_read_as_toml() {
+        assert_eq!(toml_table("units[0]"), "第 1 个 [[units]]");
+        assert_eq!(toml_table("expenditure.basic"), "[expenditure.basic]");
+        assert_eq!(
+            toml_table("performance.projects[2].indicators[4]"),
+            "第 3 个 [[performance.projects]] 的 indicators 第 5 项"
+        );
+        assert_eq!(toml_table(""), "文件开头（第一个 [表] 之前）");
+    }
+
+    #[test]
+    fn notes_are_not_warnings() {
+        let ps = [Problem::note("a", "见于 2024 年科目表"), Problem::warning("b", "x")];
+        assert_eq!(summary("f", &ps).as_deref(), Some("f：共 1 个警告，没有错误"));
+        assert!(render("f", "a = 1\n", &ps[0]).starts_with("提示："));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! `export` writes the PDF and its companions, and `pipeline` strings these
 //! steps into the one sequence every face calls: `newyear`, `diff`,
 //! `import`,
-//! `batch`, `preview` and the command line in `cli`.
+//! `batch`, `report` (a batch summed up for sign-off), `preview` and the
+//! command line in `cli`.
 
 // Every message goes through error.rs's out!/err! macros (clippy.toml).
 #![deny(clippy::disallowed_macros)]
@@ -26,5 +27,6 @@ pub mod newyear;
 pub mod diff;
 pub mod import;
 pub mod batch;
+pub mod report;
 pub mod preview;
 pub mod cli;

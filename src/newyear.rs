@@ -9,8 +9,10 @@
 use toml_edit::{DocumentMut, Item, Table, value};
 
 pub mod final_draft;
+pub mod init;
 
 use crate::model::Budget;
+use crate::model::todo::STALE_YEARS;
 
 /// The mark put on everything that must be entered again.
 pub const MARK: &str = "【待更新】";
@@ -18,13 +20,20 @@ pub const MARK: &str = "【待更新】";
 /// A draft and the list of what the author must revisit.
 pub struct Draft {
     pub text: String,
-    /// Fields whose text names the old year, to be read again.
+    /// Fields whose text names an earlier year, to be read again.
     pub mentions_old_year: Vec<String>,
+    /// What the command should tell the officer besides (a sample carried
+    /// forward, years skipped), one sentence each.
+    pub notes: Vec<String>,
 }
 
-/// Builds next year's draft from this year's file.
+/// Builds the draft for `year` from a file of an earlier year, which may be
+/// a draft itself: its header and marks are replaced, not stacked. When
+/// `year` is not the next year, last year's figures are the source year's
+/// and the draft says so and lists them as 待办.
 pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
-    let mut doc: DocumentMut = text.parse().map_err(|e| format!("无法解析原文件：{e}"))?;
+    let cleaned = without_marks(text);
+    let mut doc: DocumentMut = cleaned.parse().map_err(|e| format!("无法解析原文件：{e}"))?;
     let old = b.document.year;
     set_identity(&mut doc, year);
     set_previous(&mut doc, b);
@@ -33,11 +42,83 @@ pub fn rollover(text: &str, b: &Budget, year: i32) -> Result<Draft, String> {
     for (path, what) in TO_UPDATE {
         mark(&mut doc, path, what);
     }
-    let mentions_old_year = old_year_mentions(doc.as_item(), "", old);
-    let fields = crate::model::todo::carried(doc.as_item(), CARRIED, &carried_field);
-    crate::model::todo::write(&mut doc, old, &fields);
-    let header = header(old, year, &mentions_old_year);
-    Ok(Draft { text: format!("{header}{doc}"), mentions_old_year })
+    let years = (year - STALE_YEARS).min(old)..=year - 1;
+    let mentions_old_year = old_year_mentions(doc.as_item(), "", &years);
+    let mut fields = crate::model::todo::carried(doc.as_item(), CARRIED, &carried_field);
+    if year > old + 1 {
+        fields.extend(crate::model::todo::carried(doc.as_item(), LAST_YEAR, &last_year_figure));
+    }
+    crate::model::todo::write(&mut doc, Some(old), &fields);
+    let header = header(old, year, &mentions_old_year, b.document.sample);
+    let notes = notes(old, year, b.document.sample);
+    Ok(Draft { text: format!("{header}{doc}"), mentions_old_year, notes })
+}
+
+/// A source that is itself a draft: its header (everything `yusuan new`
+/// wrote above the first blank line) and its 【待更新】 lines go, so the
+/// new draft's are the only ones.
+fn without_marks(text: &str) -> String {
+    let body = match text.strip_prefix('\u{feff}').unwrap_or(text) {
+        t if is_draft_header(t) => t.split_once("\n\n").map_or("", |(_, rest)| rest),
+        t => t,
+    };
+    let mark = format!("# {MARK}");
+    body.split_inclusive('\n').filter(|l| !l.trim_start().starts_with(&mark)).collect()
+}
+
+fn is_draft_header(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    first.starts_with("# ") && first.contains("年部门预算数据草稿，由 yusuan new 依据")
+}
+
+/// The files beside `from` that hold the same department's data for a
+/// later year than `year`, with that year, in year order: rolling forward
+/// from an older file when a newer one exists skips the newer one's
+/// figures. Files that do not read as data are passed over.
+pub fn later_files(
+    from: &std::path::Path,
+    code: &str,
+    year: i32,
+) -> Vec<(std::path::PathBuf, i32)> {
+    let dir =
+        from.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<(std::path::PathBuf, i32)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .filter_map(|p| {
+            let file = crate::source::read(&p).ok()?;
+            let doc: DocumentMut = file.text.parse().ok()?;
+            let d = doc.get("document")?;
+            let same = d.get("code").and_then(Item::as_str).map(str::trim) == Some(code.trim());
+            let y = d.get("year").and_then(Item::as_integer).and_then(|y| i32::try_from(y).ok())?;
+            // A 决算 names its budget; it is not a later budget.
+            (same && y > year && doc.get("final_accounts").is_none()).then_some((p, y))
+        })
+        .collect();
+    out.sort_by_key(|(p, y)| (*y, p.clone()));
+    out
+}
+
+/// What the officer is told on the command line.
+fn notes(old: i32, year: i32, sample: bool) -> Vec<String> {
+    let mut v = Vec::new();
+    if year > old + 1 {
+        let (first, last) = (old + 1, year - 1);
+        let skipped =
+            if first == last { format!("{first} 年") } else { format!("{first}—{last} 年") };
+        v.push(format!(
+            "跨过了 {skipped}：草稿中的上年数（[previous] 与 [sangong.previous]）是 {old} 年的预算数，不是 {last} 年的，已记入待办，请改为 {last} 年的预算数"
+        ));
+    }
+    if sample {
+        v.push(
+            "原文件是样例（document.sample = true），草稿也标着样例，每页天头印“样例”；作为正式文件时请删去 sample = true"
+                .to_string(),
+        );
+    }
+    v
 }
 
 /// Sections to re-enter, with what to do there.
@@ -69,6 +150,18 @@ const CARRIED: &[&str] = &[
     "assets",
     "line_items",
 ];
+
+/// Last year's figures, set from the source file: the previous year's
+/// only when the draft is for the year after it.
+const LAST_YEAR: &[&str] =
+    &["previous.basic", "previous.projects", "previous.appropriation", "sangong.previous"];
+
+/// Whether a leaf under [`LAST_YEAR`] is a figure to set again: every
+/// amount but a zero (a reason is blank, and the stated checks are gone).
+fn last_year_figure(_path: &str, item: &Item) -> bool {
+    let c = crate::model::todo::canonical(item);
+    c.as_deref().is_some_and(|c| crate::model::amount::parse_amount(c).is_ok_and(|a| !a.is_zero()))
+}
 
 /// Whether a leaf under [`CARRIED`] is last year's content to revisit. Zero
 /// amounts are not (a zero source of income stays zero far more often than
@@ -203,15 +296,19 @@ fn prepend(t: &mut Table, line: &str) {
     t.decor_mut().set_prefix(format!("{blank}{line}{rest}"));
 }
 
-/// Dotted paths of string values that mention `{old}年`.
-fn old_year_mentions(item: &Item, path: &str, old: i32) -> Vec<String> {
-    let needle = format!("{old}年");
+/// Dotted paths of string values that mention one of `years` (`2021年`).
+fn old_year_mentions(
+    item: &Item,
+    path: &str,
+    years: &std::ops::RangeInclusive<i32>,
+) -> Vec<String> {
+    let needles: Vec<String> = years.clone().map(|y| format!("{y}年")).collect();
     let mut out = Vec::new();
     let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
     match item {
         Item::Table(t) => {
-            for (k, v) in t.iter() {
-                out.extend(old_year_mentions(v, &join(k), old));
+            for (k, v) in t.iter().filter(|(k, _)| *k != "todo") {
+                out.extend(old_year_mentions(v, &join(k), years));
             }
         }
         Item::ArrayOfTables(a) => {
@@ -219,45 +316,65 @@ fn old_year_mentions(item: &Item, path: &str, old: i32) -> Vec<String> {
                 out.extend(old_year_mentions(
                     &Item::Table(t.clone()),
                     &format!("{path}[{i}]"),
-                    old,
+                    years,
                 ));
             }
         }
-        Item::Value(v) => scan_value(v, path, &needle, &mut out),
+        Item::Value(v) => scan_value(v, path, &needles, &mut out),
         Item::None => {}
     }
     out
 }
 
-fn scan_value(v: &toml_edit::Value, path: &str, needle: &str, out: &mut Vec<String>) {
+fn scan_value(v: &toml_edit::Value, path: &str, needles: &[String], out: &mut Vec<String>) {
     match v {
-        toml_edit::Value::String(s) if s.value().contains(needle) => out.push(path.to_string()),
+        toml_edit::Value::String(s) if needles.iter().any(|n| s.value().contains(n.as_str())) => {
+            out.push(path.to_string())
+        }
         toml_edit::Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                scan_value(x, &format!("{path}[{i}]"), needle, out);
+                scan_value(x, &format!("{path}[{i}]"), needles, out);
             }
         }
         toml_edit::Value::InlineTable(t) => {
             for (k, x) in t.iter() {
-                scan_value(x, &format!("{path}.{k}"), needle, out);
+                scan_value(x, &format!("{path}.{k}"), needles, out);
             }
         }
         _ => {}
     }
 }
 
-fn header(old: i32, year: i32, mentions: &[String]) -> String {
+/// How many fields naming an earlier year the header lists by name.
+const LISTED: usize = 8;
+
+fn header(old: i32, year: i32, mentions: &[String], sample: bool) -> String {
+    let last = if year == old + 1 {
+        "已由程序填入，无需改动".to_string()
+    } else {
+        format!(
+            "是 {old} 年的预算数，不是 {} 年的：请改为 {} 年的预算数（已记入 [todo]）",
+            year - 1,
+            year - 1
+        )
+    };
     let mut h = format!(
         "# {year}年部门预算数据草稿，由 yusuan new 依据{old}年数据生成。\n\
          # 标有“{MARK}”的部分仍是{old}年的内容，请逐项改为{year}年预算；\n\
-         # 文件末尾的 [todo] 逐个字段记着这些内容，改完之前只能生成草稿（yusuan check 逐项列出）；\n\
+         # 文件末尾的 [todo] 逐个字段记着这些内容，改完之前只能生成草稿（yusuan check 按部分列出）；\n\
          # 部门身份、职责、机构设置与名词解释已沿用，请核对。\n\
-         # 上年数（[previous] 与 [sangong.previous]）已由程序填入，无需改动。\n"
+         # 上年数（[previous] 与 [sangong.previous]）{last}。\n"
     );
+    if sample {
+        h.push_str("# 注意：原文件是样例（sample = true），每页印“样例”；作为正式文件时删去 [document] 中的 sample = true。\n");
+    }
     if !mentions.is_empty() {
-        h.push_str(&format!("# 以下字段提到“{old}年”，请确认是否应改为{year}年：\n"));
-        for m in mentions {
+        h.push_str(&format!("# 以下字段提到{year}年以前的年度，请确认是否应改为{year}年：\n"));
+        for m in mentions.iter().take(LISTED) {
             h.push_str(&format!("#   {m}\n"));
+        }
+        if mentions.len() > LISTED {
+            h.push_str(&format!("#   ……共 {} 处，yusuan check 逐处列出\n", mentions.len()));
         }
     }
     h.push('\n');

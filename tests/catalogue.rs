@@ -283,3 +283,121 @@ fn items_seen_in_later_tables_are_known_in_2021_but_unchecked() {
         "{listing}"
     );
 }
+
+/// Writes each text as data/<name>.toml in one fresh folder and checks
+/// them in one run.
+fn check_many(files: &[(&str, String)], extra: &[&str]) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("data")).unwrap();
+    for (name, text) in files {
+        fs::write(dir.path().join(format!("data/{name}.toml")), text).unwrap();
+    }
+    let args: Vec<&str> = ["check", "data"].into_iter().chain(extra.iter().copied()).collect();
+    let out = yusuan(dir.path(), &args);
+    (dir, out)
+}
+
+#[test]
+fn a_code_one_digit_off_a_listed_one_asks_and_refuses_when_it_carries_that_name() {
+    let base = fixture("yunxi-2025.toml");
+    // 2010194 written for 2010104 人大会议: the name gives the typo away.
+    let (_d, out) = check(&with_item(&base, "2010194", "人大会议"), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("错误：功能分类科目 2010194 不在 2025 年科目表"), "{err}");
+    assert!(err.contains("是否想写 2010104（人大会议）？"), "{err}");
+    assert!(err.contains("= 应为：function = \"2010104\""), "{err}");
+    // Another name: perhaps a real 项 the catalogue lacks; it asks.
+    let (_d, out) = check(&with_item(&base, "2010194", "人大专项工作"), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("警告：功能分类科目 2010194") && err.contains("是否想写 2010104"),
+        "{err}"
+    );
+    // Two neighbouring digits swapped, and an economic 款 one digit off.
+    let (_d, out) = check(&with_item(&base, "2010140", "人大会议"), &[]);
+    assert!(stderr(&out).contains("是否想写 2010104"), "{}", stderr(&out));
+    let (_d, out) = check(&base.replace("\"30311\"", "\"30371\""), &[]);
+    assert!(stderr(&out).contains("或 30311（代缴社会保险费）？"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_code_listed_in_another_years_catalogue_is_one_note_not_a_warning() {
+    // 2130599 is listed from 2025 on; a 2024 file using it gets a note.
+    let (_d, out) = check(&in_year(2024), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.matches("提示：功能分类科目 2130599 不在 2024 年科目表").count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "2025 年科目表（内置 catalogue/2025.toml）列有“其他巩固脱贫攻坚成果衔接乡村振兴支出”"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("警告：功能分类科目"), "a note, not a warning: {err}");
+    assert!(!err.contains("个警告"), "notes are not counted as warnings: {err}");
+}
+
+#[test]
+fn an_unknown_code_used_by_many_files_is_one_warning_naming_them_all() {
+    let base = fixture("yunxi-2025.toml");
+    let files: Vec<(String, String)> =
+        (0..5).map(|i| (format!("d{i}"), with_item(&base, "2130153", "农田建设"))).collect();
+    let refs: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let (_d, out) = check_many(&refs, &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.matches("功能分类科目 2130153 不在 2025 年科目表").count(), 1, "{err}");
+    assert!(err.contains("见于 5 个文件：data/d0.toml:"), "{err}");
+    for i in 0..5 {
+        assert!(err.contains(&format!("data/d{i}.toml:733:12")), "{err}");
+    }
+    // --verbose lists it in each file instead.
+    let (_d, out) = check_many(&refs, &["--verbose"]);
+    assert_eq!(stderr(&out).matches("功能分类科目 2130153 不在 2025 年科目表").count(), 5);
+}
+
+#[test]
+fn the_bureaus_own_catalogue_makes_an_unknown_code_an_error() {
+    let text = with_item(&fixture("yunxi-2025.toml"), "2130153", "农田建设");
+    let (dir, out) = check(&text, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    fs::create_dir(dir.path().join("data/catalogue")).unwrap();
+    fs::write(
+        dir.path().join("data/catalogue/2025.toml"),
+        "# 本局预算系统导出的科目（示例）\n[function]\n\"2130104\" = \"事业运行\"\n",
+    )
+    .unwrap();
+    let out = yusuan(dir.path(), &["check", "data/x.toml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("功能分类科目 2130153：农业农村（21301）款下没有这一项"), "{err}");
+    assert!(err.contains("本地科目表 data/catalogue/2025.toml"), "{err}");
+    // Listing it there makes it known.
+    fs::write(
+        dir.path().join("data/catalogue/2025.toml"),
+        "[function]\n\"2130153\" = \"农田建设\"\n",
+    )
+    .unwrap();
+    let out = yusuan(dir.path(), &["check", "data/x.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("2130153"), "{}", stderr(&out));
+}
+
+#[test]
+fn catalogue_show_stats_counts_each_level_with_its_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yusuan(dir.path(), &["catalogue", "show", "2025", "--stats"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = text.lines().find(|l| l.starts_with("支出功能分类：")).expect("a summary line");
+    // “项 N 个（注明来源 S，未核对 U）”: the counts add up to the listing.
+    let items: usize =
+        line.split("项 ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let listed = yusuan(dir.path(), &["catalogue", "show", "2025"]);
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(items, listing.matches("（项）").count(), "{line}");
+    assert!(text.contains("  213 农林水支出：款 "), "{text}");
+    assert!(text.contains("部门预算支出经济分类：类 "), "{text}");
+}

@@ -23,8 +23,9 @@ fn draft() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// `check --verbose`: every open item on its own.
 fn check(dir: &Path) -> Output {
-    yusuan(dir, &["check", "data/101001-2022.toml"])
+    yusuan(dir, &["check", "data/101001-2022.toml", "--verbose"])
 }
 
 fn build(dir: &Path, extra: &[&str]) -> Output {
@@ -92,6 +93,8 @@ fn a_fresh_draft_warns_item_by_item_and_counts_them() {
     assert!(err.contains("= 字段：line_items[0].amount"), "{err}");
     assert!(err.contains("本年各项金额与上年逐项相同"), "{err}");
     assert!(err.contains("仍提到“2021年”"), "{err}");
+    // Text is not called a figure.
+    assert!(!err.contains("的数（指纹"), "{err}");
     assert!(!err.contains("核对通过：1 个文件") || err.contains("草稿"), "{err}");
 }
 
@@ -197,4 +200,130 @@ fn a_file_without_todo_is_not_a_draft() {
         .unwrap();
     let err = stderr(&check(dir.path()));
     assert_eq!(open_items(&err), (0, None), "{err}");
+}
+
+/// The lines of `text` that belong to one file's report, up to its closing
+/// summary line (“name：共 …” or “name：没有错误…”).
+fn lines_for(text: &str, name: &str) -> usize {
+    let closing = format!("{name}：");
+    let mut n = 0;
+    for l in text.lines() {
+        n += 1;
+        if l.starts_with(&closing) {
+            return n;
+        }
+    }
+    panic!("no closing line for {name} in\n{text}")
+}
+
+#[test]
+fn by_default_a_draft_is_summed_up_in_one_screen_one_line_per_part() {
+    let (dir, _) = draft();
+    let out = yusuan(dir.path(), &["check", "data/101001-2022.toml"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // The seed has eight 绩效目标表: each is one line with its count.
+    let tables: Vec<&str> = err.lines().filter(|l| l.contains("项目绩效目标表第")).collect();
+    assert_eq!(tables.len(), 8, "{err}");
+    assert!(tables.iter().all(|l| l.starts_with("  data/101001-2022.toml:") && l.ends_with(" 项")));
+    assert!(err.contains("预算明细 [[line_items]]：30 项"), "{err}");
+    assert!(err.contains("收入预算 [income]："), "{err}");
+    // The counts of the parts add up to the total said.
+    let total: usize = err
+        .lines()
+        .filter_map(|l| l.strip_suffix(" 项")?.rsplit('：').next()?.parse::<usize>().ok())
+        .sum();
+    let (items, _) = open_items(&stderr(&check(dir.path())));
+    assert_eq!(total, items, "{err}");
+    assert!(err.contains(&format!("待办 {items} 项（草稿），按要填写的部分：")), "{err}");
+    assert!(!err.contains("警告：待更新："), "no item on its own line: {err}");
+    assert!(lines_for(&err, "data/101001-2022.toml") <= 40, "more than a screen:\n{err}");
+    // A build says the same, briefly.
+    let built = build(dir.path(), &[]);
+    let berr = stderr(&built);
+    assert!(built.status.success(), "{berr}");
+    assert!(berr.lines().count() <= 45, "{berr}");
+    assert!(berr.contains("项目绩效目标表第8条"), "{berr}");
+    let verbose = build(dir.path(), &["--verbose"]);
+    assert!(stderr(&verbose).lines().filter(|l| l.starts_with("警告：待更新：")).count() == items);
+}
+
+#[test]
+fn rolling_a_draft_forward_keeps_one_header_one_set_of_marks_and_flags_every_earlier_year() {
+    let (dir, _) = draft();
+    let out = yusuan(dir.path(), &["new", "--from", "data/101001-2022.toml", "--year", "2023"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // The source draft's own warnings are not printed again: one line counts them.
+    assert!(!err.contains("警告：待更新"), "{err}");
+    assert!(err.contains("原文件 data/101001-2022.toml："), "{err}");
+    let text = fs::read_to_string(dir.path().join("data/101001-2023.toml")).unwrap();
+    assert_eq!(text.matches("由 yusuan new 依据").count(), 1, "{text}");
+    assert!(text.starts_with("# 2023年部门预算数据草稿，由 yusuan new 依据2022年数据生成。"));
+    assert_eq!(text.matches("【待更新】收入预算").count(), 1);
+    assert_eq!(text.matches("# 草稿待办：").count(), 1);
+    // The texts still name 2021, two years back: flagged too.
+    let out = yusuan(dir.path(), &["check", "data/101001-2023.toml", "--verbose"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("仍提到“2021年”"), "{err}");
+    let p = dir.path().join("data/101001-2023.toml");
+    fs::write(&p, text.replacen("立法", "2022年立法", 1)).unwrap();
+    let err = stderr(&yusuan(dir.path(), &["check", "data/101001-2023.toml", "--verbose"]));
+    assert!(err.contains("“2022年”"), "{err}");
+}
+
+#[test]
+fn skipping_years_is_refused_unless_the_source_is_the_latest_or_the_flag_says_so() {
+    let (dir, _) = draft();
+    // 2022 exists: rolling 2021 on to 2024 would skip its figures.
+    let args = ["new", "--from", "data/101001-2021.toml", "--year", "2024"];
+    let out = yusuan(dir.path(), &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("data/101001-2022.toml（2022 年）") && err.contains("--skip-years"),
+        "{err}"
+    );
+    assert!(!dir.path().join("data/101001-2024.toml").exists());
+    let mut with_flag = args.to_vec();
+    with_flag.push("--skip-years");
+    let out = yusuan(dir.path(), &with_flag);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = fs::read_to_string(dir.path().join("data/101001-2024.toml")).unwrap();
+    assert!(text.contains("是 2021 年的预算数，不是 2023 年的"), "{text}");
+    assert!(!text.contains("无需改动"), "{text}");
+    fs::remove_file(dir.path().join("data/101001-2024.toml")).unwrap();
+    // From the latest file it goes ahead, and says whose figures last year's are.
+    let out = yusuan(dir.path(), &["new", "--from", "data/101001-2022.toml", "--year", "2024"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("跨过了 2023 年："), "{err}");
+    assert!(err.contains("是 2022 年的预算数，不是 2023 年的"), "{err}");
+    // Last year's figures are 待办 now, as the source year's figures.
+    let err = stderr(&yusuan(dir.path(), &["check", "data/101001-2024.toml", "--verbose"]));
+    assert!(err.contains("= 字段：previous.basic"), "{err}");
+    assert!(err.contains("= 字段：sangong.previous.reception"), "{err}");
+}
+
+#[test]
+fn a_sample_carried_forward_is_said_and_check_reports_a_sample_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("data")).unwrap();
+    fs::copy(root().join("data/101001-2021.toml"), dir.path().join("data/101001-2021.toml"))
+        .unwrap();
+    let out = yusuan(dir.path(), &["new", "--from", "data/101001-2021.toml", "--year", "2022"]);
+    let err = stderr(&out);
+    assert!(err.contains("原文件是样例（document.sample = true）"), "{err}");
+    let text = fs::read_to_string(dir.path().join("data/101001-2022.toml")).unwrap();
+    assert!(text.contains("# 注意：原文件是样例"), "{text}");
+    let err = stderr(&yusuan(dir.path(), &["check", "data/101001-2022.toml"]));
+    assert!(err.contains("这是样例文件（sample = true）"), "{err}");
+    // Without the mark, no such warning.
+    let plain = fs::read_to_string(dir.path().join("data/101001-2021.toml"))
+        .unwrap()
+        .replace("sample = true\n", "");
+    fs::write(dir.path().join("data/101001-2021.toml"), plain).unwrap();
+    let err = stderr(&yusuan(dir.path(), &["check", "data/101001-2021.toml"]));
+    assert!(!err.contains("样例"), "{err}");
 }

@@ -161,7 +161,8 @@ fn line_function(
     out: &mut Vec<Problem>,
 ) {
     let f = li.function.trim();
-    if let Some(p) = judge::code(Scheme::Function, f, &at(n, "function"), cat) {
+    let written = names.get(f).map(|(name, _)| *name);
+    if let Some(p) = judge::code_named(Scheme::Function, f, written, &at(n, "function"), cat) {
         let blocking = p.is_error();
         out.push(p);
         if blocking {

@@ -8,6 +8,7 @@ pub mod content;
 pub mod final_accounts;
 pub mod profile;
 mod lineitems;
+pub mod summary;
 pub mod todo;
 
 use rust_decimal::Decimal;
@@ -45,7 +46,7 @@ fn document(b: &Budget, out: &mut Vec<Problem>) {
     if !(1990..=2100).contains(&d.year) {
         out.push(
             Problem::error("document.year", format!("预算年度 {} 不合理", d.year))
-                .expected("四位年份，如 2021"),
+                .expected("[document] 中写四位年份，如 year = 2021"),
         );
     }
     code("document.code", "部门编码", &d.code, out);
@@ -62,20 +63,55 @@ fn document(b: &Budget, out: &mut Vec<Problem>) {
     }
     if b.units.is_empty() {
         out.push(
-            Problem::error("units", "机构设置表至少要有一个单位")
-                .expected("[[units]] name = … nature = … rank = … funding = …"),
+            Problem::error("units", "机构设置表至少要有一个单位").expected(
+                "加一段 [[units]]，其下四行：name = \"单位名称\"、nature = \"行政\"、rank = \"正处级\"、funding = \"财政拨款\"",
+            ),
         );
     }
+    if d.sample {
+        out.push(
+            Problem::warning(
+                "document.sample",
+                "这是样例文件（sample = true）：每页天头印“样例”，文件中的数字是示意的，不能作为部门正式公开的文件",
+            )
+            .expected("部门正式公开的文件删去 [document] 中的 sample = true"),
+        );
+    }
+}
+
+/// Where an unbalanced income is pointed at: the copied total when there
+/// is one, else the largest income figure (the one most often mistyped),
+/// not the `[income]` header.
+fn income_figure(b: &Budget) -> &'static str {
+    let i = &b.income;
+    if i.stated_total.is_some() {
+        return "income.stated_total";
+    }
+    let figures = [
+        ("income.general_budget", i.general_budget),
+        ("income.government_fund", i.government_fund),
+        ("income.special_account", i.special_account),
+        ("income.other", i.other),
+        ("income.carryover", i.carryover),
+        ("income.state_capital", i.state_capital),
+        ("income.institution", i.institution),
+        ("income.institution_business", i.institution_business),
+    ];
+    figures
+        .iter()
+        .filter(|(_, a)| !a.is_zero())
+        .max_by_key(|(_, a)| *a)
+        .map_or("income", |(p, _)| p)
 }
 
 /// Budget codes are digits only; a letter is usually a typo (O for 0).
 fn code(field: &str, what: &str, code: &str, out: &mut Vec<Problem>) {
     let c = code.trim();
     if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit()) {
-        out.push(
-            Problem::error(field, format!("{what}“{code}”应只含数字"))
-                .expected("如 \"101001\"（写成带引号的数字）"),
-        );
+        out.push(Problem::error(field, format!("{what}“{code}”应只含数字")).expected(format!(
+            "只含数字、带引号，如 {} = \"101001\"",
+            field.rsplit('.').next().unwrap_or(field)
+        )));
     }
 }
 
@@ -173,9 +209,42 @@ fn amounts(b: &Budget, out: &mut Vec<Problem>) -> bool {
                 Problem::error(&path, format!("金额 {a} 精确到了分以下"))
                     .expected("最多 6 位小数（0.000001 万元即 1 分）"),
             );
+        } else if let Some(p) = finer_than_printed(&path, a).filter(|_| written_by_hand(b, &path)) {
+            out.push(p);
         }
     }
     sane
+}
+
+/// Whether a figure is the data's own, not summed from line items (which
+/// may rightly be kept to the 元, and are added up exactly).
+fn written_by_hand(b: &Budget, path: &str) -> bool {
+    b.line_items.is_empty() || !(path.starts_with("income.") || path.starts_with("expenditure."))
+}
+
+/// A figure the text prints with more decimals than it shows (2.675 印作
+/// 2.68): the sums the reader adds up from the page can then differ by a
+/// cent from the printed totals, and a table summed from other data may
+/// round it the other way. Copied totals are never printed, and quantities
+/// print as written, so they are left alone.
+fn finer_than_printed(path: &str, a: Amount) -> Option<Problem> {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    if key.starts_with("stated") || key == "quantity" || path.starts_with("previous.stated") {
+        return None;
+    }
+    let shown = crate::model::amount::SHOWN_DECIMALS;
+    let scale = a.0.normalize().scale();
+    (scale > shown).then(|| {
+        Problem::warning(
+            path,
+            format!("金额 {a} 有 {scale} 位小数，文中只印到 {shown} 位（印作 {}）", a.text()),
+        )
+        .expected(format!(
+            "写到 {shown} 位小数，如 {} = {}（多出的位数使印出的各项相加可能与合计差 0.01）",
+            key,
+            a.text()
+        ))
+    })
 }
 
 fn absurd(path: &str, a: Amount) -> Problem {
@@ -290,12 +359,20 @@ fn totals(b: &Budget, out: &mut Vec<Problem>) {
     let income = b.income.total();
     let spend = b.expenditure.total();
     if income != spend {
+        let (more, diff) = if income > spend {
+            ("收入多", income - spend)
+        } else {
+            ("支出多", spend - income)
+        };
         out.push(
             Problem::error(
-                "income",
-                format!("收入合计 {} 万元与支出合计 {} 万元不等", income, spend),
+                income_figure(b),
+                format!("收入合计 {income} 万元与支出合计 {spend} 万元不等，{more} {diff} 万元"),
             )
-            .expected("综合预算收支平衡：收入各项之和等于基本支出与项目支出之和"),
+            .expected(format!(
+                "综合预算收支平衡：收入各项（[income]）之和等于人员经费、日常公用经费与各项目金额之和；\
+                 核对哪一项差了 {diff} 万元"
+            )),
         );
     }
     let mut seen = std::collections::HashMap::new();
@@ -605,9 +682,44 @@ mod tests {
         parse_amount(s).unwrap()
     }
 
+    /// The seed sample as a department's own file (without its sample
+    /// mark, which is a warning of its own).
     fn sample() -> String {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/101001-2021.toml"))
             .unwrap()
+            .replace("sample = true\n", "")
+    }
+
+    #[test]
+    fn a_sample_file_says_so_and_a_finer_figure_is_a_warning_at_its_field() {
+        let marked = sample().replace("[document]\n", "[document]\nsample = true\n");
+        let ps = problems(&marked);
+        assert!(ps.iter().any(|p| p.field == "document.sample" && !p.is_error()), "{ps:?}");
+        let finer = sample().replace("reception = 2.67\n", "reception = 2.675\n");
+        assert_ne!(finer, sample());
+        let ps = problems(&finer);
+        let p = ps.iter().find(|p| p.field == "sangong.current.reception").expect("a warning");
+        assert!(
+            !p.is_error() && p.message.contains("有 3 位小数") && p.message.contains("印作 2.68"),
+            "{p:?}"
+        );
+        assert!(p.expected.as_deref().is_some_and(|e| e.contains("reception = 2.68")), "{p:?}");
+    }
+
+    #[test]
+    fn an_unbalanced_total_gives_the_difference_at_a_figure() {
+        let minimal = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/example-minimal.toml"
+        ))
+        .unwrap();
+        assert!(problems(&minimal).is_empty());
+        let text = minimal.replace("general_budget = 500.5", "general_budget = 480.5");
+        assert_ne!(text, minimal);
+        let ps = problems(&text);
+        let p = ps.iter().find(|p| p.message.starts_with("收入合计")).expect("an error");
+        assert_eq!(p.field, "income.general_budget");
+        assert!(p.message.ends_with("支出多 20 万元"), "{p:?}");
     }
 
     /// The sample without its `budget_line` links, for tests that link

@@ -62,6 +62,12 @@ pub enum Command {
     /// 在浏览器中实时预览：修改数据或模板并保存后自动重新排版（只在本机提供）
     #[command(help_template = HELP_TEMPLATE)]
     Preview(PreviewArgs),
+    /// 为一个新部门写出某年度的数据文件：必填的每一项都在，标着【待填写】，记入待办
+    #[command(help_template = HELP_TEMPLATE)]
+    Init(InitArgs),
+    /// 汇总一批数据文件：每个部门一行的 Excel 工作簿与网页（收支、“三公”、待办、核对结果），供对账、签发
+    #[command(help_template = HELP_TEMPLATE)]
+    Report(ReportArgs),
     /// 政府收支分类科目表：查看某年度实际采用的科目及其来源
     #[command(help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Catalogue(CatalogueArgs),
@@ -117,6 +123,10 @@ pub struct CatalogueShowArgs {
     /// 同时列出每个科目的来源和说明
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// 只列出收录情况：各类下的款、项数，有来源核对的与未核对的各多少
+    #[arg(long, conflicts_with_all = ["code", "verbose"])]
+    pub stats: bool,
 }
 
 /// `yusuan build` 的参数。
@@ -167,6 +177,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "文件")]
     pub catalogue: Option<PathBuf>,
 
+    /// 逐条列出每个问题（缺省：错误逐条，待办按部分合并，警告多时一行一条）
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// 生成后在输出目录写出汇总：yusuan-report.xlsx 与 yusuan-report.html（同 yusuan report）
+    #[arg(long)]
+    pub report: bool,
+
     #[command(flatten)]
     pub env: EnvArgs,
 
@@ -209,6 +227,78 @@ pub struct NewArgs {
     /// 目标文件已存在时覆盖
     #[arg(long)]
     pub force: bool,
+
+    /// 确认跨过中间的年度（原文件不是本部门最近一年的文件时也照办）；草稿中的“上年数”仍是原文件年度的数，须改正
+    #[arg(long = "skip-years")]
+    pub skip_years: bool,
+}
+
+/// `yusuan init` 的参数。
+#[derive(Debug, Args)]
+#[command(
+    next_help_heading = "选项",
+    after_help = "示例：\n  yusuan init --year 2026 --department 示例县农业农村局 --code 213001\n      写出 data/213001-2026.toml；再 yusuan check data/213001-2026.toml 看还要填什么\n  yusuan init --year 2026 --department 示例区文旅局 --code 307001 --profile shanghai --region 上海市示例区\n  yusuan init --final-accounts --budget data/213001-2025.toml   同一年度的决算草稿"
+)]
+pub struct InitArgs {
+    /// 预算年度，例如 2026
+    #[arg(long, value_name = "年度", required_unless_present = "final_accounts")]
+    pub year: Option<i32>,
+
+    /// 部门全称，例如“示例县农业农村局”
+    #[arg(long, value_name = "名称", required_unless_present = "final_accounts")]
+    pub department: Option<String>,
+
+    /// 部门（预算单位）编码，只含数字，例如 213001
+    #[arg(long, value_name = "编码", required_unless_present = "final_accounts")]
+    pub code: Option<String>,
+
+    /// 样式：hebei（缺省）或 shanghai
+    #[arg(long, value_name = "样式")]
+    pub profile: Option<String>,
+
+    /// 地区，如“上海市示例区”（shanghai 样式印在封面上）
+    #[arg(long, value_name = "地区")]
+    pub region: Option<String>,
+
+    /// 下属单位名称（本级之外的单位），可给多个
+    #[arg(long = "unit", value_name = "单位")]
+    pub units: Vec<String>,
+
+    /// 改为写出同一年度的决算草稿：须用 --budget 指明所决算的预算文件
+    #[arg(long = "final-accounts", conflicts_with_all = ["year", "department", "code", "profile", "region", "units"])]
+    pub final_accounts: bool,
+
+    /// 决算所依据的预算数据文件（与 --final-accounts 同用）
+    #[arg(long, value_name = "文件", requires = "final_accounts")]
+    pub budget: Option<PathBuf>,
+
+    /// 写到这个文件；缺省为 data/<编码>-<年度>.toml（决算为 <预算文件名>-final.toml）
+    #[arg(short, long, value_name = "文件")]
+    pub output: Option<PathBuf>,
+
+    /// 目标文件已存在时覆盖
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `yusuan report` 的参数。
+#[derive(Debug, Args)]
+#[command(
+    next_help_heading = "选项",
+    after_help = "示例：\n  yusuan build data/ --report          生成后写出 output/yusuan-report.xlsx 与 .html\n  yusuan report data/ -o output        只汇总（读数据文件和 output/ 中已生成的文件）"
+)]
+pub struct ReportArgs {
+    /// 数据文件（.toml）或其所在目录，可给多个；缺省为 data/
+    #[arg(value_name = "路径")]
+    pub paths: Vec<PathBuf>,
+
+    /// 已生成的 PDF 所在的目录，汇总也写在这里（yusuan-report.xlsx、yusuan-report.html）
+    #[arg(short, long, value_name = "目录", default_value = "output")]
+    pub output: PathBuf,
+
+    /// 用这个科目表文件补充、更正内置科目表（缺省用数据文件旁的 catalogue/<年度>.toml）
+    #[arg(long, value_name = "文件")]
+    pub catalogue: Option<PathBuf>,
 }
 
 /// `yusuan import` 的参数。
@@ -322,6 +412,10 @@ pub struct CheckArgs {
     /// 按这个样式核对（样式名或样式文件夹），优先于数据中的 document.profile
     #[arg(long, value_name = "样式")]
     pub profile: Option<String>,
+
+    /// 逐条列出每个问题（缺省：错误逐条，待办按部分合并，警告多时一行一条）
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// 核对每个字符都有字体能显示时所用的字体，与 build 相同
     #[command(flatten)]

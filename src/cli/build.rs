@@ -35,14 +35,28 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
         pdf: pdf_settings(&args.pdf_standards),
         catalogue: args.catalogue.clone(),
         limits: (args.limits.time_limit, args.limits.memory_limit),
+        verbose: args.verbose,
+        fold_shared: inputs.len() > 1 && !args.verbose,
     };
     if args.emit_data {
         write_schema(&args.output)?;
     }
     let mut progress = Progress::new(inputs.len());
-    batch::build_all(&inputs, &options, env, |o| progress.record(o));
+    let mut shared = Vec::new();
+    batch::build_all(&inputs, &options, env, |mut o| {
+        shared.append(&mut o.shared);
+        progress.record(o)
+    });
     if inputs.len() > 1 {
         progress.finish();
+    }
+    super::check::print_shared(&shared);
+    if args.report {
+        let written = crate::report::write(&inputs, &args.output, args.catalogue.as_deref())?;
+        crate::error::errln!(
+            "已写出汇总：{}",
+            written.iter().map(|p| crate::error::shown(p)).collect::<Vec<_>>().join("、")
+        );
     }
     finish(progress.failed(), inputs.len(), "生成完毕")
 }

@@ -25,10 +25,74 @@ fn show(a: &CatalogueShowArgs) -> Result<(), Error> {
     };
     let mut out = heading(a.year, &cat);
     for s in Scheme::ALL {
-        listing(&mut out, s, &cat, a.code.as_deref().unwrap_or(""), a.verbose);
+        if a.stats {
+            stats(&mut out, s, &cat);
+        } else {
+            listing(&mut out, s, &cat, a.code.as_deref().unwrap_or(""), a.verbose);
+        }
     }
     super::stdout(&out);
     Ok(())
+}
+
+/// Counts of one level's entries: all, unconfirmed, with a source.
+#[derive(Default, Clone, Copy)]
+struct Count {
+    all: usize,
+    unconfirmed: usize,
+    sourced: usize,
+}
+
+impl Count {
+    fn add(&mut self, e: &Entry) {
+        self.all += 1;
+        self.unconfirmed += usize::from(e.unconfirmed);
+        self.sourced += usize::from(!e.sources.is_empty());
+    }
+
+    fn text(&self, level: &str) -> String {
+        format!("{level} {} 个（注明来源 {}，未核对 {}）", self.all, self.sourced, self.unconfirmed)
+    }
+}
+
+/// `--stats`: how much of each class the catalogue holds, so a bureau sees
+/// where its codes will be unconfirmed.
+fn stats(out: &mut String, s: Scheme, cat: &Catalogue) {
+    let levels = s.levels();
+    let mut by_class: std::collections::BTreeMap<&str, Vec<Count>> = Default::default();
+    let mut total = vec![Count::default(); levels.len()];
+    let mut complete = 0;
+    for (code, e) in cat.entries(s) {
+        let Some(level) = levels.iter().position(|&l| l == code.len()) else { continue };
+        total[level].add(e);
+        complete += usize::from(e.items_complete);
+        by_class.entry(&code[..3]).or_insert_with(|| vec![Count::default(); levels.len()])[level]
+            .add(e);
+    }
+    let words = ["类", "款", "项"];
+    let summary: Vec<String> = total.iter().enumerate().map(|(i, c)| c.text(words[i])).collect();
+    let title = match s {
+        Scheme::Function => "支出功能分类",
+        Scheme::Economic => "部门预算支出经济分类",
+    };
+    let _ = writeln!(out, "\n{title}：{}", summary.join("；"));
+    if s == Scheme::Function {
+        let _ = writeln!(
+            out,
+            "  项已收全（未列的项是错误）的款：{complete} 个；其余各款下未列的项只给警告"
+        );
+    }
+    for (class, counts) in &by_class {
+        let name = cat.name(s, class).unwrap_or("");
+        let parts: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{} {} 个", words[i], c.all))
+            .collect();
+        let unconfirmed: usize = counts.iter().skip(1).map(|c| c.unconfirmed).sum();
+        let _ = writeln!(out, "  {class} {name}：{}（未核对 {unconfirmed}）", parts.join("，"));
+    }
 }
 
 /// The user's catalogue: the one given, else `catalogue/<年度>.toml` in the

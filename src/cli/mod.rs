@@ -8,10 +8,12 @@ mod diff;
 mod fonts;
 pub mod help;
 mod import;
+mod init;
 mod new;
 mod preview;
 mod profile;
 mod progress;
+mod report;
 
 use std::path::Path;
 
@@ -36,6 +38,8 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Catalogue(a) => catalogue::run(&a),
         Command::Profile(a) => profile::run(&a),
         Command::Help(a) => help::show(&a.command),
+        Command::Init(a) => init::run(&a),
+        Command::Report(a) => report::run(&a),
     }
 }
 
@@ -49,6 +53,22 @@ fn load_checked(
     fonts: Option<&FontSet>,
     profiles: Option<&pipeline::Profiles>,
 ) -> Option<(DataFile, Budget)> {
+    let (file, problems, budget) = inspect(path, catalogue, fonts, profiles);
+    print_problems(&file, &problems);
+    if let Some(summary) = diag::summary(&file.name(), &problems) {
+        crate::error::errln!("{summary}");
+    }
+    budget.map(|b| (file, b))
+}
+
+/// As [`load_checked`], printing nothing of the data's problems: the
+/// command says them its own way. A fault of the profile itself is said.
+fn inspect(
+    path: &Path,
+    catalogue: Option<&Path>,
+    fonts: Option<&FontSet>,
+    profiles: Option<&pipeline::Profiles>,
+) -> (DataFile, Vec<Problem>, Option<Budget>) {
     let mut loaded = pipeline::inspect_with(path, catalogue);
     if let Some(fonts) = fonts.filter(|_| loaded.budget.is_some()) {
         loaded.problems.extend(crate::typeset::coverage::check(&loaded.file.text, fonts));
@@ -62,11 +82,7 @@ fn load_checked(
         _ => false,
     };
     let (file, problems, budget) = pipeline::usable(loaded);
-    print_problems(&file, &problems);
-    if let Some(summary) = diag::summary(&file.name(), &problems) {
-        crate::error::errln!("{summary}");
-    }
-    budget.filter(|_| !faulty).map(|b| (file, b))
+    (file, problems, budget.filter(|_| !faulty))
 }
 
 /// Prints data problems to stderr.

@@ -3,14 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::args::NewArgs;
-use crate::cli::load_checked;
 use crate::error::Error;
 use crate::export::output;
 use crate::newyear;
 
 pub fn run(args: &NewArgs) -> Result<(), Error> {
-    let (file, budget) =
-        load_checked(&args.from, None, None, None).ok_or(Error::Failed { failed: 1, total: 1 })?;
+    let (file, budget) = source(&args.from)?;
     let Some(year) = args.year else { return final_accounts(args, &budget) };
     if year <= budget.document.year {
         return Err(Error::Usage(format!(
@@ -20,6 +18,7 @@ pub fn run(args: &NewArgs) -> Result<(), Error> {
             budget.document.year
         )));
     }
+    skipping(args, &budget, year)?;
     let draft = newyear::rollover(&file.text, &budget, year).map_err(Error::Message)?;
     let out = args
         .output
@@ -31,11 +30,56 @@ pub fn run(args: &NewArgs) -> Result<(), Error> {
     }
     output::write_atomic(&out, draft.text.as_bytes())?;
     crate::error::errln!("已生成 {} 年草稿：{}", year, crate::error::shown(&out));
-    crate::error::errln!("标有“{}”的部分须按新年度重新填写。", newyear::MARK);
-    for m in &draft.mentions_old_year {
-        crate::error::errln!("  提到“{}年”，请核对：{m}", budget.document.year);
+    crate::error::errln!(
+        "标有“{}”的部分须按新年度重新填写；yusuan check 按部分列出待办。",
+        newyear::MARK
+    );
+    if !draft.mentions_old_year.is_empty() {
+        crate::error::errln!(
+            "有 {} 处文字提到以前的年度，请核对（草稿开头列出）。",
+            draft.mentions_old_year.len()
+        );
+    }
+    for n in &draft.notes {
+        crate::error::errln!("注意：{n}");
     }
     Ok(())
+}
+
+/// The source file, checked: its errors are printed in full (no draft is
+/// made from a file with errors); its warnings and 待办 are not this
+/// command's business, and are only counted.
+fn source(from: &Path) -> Result<(crate::source::DataFile, crate::model::Budget), Error> {
+    let (file, problems, budget) = super::inspect(from, None, None, None);
+    let errors: Vec<_> = problems.iter().filter(|p| p.is_error()).cloned().collect();
+    super::print_problems(&file, &errors);
+    if let Some(line) = crate::checks::summary::closing(&file.name(), &problems) {
+        crate::error::errln!("原文件 {line}");
+    }
+    budget.map(|b| (file, b)).ok_or(Error::Failed { failed: 1, total: 1 })
+}
+
+/// Rolling over more than one year: refused when the department has a
+/// newer file than `--from` beside it, unless `--skip-years` says so.
+fn skipping(args: &NewArgs, b: &crate::model::Budget, year: i32) -> Result<(), Error> {
+    let old = b.document.year;
+    if year == old + 1 || args.skip_years {
+        return Ok(());
+    }
+    let later: Vec<String> = newyear::later_files(&args.from, &b.document.code, old)
+        .into_iter()
+        .filter(|(_, y)| *y < year)
+        .map(|(p, y)| format!("{}（{y} 年）", crate::error::shown(&p)))
+        .collect();
+    if later.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} 是 {old} 年的，但同一部门还有更近年度的文件：{}。请从最近一年的文件生成（--from），\
+         或加 --skip-years 确认跨过这些年度（草稿中的上年数仍是 {old} 年的）",
+        crate::error::shown(&args.from),
+        later.join("、")
+    )))
 }
 
 /// `data/101001-2021.toml` → `data/101001-2022.toml`; a name without the old
@@ -93,7 +137,7 @@ fn final_accounts(args: &NewArgs, budget: &crate::model::Budget) -> Result<(), E
 /// The budget file as the draft at `out` names it: its name when they share
 /// a folder, else its path from the draft's folder when one is below the
 /// other, else its full path.
-fn relative(budget: &Path, out: &Path) -> String {
+pub(super) fn relative(budget: &Path, out: &Path) -> String {
     let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let b = abs(budget);
     let dir =

@@ -14,7 +14,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use toml_edit::{Item, Value};
 
-use crate::diag::Problem;
+use crate::diag::{Problem, Topic};
 
 /// 数据文件中的 `[todo]` 表。
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -194,38 +194,107 @@ pub fn read(root: &Item) -> Todo {
 }
 
 /// A warning per open entry, one saying how many remain, one per text that
-/// still names the year the draft was made from, and one when every
-/// carried amount is untouched.
+/// still names a year before the file's (within [`STALE_YEARS`]), and one
+/// when every carried amount is untouched. Each open entry and each such
+/// text is filed under the part of the file it lies in ([`part_of`]), so a
+/// summary can say “项目绩效目标表第3条：27 项” instead of 27 lines.
 pub fn problems(root: &Item, todo: &Todo, label: impl Fn(&str) -> String) -> Vec<Problem> {
     let open = open_items(root, todo);
-    let from = todo.from_year.map_or_else(|| "上年".to_string(), |y| format!("{y}年"));
-    let mut out: Vec<Problem> = open.iter().map(|o| open_problem(o, &from, &label)).collect();
+    let mut out: Vec<Problem> =
+        open.iter().map(|o| open_problem(o, todo.from_year, &label)).collect();
     if !open.is_empty() {
         out.push(count_problem(root, open.len()));
     }
     if let Some(p) = untouched(root, todo, &open) {
         out.push(p);
     }
-    if let Some(y) = todo.from_year {
-        out.extend(old_year(root, y, &label));
+    if let Some(years) = stale_years(root, todo) {
+        out.extend(old_year(root, years, &label));
     }
     out
 }
 
-fn open_problem(o: &Open, from: &str, label: &impl Fn(&str) -> String) -> Problem {
+/// How many years back a draft's texts are searched for a year they still
+/// name: a draft rolled over several years, or from a draft, keeps texts of
+/// each of them.
+pub const STALE_YEARS: i32 = 5;
+
+/// The years whose mention in a draft's text is stale: the few before the
+/// file's own year. `None` for a file that is not a rolled-over draft.
+fn stale_years(root: &Item, todo: &Todo) -> Option<std::ops::RangeInclusive<i32>> {
+    let from = todo.from_year?;
+    let year = root
+        .get("document")
+        .and_then(|d| d.get("year"))
+        .and_then(Item::as_integer)
+        .and_then(|y| i32::try_from(y).ok())
+        .filter(|y| *y > from)
+        .unwrap_or(from + 1);
+    Some((year - STALE_YEARS).min(from)..=year - 1)
+}
+
+/// The part of the file an entry lies in, as a person fills it in at one
+/// sitting: each 绩效目标表 (and each 绩效自评) on its own, else its
+/// section — `income`, `expenditure.basic`, `expenditure.projects`,
+/// `sangong.current`, `performance.overall`, `line_items`, `assets` ….
+pub fn part_of(field: &str) -> String {
+    use crate::model::fields::{Seg, segments};
+    match segments(field).as_slice() {
+        [Seg::Key("performance"), Seg::Key("projects"), Seg::Index(i), ..] => {
+            format!("performance.projects[{i}]")
+        }
+        [Seg::Key("evaluations"), Seg::Index(i), ..] => format!("evaluations[{i}]"),
+        [Seg::Key(a @ ("expenditure" | "sangong" | "performance")), Seg::Key(b), ..] => {
+            format!("{a}.{b}")
+        }
+        [Seg::Key(a), ..] => a.to_string(),
+        _ => field.to_string(),
+    }
+}
+
+/// A part in words, as the summary lists it: its label and, for a whole
+/// section, the TOML that opens it — “收入预算 [income]”,
+/// “项目支出 [[expenditure.projects]]”, “项目绩效目标表第3条（人大会议经费）”.
+fn part_label(part: &str, label: &impl Fn(&str) -> String) -> String {
+    let full = label(part);
+    let last = full.rsplit(" › ").next().unwrap_or(&full).to_string();
+    if part.ends_with(']') {
+        return last;
+    }
+    let list = crate::model::fields::field(part.split('.'))
+        .is_some_and(|f| matches!(f.kind, crate::model::fields::Kind::List(_)));
+    if list { format!("{last} [[{part}]]") } else { format!("{last} [{part}]") }
+}
+
+fn open_problem(o: &Open, from_year: Option<i32>, label: &impl Fn(&str) -> String) -> Problem {
     let what = label(&o.field);
+    let from = from_year.map_or_else(|| "原来的".to_string(), |y| format!("{y}年的"));
+    let is_amount = |w: &str| crate::model::amount::parse_amount(w).is_ok();
     let (message, expected) = match &o.was {
+        // A file started by `yusuan init`: the figure is still the 0 it
+        // was given.
+        Some(was) if from_year.is_none() && was == "0" => (
+            format!("待填写：{what}（现为 0）"),
+            "填写本年度的数；确实为 0 时，从 [todo] 中删去这一条".to_string(),
+        ),
         Some(was) if was.starts_with("指纹:") => (
-            format!("待更新：{what}仍是{from}的内容"),
+            format!("待更新：{what}仍是{from}内容"),
             "按本年度情况改写；确认无需改动时，从 [todo] 中删去这一条".to_string(),
         ),
-        Some(was) => (
-            format!("待更新：{what}仍是{from}的数（{was}）"),
+        Some(was) if is_amount(was) => (
+            format!("待更新：{what}仍是{from}数（{was}）"),
             "本年度的数；确认与上年相同时，从 [todo] 中删去这一条".to_string(),
+        ),
+        Some(was) => (
+            format!("待更新：{what}仍是{from}内容（{was}）"),
+            "按本年度情况改写；确认无需改动时，从 [todo] 中删去这一条".to_string(),
         ),
         None => (format!("待填写：{what}"), "填写本项；填好后此条自动完成".to_string()),
     };
-    Problem::warning(o.field.clone(), message).expected(expected).at_opt(o.span.clone())
+    Problem::warning(o.field.clone(), message)
+        .expected(expected)
+        .at_opt(o.span.clone())
+        .topic(Topic::Todo(part_label(&part_of(&o.field), label)))
 }
 
 fn count_problem(root: &Item, n: usize) -> Problem {
@@ -235,6 +304,7 @@ fn count_problem(root: &Item, n: usize) -> Problem {
             "逐项改完后此表自动清空；改完之前 yusuan build 只生成带“草稿”水印的 PDF（加 --final 才生成正式版）",
         )
         .at_opt(span)
+        .topic(Topic::Draft)
 }
 
 /// Every carried amount still equal to last year's to the cent: a draft
@@ -243,6 +313,8 @@ fn untouched(root: &Item, todo: &Todo, open: &[Open]) -> Option<Problem> {
     let is_amount = |w: &Option<String>| {
         w.as_deref().is_some_and(|w| crate::model::amount::parse_amount(w).is_ok())
     };
+    // A new file's zeros are not last year's figures.
+    todo.from_year?;
     let carried = todo.fields.iter().filter(|e| is_amount(&e.was)).count();
     let still = open.iter().filter(|o| is_amount(&o.was)).count();
     (carried > 0 && still == carried).then(|| {
@@ -252,20 +324,40 @@ fn untouched(root: &Item, todo: &Todo, open: &[Open]) -> Option<Problem> {
         )
         .expected("填入本年度预算数")
         .at_opt(root.get("todo").and_then(Item::span))
+        .topic(Topic::Draft)
     })
 }
 
-/// Texts outside `[todo]` that still name the year the draft came from.
-fn old_year(root: &Item, year: i32, label: &impl Fn(&str) -> String) -> Vec<Problem> {
-    let needle = format!("{year}年");
+/// Texts outside `[todo]` that still name one of `years`.
+fn old_year(
+    root: &Item,
+    years: std::ops::RangeInclusive<i32>,
+    label: &impl Fn(&str) -> String,
+) -> Vec<Problem> {
+    let next = years.end() + 1;
     let mut hits = Vec::new();
     texts(root, "", &mut hits);
     hits.into_iter()
-        .filter(|(path, _, s)| !path.starts_with("todo") && s.contains(&needle))
-        .map(|(path, span, _)| {
-            Problem::warning(path.clone(), format!("{}仍提到“{needle}”", label(&path)))
-                .expected(format!("核对是否应改为{}年", year + 1))
+        .filter(|(path, _, _)| !path.starts_with("todo"))
+        .filter_map(|(path, span, s)| {
+            let named: Vec<String> = years
+                .clone()
+                .map(|y| format!("{y}年"))
+                .filter(|y| s.contains(y.as_str()))
+                .collect();
+            if named.is_empty() {
+                return None;
+            }
+            let quoted: Vec<String> = named.iter().map(|y| format!("“{y}”")).collect();
+            Some(
+                Problem::warning(
+                    path.clone(),
+                    format!("{}仍提到{}", label(&path), quoted.join("")),
+                )
+                .expected(format!("核对是否应改为{next}年"))
                 .at_opt(span)
+                .topic(Topic::Stale(part_label(&part_of(&path), label))),
+            )
         })
         .collect()
 }
@@ -356,8 +448,9 @@ fn leaves(item: &Item, path: &str, keep: &dyn Fn(&str, &Item) -> bool, out: &mut
 }
 
 /// Writes the `[todo]` table at the end of a document, one entry a line,
-/// replacing any there was.
-pub fn write(doc: &mut toml_edit::DocumentMut, from_year: i32, fields: &[TodoField]) {
+/// replacing any there was. `from_year`: the year a rolled-over draft was
+/// made from; `None` for a new file (`yusuan init`).
+pub fn write(doc: &mut toml_edit::DocumentMut, from_year: Option<i32>, fields: &[TodoField]) {
     let mut list = toml_edit::Array::new();
     for f in fields {
         let mut entry = toml_edit::InlineTable::new();
@@ -370,12 +463,17 @@ pub fn write(doc: &mut toml_edit::DocumentMut, from_year: i32, fields: &[TodoFie
     list.set_trailing("\n");
     list.set_trailing_comma(true);
     let mut t = toml_edit::Table::new();
+    let what = match from_year {
+        Some(y) => format!("以下字段仍是{y}年的内容。改动一个字段，它的条目就自动完成；\n# 确认与上年相同的，删去那一条。"),
+        None => "以下字段还没有填写（文字仍标着“【待填写】”，金额仍是 0）。\n# 填好一个字段，它的条目就自动完成；金额确实为 0 的，删去那一条。".to_string(),
+    };
     t.decor_mut().set_prefix(format!(
-        "\n# 草稿待办：以下字段仍是{from_year}年的内容。改动一个字段，它的条目就自动完成；\n\
-         # 确认与上年相同的，删去那一条。还有未完成的条目时，yusuan build 只生成草稿。\n\
-         # 全部完成后可删去整张表。说明见 docs/data-format.md 3.17 节。\n"
+        "\n# 草稿待办：{what}还有未完成的条目时，yusuan build 只生成草稿。\n\
+         # 全部完成后可删去整张表。说明见 docs/data-format.md 3.18 节。\n"
     ));
-    t.insert("from_year", toml_edit::value(i64::from(from_year)));
+    if let Some(y) = from_year {
+        t.insert("from_year", toml_edit::value(i64::from(y)));
+    }
     t.insert("fields", Item::Value(Value::Array(list)));
     doc.remove("todo");
     doc.insert("todo", Item::Table(t));

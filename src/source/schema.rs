@@ -140,8 +140,11 @@ impl Walker<'_> {
         }
         let known: Vec<String> =
             fields.iter().map(|f| format!("{}（{}）", f.key, f.label)).collect();
-        let where_ =
-            if path.is_empty() { "文件顶层".to_string() } else { format!("[{path}] ") };
+        let where_ = if path.is_empty() {
+            "文件顶层".to_string()
+        } else {
+            format!("{} ", crate::diag::toml_table(path))
+        };
         let p = Problem::error(join(path, key), message)
             .expected(format!("{where_}中可用的字段：{}", known.join("、")))
             .at_opt(span);
@@ -149,8 +152,11 @@ impl Walker<'_> {
     }
 
     fn missing(&mut self, f: &Field, anchor: Option<Range<usize>>, path: &str) {
-        let where_ =
-            if path.is_empty() { "文件中".to_string() } else { format!("[{path}] 中") };
+        let where_ = if path.is_empty() {
+            "文件中".to_string()
+        } else {
+            format!("{} 中", crate::diag::toml_table(path))
+        };
         let p =
             Problem::error(join(path, f.key), format!("缺少必填字段“{}”（{}）", f.key, f.label))
                 .expected(format!("{where_}写上 {}", example(f.key, f.kind, path)))
