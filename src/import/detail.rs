@@ -71,14 +71,14 @@ enum Role {
 
 /// A cell's text, or the text of the merged region it lies in.
 fn text_at(s: &Sheet, r: u32, c: u32) -> String {
-    let t = cell::squeezed(s.value(r, c));
+    let t = cell::squeezed(&s.value(r, c));
     if !t.is_empty() {
         return t;
     }
     s.merged
         .iter()
         .find(|d| d.contains(r, c))
-        .map(|d| cell::squeezed(s.value(d.start.0, d.start.1)))
+        .map(|d| cell::squeezed(&s.value(d.start.0, d.start.1)))
         .unwrap_or_default()
 }
 
@@ -86,7 +86,7 @@ fn text_at(s: &Sheet, r: u32, c: u32) -> String {
 fn last_header(s: &Sheet, from: u32) -> Option<u32> {
     (from..s.rows().min(from + 6))
         .rev()
-        .find(|&r| (0..s.cols()).any(|c| cell::squeezed(s.value(r, c)) == "类"))
+        .find(|&r| (0..s.cols()).any(|c| cell::squeezed(&s.value(r, c)) == "类"))
 }
 
 /// Each column's role from its lowest header and the group above it
@@ -261,7 +261,7 @@ fn sheet_unit(s: &Sheet, roles: &[(u32, Role)], b: &Budget) -> Result<Option<usi
 
 /// Whether a row's first text says 合计 or 总计 (`true`) or 小计 (`false`).
 fn total_row(s: &Sheet, r: u32) -> Option<bool> {
-    let first = (0..s.cols()).map(|c| cell::squeezed(s.value(r, c))).find(|t| !t.is_empty());
+    let first = (0..s.cols()).map(|c| cell::squeezed(&s.value(r, c))).find(|t| !t.is_empty());
     match first.as_deref() {
         Some("合计") | Some("总计") => Some(true),
         Some("小计") => Some(false),
@@ -296,7 +296,7 @@ impl Cols {
         let function = lineitems::checked_code(s, r, fc, Scheme::Function, &function, b)?;
         let kind = self.kind(s, r, b)?;
         let unit = self.unit(s, r, b)?;
-        let name = col(&self.roles, Role::FunctionName).map(|c| cell::text(s.value(r, c)));
+        let name = col(&self.roles, Role::FunctionName).map(|c| cell::text(&s.value(r, c)));
         let mut items = Vec::new();
         for &(c, role) in &self.roles {
             let Role::Source(source, carried_from) = role else { continue };
@@ -341,7 +341,7 @@ impl Cols {
         match self.which {
             Detail::Projects => {
                 let c = col(&self.roles, Role::Project).unwrap_or(0);
-                let name = cell::text(s.value(r, c));
+                let name = cell::text(&s.value(r, c));
                 if name.is_empty() {
                     return Err(at(s.place(r, c), "项目名称为空：项目支出须写项目名称"));
                 }
@@ -354,7 +354,7 @@ impl Cols {
                 let code: Option<String> = [3, 2]
                     .iter()
                     .zip(&ecols)
-                    .map(|(w, &c)| cell::code(s.value(r, c), *w))
+                    .map(|(w, &c)| cell::code(&s.value(r, c), *w))
                     .collect();
                 let code = code.filter(|c| c.len() == 5).ok_or_else(|| {
                     at(s.place(r, first), "基本支出须有部门预算经济分类的类和款")
@@ -372,7 +372,7 @@ impl Cols {
             return Ok(u);
         }
         let c = col(&self.roles, Role::Unit).unwrap_or(0);
-        let written = cell::text(s.value(r, c));
+        let written = cell::text(&s.value(r, c));
         let (code, name) = cell::code_and_name(&written);
         [written.as_str(), name.as_str(), code.as_str()]
             .iter()

@@ -92,7 +92,7 @@ const HEADER_SEARCH: u32 = 15;
 /// The row holding a 功能分类 and a 金额 header, if any.
 fn header_row(s: &Sheet) -> Option<u32> {
     (0..s.rows().min(HEADER_SEARCH)).find(|&r| {
-        let cells: Vec<String> = (0..s.cols()).map(|c| cell::squeezed(s.value(r, c))).collect();
+        let cells: Vec<String> = (0..s.cols()).map(|c| cell::squeezed(&s.value(r, c))).collect();
         cells.iter().any(|h| h.contains("功能分类"))
             && cells.iter().any(|h| role(h) == Some(Role::Amount))
     })
@@ -173,7 +173,7 @@ fn columns(s: &Sheet, row: u32) -> Result<Columns, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut wan = unit_line_says_wan(s, row);
     for c in 0..s.cols() {
-        let h = cell::squeezed(s.value(row, c));
+        let h = cell::squeezed(&s.value(row, c));
         if h.is_empty() {
             continue;
         }
@@ -206,7 +206,7 @@ fn known_headers() -> String {
 fn unit_line_says_wan(s: &Sheet, header: u32) -> bool {
     (0..header).any(|r| {
         (0..s.cols()).any(|c| {
-            let t = cell::squeezed(s.value(r, c));
+            let t = cell::squeezed(&s.value(r, c));
             t.starts_with("单位") && t.contains("万元")
         })
     })
@@ -222,7 +222,7 @@ enum Total {
 
 /// Whether a row's first text says 合计, 总计 or 小计.
 fn total_kind(s: &Sheet, r: u32) -> Option<Total> {
-    let first = (0..s.cols()).map(|c| cell::squeezed(s.value(r, c))).find(|t| !t.is_empty())?;
+    let first = (0..s.cols()).map(|c| cell::squeezed(&s.value(r, c))).find(|t| !t.is_empty())?;
     match first.as_str() {
         "合计" | "总计" => Some(Total::All),
         "小计" => Some(Total::Sub),
@@ -259,11 +259,11 @@ fn decimals(cols: &Columns) -> u32 {
 
 /// One item row; `None` for a blank row.
 fn item(s: &Sheet, r: u32, cols: &Columns, b: &Budget) -> Result<Option<Row>, Problem> {
-    let text = |role| cols.col(role).map(|c| cell::text(s.value(r, c))).unwrap_or_default();
+    let text = |role| cols.col(role).map(|c| cell::text(&s.value(r, c))).unwrap_or_default();
     let Some(ac) = cols.col(Role::Amount) else { return Ok(None) };
     let amount = s.amount(r, ac, decimals(cols))?;
     let fc = cols.col(Role::Function).unwrap_or(0);
-    if amount.is_none() && cell::text(s.value(r, fc)).is_empty() {
+    if amount.is_none() && cell::text(&s.value(r, fc)).is_empty() {
         return Ok(None);
     }
     unmerged(s, r, cols)?;
@@ -332,7 +332,7 @@ pub(crate) fn checked_code(
     b: &Budget,
 ) -> Result<String, Problem> {
     let place = s.place(r, c);
-    let shown = cell::text(s.value(r, c));
+    let shown = cell::text(&s.value(r, c));
     if code.is_empty() {
         return Err(at(place, format!("{}编码为空或不是数字：“{shown}”", scheme.label()))
             .expected(format!("{} 位数字编码，例如 {}", scheme.leaf(), example(scheme))));
@@ -364,7 +364,7 @@ fn example(s: Scheme) -> &'static str {
 /// has no unit column or the cell is blank.
 fn unit(s: &Sheet, r: u32, cols: &Columns, b: &Budget) -> Result<usize, Problem> {
     let Some(c) = cols.col(Role::Unit) else { return Ok(0) };
-    let written = cell::text(s.value(r, c));
+    let written = cell::text(&s.value(r, c));
     if written.is_empty() && b.units.len() > 1 {
         return Err(at(s.place(r, c), "预算单位为空：数据文件有多个单位，每行须写明单位")
             .expected(b.units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join("、")));
@@ -388,7 +388,7 @@ fn unit(s: &Sheet, r: u32, cols: &Columns, b: &Budget) -> Result<usize, Problem>
 /// or a separate 原资金性质 column.
 fn source(s: &Sheet, r: u32, cols: &Columns) -> Result<(Source, Option<Source>), Problem> {
     let Some(c) = cols.col(Role::Source) else { return Ok((Source::General, None)) };
-    let written = cell::squeezed(s.value(r, c));
+    let written = cell::squeezed(&s.value(r, c));
     if written.is_empty() {
         return Ok((Source::General, None));
     }
@@ -405,7 +405,9 @@ fn source(s: &Sheet, r: u32, cols: &Columns) -> Result<(Source, Option<Source>),
         return Ok((source, None));
     }
     let from = inner.or_else(|| {
-        cols.col(Role::CarriedFrom).map(|c| cell::squeezed(s.value(r, c))).filter(|t| !t.is_empty())
+        cols.col(Role::CarriedFrom)
+            .map(|c| cell::squeezed(&s.value(r, c)))
+            .filter(|t| !t.is_empty())
     });
     match from {
         None => Ok((source, None)),
@@ -420,15 +422,15 @@ fn source(s: &Sheet, r: u32, cols: &Columns) -> Result<(Source, Option<Source>),
 /// no project (or a project named 人员经费/公用经费) is basic spending,
 /// sorted by its economic class: 301 and 303 are personnel, the rest public.
 fn kind(s: &Sheet, r: u32, cols: &Columns, economic: Option<&str>) -> Result<Kind, Problem> {
-    let project = cols.col(Role::Project).map(|c| cell::text(s.value(r, c))).unwrap_or_default();
-    let written = cols.col(Role::Kind).map(|c| cell::squeezed(s.value(r, c))).unwrap_or_default();
+    let project = cols.col(Role::Project).map(|c| cell::text(&s.value(r, c))).unwrap_or_default();
+    let written = cols.col(Role::Kind).map(|c| cell::squeezed(&s.value(r, c))).unwrap_or_default();
     let basic = |w: &str| match w {
         "人员经费" | "人员支出" | "工资福利支出" => Some(Kind::Personnel),
         "公用经费" | "公用支出" | "日常公用经费" => Some(Kind::Public),
         _ => None,
     };
-    if let Some(k) =
-        basic(&written).or_else(|| basic(&cell::squeezed(&calamine::Data::String(project.clone()))))
+    if let Some(k) = basic(&written)
+        .or_else(|| basic(&project.chars().filter(|c| !c.is_whitespace()).collect::<String>()))
     {
         return Ok(k);
     }

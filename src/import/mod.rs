@@ -20,11 +20,15 @@
 pub mod book;
 pub mod cell;
 pub mod detail;
+pub mod grid;
+pub mod limits;
 pub mod lineitems;
 pub mod platform;
 pub mod reconcile;
+pub mod sheetxml;
 pub mod standard;
 pub mod write;
+pub mod xlsx;
 
 use crate::diag::Problem;
 use crate::model::{Budget, SangongFigures};

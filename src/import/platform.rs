@@ -57,7 +57,7 @@ pub fn sheet(book: &Book, k: usize) -> Option<&Sheet> {
 /// Whether a sheet name is one of the nine tables', under any name.
 pub fn is_table(name: &str) -> bool {
     let m = meaning(name);
-    SHEETS.iter().chain(ALIASES.iter().flat_map(|a| a.iter())).any(|t| m.ends_with(t))
+    SHEETS.iter().chain(ALIASES.iter().flat_map(|a| a.iter())).any(|t| m.ends_with(&meaning(t)))
 }
 
 /// A table by 科目 compared column by column: its sheet, the derived rows,
@@ -172,8 +172,8 @@ fn missing_detail(d: Detail) -> Problem {
 fn body_start(s: &Sheet) -> Option<u32> {
     (1..s.rows()).find(|&r| {
         (0..s.cols().min(3)).any(|c| {
-            let t = cell::squeezed(s.value(r, c));
-            t == "合计" || t == "总计" || cell::code(s.value(r, c), 1).is_some()
+            let t = cell::squeezed(&s.value(r, c));
+            t == "合计" || t == "总计" || cell::code(&s.value(r, c), 1).is_some()
         })
     })
 }
@@ -181,7 +181,7 @@ fn body_start(s: &Sheet) -> Option<u32> {
 /// The first header row: the one after the 编制部门/单位 line.
 pub(crate) fn head_start(s: &Sheet) -> u32 {
     (0..s.rows().min(6))
-        .find(|&r| (0..s.cols()).any(|c| cell::squeezed(s.value(r, c)).starts_with("编制部门")))
+        .find(|&r| (0..s.cols()).any(|c| cell::squeezed(&s.value(r, c)).starts_with("编制部门")))
         .map_or(1, |r| r + 1)
 }
 
@@ -191,7 +191,7 @@ fn headers(s: &Sheet, from: u32, to: u32) -> Vec<String> {
         .map(|c| {
             (from..to)
                 .rev()
-                .map(|r| cell::squeezed(s.value(r, c)))
+                .map(|r| cell::squeezed(&s.value(r, c)))
                 .find(|t| !t.is_empty())
                 .unwrap_or_default()
         })
@@ -203,7 +203,7 @@ fn headers(s: &Sheet, from: u32, to: u32) -> Vec<String> {
 pub(crate) fn unit_of(s: &Sheet, b: &Budget) -> Option<usize> {
     let line = (0..s.rows().min(6)).flat_map(|r| (0..s.cols()).map(move |c| (r, c))).find_map(
         |(r, c)| {
-            let t = cell::squeezed(s.value(r, c));
+            let t = cell::squeezed(&s.value(r, c));
             t.strip_prefix("编制部门：")
                 .or_else(|| t.strip_prefix("编制单位："))
                 .map(str::to_string)
@@ -314,7 +314,8 @@ pub(crate) fn row_code(
     cols: &[u32],
     above: &mut [String],
 ) -> Result<Option<String>, Problem> {
-    let first = (0..s.cols().min(4)).map(|c| cell::squeezed(s.value(r, c))).find(|t| !t.is_empty());
+    let first =
+        (0..s.cols().min(4)).map(|c| cell::squeezed(&s.value(r, c))).find(|t| !t.is_empty());
     if matches!(first.as_deref(), Some("合计") | Some("总计")) {
         return Ok(Some(String::new()));
     }
@@ -326,7 +327,7 @@ pub(crate) fn row_code(
                 .expected("取消合并，每行写全类、款、项"));
         }
         let width = if cols.len() == 1 { 1 } else { widths.get(k).copied().unwrap_or(2) };
-        parts.push(cell::code(s.value(r, c), width));
+        parts.push(cell::code(&s.value(r, c), width));
     }
     let last = parts.iter().rposition(Option::is_some);
     let Some(last) = last else { return Ok(None) };
@@ -359,10 +360,9 @@ fn compare(s: &Sheet, r: u32, c: u32, want: Amount, problems: &mut Vec<Problem>)
 
 /// The 三公 sheet (万元): the first row of figures under its header.
 fn sangong(s: &Sheet) -> Result<Option<(SangongFigures, String)>, Vec<Problem>> {
-    let Some(body) = (1..s.rows()).find(|&r| {
-        (0..s.cols())
-            .any(|c| matches!(s.value(r, c), calamine::Data::Float(_) | calamine::Data::Int(_)))
-    }) else {
+    let Some(body) = (1..s.rows())
+        .find(|&r| (0..s.cols()).any(|c| matches!(s.value(r, c), cell::Value::Number(_))))
+    else {
         return Ok(None);
     };
     let heads = headers(s, head_start(s), body);

@@ -80,7 +80,7 @@ fn mismatch(
     t: &TableView,
 ) -> Problem {
     let found = found.map_or("空".to_string(), |f| f.normalize().to_string());
-    let label = crate::import::cell::text(s.value(r, 0));
+    let label = crate::import::cell::text(&s.value(r, 0));
     let what = if label.is_empty() { String::new() } else { format!("（{label}）") };
     at(s.place(r, c), format!("附表{}{what}与预算明细推算的数不符：表中为 {found}", t.number))
         .expected(if expected.is_zero() {

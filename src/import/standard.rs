@@ -70,7 +70,7 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
 pub fn unit_of(s: &Sheet) -> Option<bool> {
     (0..s.rows().min(4)).find_map(|r| {
         (0..s.cols()).find_map(|c| {
-            let t = cell::squeezed(s.value(r, c));
+            let t = cell::squeezed(&s.value(r, c));
             let u = t.strip_prefix("单位：").or_else(|| t.strip_prefix("单位:"))?;
             Some(u.starts_with("万元"))
         })
@@ -82,7 +82,7 @@ pub fn unit_of(s: &Sheet) -> Option<bool> {
 type Sangong = (SangongFigures, String, Option<i32>);
 
 fn sangong(s: &Sheet) -> Result<Option<Sangong>, Vec<crate::diag::Problem>> {
-    let Some(r) = (0..s.rows()).find(|&r| cell::squeezed(s.value(r, 0)).ends_with("年预算数"))
+    let Some(r) = (0..s.rows()).find(|&r| cell::squeezed(&s.value(r, 0)).ends_with("年预算数"))
     else {
         return Ok(None);
     };
@@ -117,7 +117,7 @@ fn sangong(s: &Sheet) -> Result<Option<Sangong>, Vec<crate::diag::Problem>> {
         stated_total: None,
         stated_vehicle: None,
     };
-    let label = cell::text(s.value(r, 0));
+    let label = cell::text(&s.value(r, 0));
     let year = label.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok();
     Ok(Some((f, s.place(r, 0), year)))
 }
