@@ -1,7 +1,7 @@
 //! Writes the workbooks of the import benchmark (bench/import.sh): the
 //! multi-unit sample's line items as a budget system's line-item export,
 //! each item split into several rows so that the export has `ROWS` rows
-//! (amounts in 元, split exactly to the cent).
+//! (amounts in 元, split exactly to the cent, none negative).
 //!
 //! `cargo run --release --example import_workbooks -- DATA.toml ROWS OUT.xlsx…`
 
@@ -39,7 +39,11 @@ fn export_lines(b: &yusuan::model::Budget, rows: usize) -> Vec<Line> {
     for (k, it) in items.iter().enumerate() {
         let parts = rows / n + usize::from(k < rows % n);
         let yuan = it.amount.0 * Decimal::from(10_000);
-        let piece = (yuan / Decimal::from(parts)).round_dp(2);
+        // Whole cents shared out: the first `extra` parts take one more, so
+        // no part is negative however many there are.
+        let cents = (yuan * Decimal::from(100)).trunc();
+        let base = (cents / Decimal::from(parts)).trunc();
+        let extra = cents - base * Decimal::from(parts);
         let project = match it.kind {
             Kind::Personnel => "人员经费".to_string(),
             Kind::Public => "公用经费".to_string(),
@@ -50,8 +54,8 @@ fn export_lines(b: &yusuan::model::Budget, rows: usize) -> Vec<Line> {
             s => s.name().to_string(),
         };
         for p in 0..parts {
-            let amount =
-                if p + 1 == parts { yuan - piece * Decimal::from(parts - 1) } else { piece };
+            let one = if Decimal::from(p) < extra { Decimal::ONE } else { Decimal::ZERO };
+            let amount = (base + one) / Decimal::from(100);
             out.push([
                 b.units[it.unit].name.clone(),
                 project.clone(),

@@ -138,6 +138,41 @@ impl Sheet {
     }
 }
 
+/// One row's cells, fetched once: a reader that looks at a row's cells
+/// many times (the line-item reader, a million rows) asks this instead of
+/// searching the sheet for each.
+pub struct RowView<'a> {
+    pub sheet: &'a Sheet,
+    pub r: u32,
+    cells: Vec<(u32, Value<'a>)>,
+}
+
+impl<'a> RowView<'a> {
+    pub fn value(&self, c: u32) -> Value<'a> {
+        self.cells.iter().find(|(k, _)| *k == c).map_or(Value::Empty, |(_, v)| *v)
+    }
+
+    pub fn place(&self, c: u32) -> String {
+        self.sheet.place(self.r, c)
+    }
+
+    /// The trimmed text of a cell.
+    pub fn text(&self, c: u32) -> String {
+        cell::text(&self.value(c))
+    }
+
+    pub fn amount(&self, c: u32, decimals: u32) -> Result<Option<rust_decimal::Decimal>, Problem> {
+        cell::amount(&self.value(c), decimals).map_err(|e| crate::import::at(self.place(c), e.0))
+    }
+}
+
+impl Sheet {
+    /// Row `r`'s cells, fetched once.
+    pub fn row_view(&self, r: u32) -> RowView<'_> {
+        RowView { sheet: self, r, cells: self.row_cells(r).collect() }
+    }
+}
+
 /// A workbook read: its shown sheets (and the hidden ones named), and the
 /// hidden sheets not read.
 pub struct Book {

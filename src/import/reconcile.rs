@@ -93,7 +93,8 @@ fn mismatch(
 /// Numbers below the derived rows: a row the items do not account for.
 fn extra_rows(s: &Sheet, from: u32, t: &TableView, decimals: u32) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for r in from..s.rows() {
+    let rows: Vec<u32> = s.rows_from(from).collect();
+    for r in rows {
         for c in 1..t.widths.len() as u32 {
             if let Ok(Some(v)) = s.amount(r, c, decimals)
                 && !v.is_zero()

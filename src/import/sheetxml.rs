@@ -63,6 +63,26 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
     })
 }
 
+/// Puts attribute `name`'s value into `out` (cleared first); whether it
+/// was there. Entities are resolved only when the value has one, and no
+/// duplicate-attribute scan is made: this runs for every cell.
+fn attr_into(e: &BytesStart, name: &str, out: &mut String) -> bool {
+    out.clear();
+    let mut attrs = e.attributes();
+    attrs.with_checks(false);
+    let Some(a) = attrs.flatten().find(|a| a.key.local_name().as_ref() == name) else {
+        return false;
+    };
+    if a.value.contains('&') {
+        if let Ok(v) = a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+            out.push_str(&v);
+        }
+    } else {
+        out.push_str(&a.value);
+    }
+    true
+}
+
 /// Appends an entity reference's text: `&amp;`, `&#x4E2D;`.
 fn entity(r: &BytesRef, out: &mut String) {
     match r.resolve_char_ref() {
@@ -273,7 +293,11 @@ struct SheetState {
     last: u32,
     next_col: u32,
     cells: Vec<Slot>,
-    cell: Option<Open>,
+    /// The cell being read, when `open`: its buffers are reused.
+    cell: Open,
+    open: bool,
+    /// A scratch buffer for attribute values.
+    scratch: String,
 }
 
 impl SheetState {
@@ -283,19 +307,15 @@ impl SheetState {
             "c" => self.open_cell(e, empty, sink)?,
             "v" if !empty => self.field(Field::V),
             "f" => {
-                if let Some(c) = &mut self.cell {
-                    c.f.get_or_insert_with(String::new);
+                if self.open {
+                    self.cell.f.get_or_insert_with(String::new);
                 }
                 if !empty {
                     self.field(Field::F);
                 }
             }
             "t" if !empty => self.field(Field::T),
-            "rPh" if !empty => {
-                if let Some(c) = &mut self.cell {
-                    c.phonetic = true;
-                }
-            }
+            "rPh" if !empty => self.cell.phonetic = true,
             "mergeCell" => self.merge(e, sink)?,
             _ => {}
         }
@@ -303,13 +323,17 @@ impl SheetState {
     }
 
     fn field(&mut self, f: Field) {
-        if let Some(c) = &mut self.cell {
+        if self.open {
+            let c = &mut self.cell;
             c.field = if f == Field::T && c.phonetic { Field::None } else { f };
         }
     }
 
     fn text(&mut self, s: &str) {
-        let Some(c) = &mut self.cell else { return };
+        if !self.open {
+            return;
+        }
+        let c = &mut self.cell;
         match c.field {
             Field::V => c.v.push_str(s),
             Field::F => c.f.get_or_insert_with(String::new).push_str(s),
@@ -323,9 +347,7 @@ impl SheetState {
             "c" => self.close_cell(sink),
             "row" => self.flush_row(sink),
             "rPh" => {
-                if let Some(c) = &mut self.cell {
-                    c.phonetic = false;
-                }
+                self.cell.phonetic = false;
                 Ok(())
             }
             "v" | "f" | "t" => {
@@ -362,10 +384,11 @@ impl SheetState {
         if self.row == 0 {
             self.open_row_implicitly(sink)?;
         }
-        let at = match attr(e, "r") {
-            Some(a) => cell_ref(a.trim(), sink.limits)
-                .ok_or_else(|| bad(format!("单元格地址“{a}”不对或超出 Excel 的范围")))?,
-            None => (self.row - 1, self.next_col),
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let at = match attr_into(e, "r", &mut scratch) {
+            true => cell_ref(scratch.trim(), sink.limits)
+                .ok_or_else(|| bad(format!("单元格地址“{scratch}”不对或超出 Excel 的范围")))?,
+            false => (self.row - 1, self.next_col),
         };
         if at.0 != self.row - 1 || at.1 >= sink.limits.cols {
             return Err(bad(format!(
@@ -375,9 +398,18 @@ impl SheetState {
             )));
         }
         self.next_col = at.1 + 1;
+        self.open = !empty;
         if !empty {
-            self.cell = Some(Open { at, t: attr(e, "t").unwrap_or_default(), ..Open::default() });
+            let c = &mut self.cell;
+            c.at = at;
+            attr_into(e, "t", &mut c.t);
+            c.v.clear();
+            c.text.clear();
+            c.f = None;
+            c.field = Field::None;
+            c.phonetic = false;
         }
+        self.scratch = scratch;
         Ok(())
     }
 
@@ -392,10 +424,18 @@ impl SheetState {
 
     /// `</c>`: the value kept by its type, or nothing for a blank.
     fn close_cell(&mut self, sink: &mut Sink) -> Result<(), Fault> {
-        let Some(c) = self.cell.take() else { return Ok(()) };
-        let place = address(c.at.0, c.at.1);
+        if !std::mem::take(&mut self.open) {
+            return Ok(());
+        }
+        let c = std::mem::take(&mut self.cell);
+        let out = self.value_of(&c, sink);
+        self.cell = c;
+        out
+    }
+
+    fn value_of(&mut self, c: &Open, sink: &mut Sink) -> Result<(), Fault> {
         let (kind, text): (Kind, Cow<str>) = match c.t.as_str() {
-            "s" => return self.shared_cell(&c, &place, sink),
+            "s" => return self.shared_cell(c, sink),
             "inlineStr" => (Kind::Text, ooxml_text(&c.text)),
             "str" if c.v.is_empty() && c.f.is_some() => {
                 (Kind::Formula, c.f.clone().unwrap_or_default().into())
@@ -423,14 +463,16 @@ impl SheetState {
         self.keep(Slot { off, len, col: col(c.at), kind }, sink)
     }
 
-    fn shared_cell(&mut self, c: &Open, place: &str, sink: &mut Sink) -> Result<(), Fault> {
+    fn shared_cell(&mut self, c: &Open, sink: &mut Sink) -> Result<(), Fault> {
+        let place = || address(c.at.0, c.at.1);
         let i: usize =
             c.v.trim()
                 .parse()
-                .map_err(|_| bad(format!("单元格 {place} 的共享文字编号“{}”不是数字", c.v)))?;
+                .map_err(|_| bad(format!("单元格 {} 的共享文字编号“{}”不是数字", place(), c.v)))?;
         if i >= sink.shared {
             return Err(bad(format!(
-                "单元格 {place} 指向第 {} 条共享文字，而工作簿只有 {} 条",
+                "单元格 {} 指向第 {} 条共享文字，而工作簿只有 {} 条",
+                place(),
                 i + 1,
                 sink.shared
             )));
