@@ -85,34 +85,83 @@ pub fn apply(
 ) -> Result<Outcome, Refusal> {
     let old = load(path, text)?;
     let mut warnings = Vec::new();
-    let parts = read_all(books, &old, opts, &mut warnings)?;
-    let stated = year_check(&parts, &old, opts, &mut warnings)?;
-    let combined = combine(&parts, &old, &mut warnings)?;
+    // The notes on the workbooks go with a refusal too: “these columns are
+    // not read” can be why a row lacks its economic class.
+    steps(books, (path, text, &old), opts, &mut warnings).map_err(|mut r| {
+        if r.data.is_none() {
+            r.problems.append(&mut warnings);
+        }
+        r
+    })
+}
+
+fn steps(
+    books: &[Workbook],
+    (path, text, old): (&Path, &str, &Budget),
+    opts: &Options,
+    warnings: &mut Vec<Said>,
+) -> Result<Outcome, Refusal> {
+    let parts = read_all(books, old, opts, warnings)?;
+    let stated = year_check(&parts, old, opts, warnings)?;
+    let combined = combine(&parts, old, warnings)?;
     if combined.rows.is_empty() && combined.cover != Cover::Nothing {
         let name = books.first().map_or("", |b| b.name.as_str());
         return Err(Refusal::one(name, at("", "工作簿中没有一条预算明细（金额行）")));
     }
-    settle::fits(&combined).map_err(|p| Refusal::one("", p))?;
-    let merged = crate::import::write::merge(text, &old, &combined, stated)
+    settle::fits(&combined, old).map_err(|p| Refusal::one("", p))?;
+    magnitude(&combined, old).map_err(|p| Refusal::one(&books[0].name, p))?;
+    let merged = crate::import::write::merge(text, old, &combined, stated)
         .map_err(|e| Refusal::one("", Problem::error("", e)))?;
     let before = crate::pipeline::inspect_bytes(path, text.as_bytes()).problems;
     let (text, new, settled) = settle::check(path, merged, &combined, &before)?;
+    reconcile(books, &parts, &new)?;
+    settle::size(&text).map_err(|p| Refusal::one("", p))?;
+    let changes = crate::diff::diff(old, &new);
+    let read = parts.iter().map(|(n, l, i)| (n.clone(), *l, i.rows.len())).collect();
+    let warnings = std::mem::take(warnings);
+    Ok(Outcome { read, items: new.line_items.len(), text, changes, warnings, settled })
+}
+
+/// Each workbook's own tables against the merged file.
+fn reconcile(books: &[Workbook], parts: &[Part], new: &Budget) -> Result<(), Refusal> {
     let mut problems = Vec::new();
-    for (wb, (_, layout, _)) in books.iter().zip(&parts) {
+    for (wb, (_, layout, _)) in books.iter().zip(parts) {
         let found = match layout {
-            Layout::Standard => crate::import::reconcile::tables(&wb.book, &new),
-            Layout::Platform => platform::reconcile(&wb.book, &new),
+            Layout::Standard => crate::import::reconcile::tables(&wb.book, new),
+            Layout::Platform => platform::reconcile(&wb.book, new),
             Layout::LineItems => Vec::new(),
         };
         problems.extend(found.into_iter().map(|p| (wb.name.clone(), p)));
     }
-    if !problems.is_empty() {
-        return Err(Refusal::books(problems));
+    if problems.is_empty() { Ok(()) } else { Err(Refusal::books(problems)) }
+}
+
+/// A workbook whose items add up to a thousand times the data file's (or
+/// a thousandth) has its unit wrong: 元 read as 万元, or the reverse.
+/// Budgets move by percents from one year to the next, not by 10,000.
+fn magnitude(imported: &Imported, b: &Budget) -> Result<(), Problem> {
+    if imported.cover != Cover::All {
+        return Ok(());
     }
-    settle::size(&text).map_err(|p| Refusal::one("", p))?;
-    let changes = crate::diff::diff(&old, &new);
-    let read = parts.iter().map(|(n, l, i)| (n.clone(), *l, i.rows.len())).collect();
-    Ok(Outcome { read, items: new.line_items.len(), text, changes, warnings, settled })
+    let old: rust_decimal::Decimal =
+        crate::model::lineitems::items(b).iter().map(|i| i.amount.0).sum();
+    let new: rust_decimal::Decimal = imported.rows.iter().map(|r| r.amount).sum();
+    if old <= rust_decimal::Decimal::ZERO || new <= rust_decimal::Decimal::ZERO {
+        return Ok(());
+    }
+    let ratio = new / old;
+    let thousand = rust_decimal::Decimal::from(1000);
+    if ratio < thousand && ratio * thousand > rust_decimal::Decimal::ONE {
+        return Ok(());
+    }
+    let place = imported.rows.first().map(|r| r.place.clone()).unwrap_or_default();
+    Err(at(place, format!(
+        "工作簿的金额合计 {} 万元是数据文件原有合计 {} 万元的 {} 倍：多半是单位（元、万元）弄错了",
+        new.normalize(),
+        old.normalize(),
+        ratio.round_sf(3).unwrap_or(ratio).normalize()
+    ))
+    .expected("核对工作簿的“单位：”行与金额列标题（“金额（元）”或“金额（万元）”）"))
 }
 
 /// The data file as it is, or its own problems.
@@ -162,35 +211,41 @@ fn read_all(
 /// (it may be a stale copy of the shown one), else noted as unread.
 fn hidden(book: &Book) -> Vec<Problem> {
     let mut out = Vec::new();
-    for (name, state) in &book.hidden {
+    for (sheet, state) in &book.hidden {
+        let name = &sheet.name;
         let how = match state {
             Visibility::VeryHidden => "深度隐藏的（Excel 的“取消隐藏”里也列不出来）",
             _ => "隐藏的",
         };
-        if looks_read(name) {
+        if looks_read(sheet) {
             out.push(
                 at(name.clone(), format!("工作表“{name}”是{how}，而它的名称是导入要读的表：可能是留下的旧表，不知道该用哪一张，拒绝导入"))
                     .expected(format!("在 Excel 中删去不用的那张；确要用这张隐藏的表时加 --use-hidden \"{name}\"")),
             );
         } else {
-            out.push(Problem::warning(name.clone(), format!("工作表“{name}”是{how}，没有读")));
+            out.push(Problem::warning(name.clone(), format!("工作表“{name}”是{how}，没有用")));
         }
     }
     out
 }
 
-/// Whether a sheet name is one a layout reads.
-fn looks_read(name: &str) -> bool {
-    let m = meaning(name);
-    let standard = standard::titles().iter().any(|t| m.ends_with(&meaning(t)));
-    platform::is_table(name) || standard || m.contains("明细") || m.contains("预算表")
+/// Whether a sheet is one a layout reads: by its name, its title, or a
+/// line-item header.
+fn looks_read(s: &crate::import::book::Sheet) -> bool {
+    let title = crate::import::book::strip_year(&s.title());
+    let named = |t: &str| {
+        let m = meaning(t);
+        let standard = standard::titles().iter().any(|x| m.ends_with(&meaning(x)));
+        platform::is_table(t) || standard || m.contains("明细") || m.contains("预算表")
+    };
+    named(&s.name) || named(&title) || crate::import::lineitems::has_header(s)
 }
 
 fn unknown_layout(book: &Book) -> Problem {
     let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
     let hidden = match book.hidden.is_empty() {
         true => String::new(),
-        false => format!("（另有隐藏的工作表 {} 个，没有读）", book.hidden.len()),
+        false => format!("（另有隐藏的工作表 {} 个，没有用）", book.hidden.len()),
     };
     at("", format!("认不出工作簿的格式；其中的工作表：{}{hidden}", names.join("、"))).expected(
         "yusuan build --xlsx 的九张附表（工作表名“附表1 部门收支总表”……）、区级平台导出（“部门收支总表”等）或预算明细导出（有“支出功能分类”“金额”列标题）；格式可用 --layout 指定",

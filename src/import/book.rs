@@ -4,8 +4,10 @@
 //! A finance officer needs to hear “this is an .xls, save it as .xlsx”,
 //! not a zip library's words, so the bytes are looked at first and every
 //! refusal is said in those terms (`xlsx`). Hidden and very hidden sheets
-//! are listed but never read unless named (`--use-hidden`): a stale copy
-//! kept hidden beside the visible table must not be imported in its place.
+//! are kept apart, where no layout reader looks, unless named
+//! (`--use-hidden`): a stale copy kept hidden beside the visible table must
+//! not be imported in its place, and is recognised by its title and header
+//! so that the import can refuse it instead of passing it by.
 
 use std::io::{Read, Seek};
 use std::sync::Arc;
@@ -174,11 +176,12 @@ impl Sheet {
 }
 
 /// A workbook read: its shown sheets (and the hidden ones named), and the
-/// hidden sheets not read.
+/// hidden sheets kept apart.
 pub struct Book {
     pub sheets: Vec<Sheet>,
-    /// Hidden sheets left unread, with how they are hidden.
-    pub hidden: Vec<(String, Visibility)>,
+    /// Hidden sheets not named, with how they are hidden: read within the
+    /// same limits, looked at only to refuse or mention them.
+    pub hidden: Vec<(Sheet, Visibility)>,
 }
 
 impl Book {
@@ -261,7 +264,8 @@ impl Parts {
             .find(|r| r.kind == "officeDocument")
             .map(|r| join("", &r.target))
             .unwrap_or_else(|| "xl/workbook.xml".into());
-        if !wb.ends_with(".xml") || !zip.has(&wb) {
+        let named = wb.rsplit('/').next().is_some_and(|f| f.contains("workbook"));
+        if !wb.ends_with(".xml") || !named || !zip.has(&wb) {
             return Err(what_zip(zip));
         }
         let dir = wb.rsplit_once('/').map_or("", |(d, _)| d).to_string();
@@ -299,24 +303,27 @@ impl Parts {
             None => Vec::new(),
         };
         let mut read = Vec::new();
-        let mut hidden = Vec::new();
         let mut sink =
             Sink { arena: &mut arena, shared: shared.len(), limits: &limits, cells: 0, merges: 0 };
         for (l, part) in self.sheets {
             let named = use_hidden.iter().any(|h| h.trim() == l.name.trim());
-            if l.state != Visibility::Visible && !named {
-                hidden.push((l.name, l.state));
-                continue;
-            }
+            let state = if named { Visibility::Visible } else { l.state };
             let what = format!("工作表“{}”", l.name);
             let (grid, merged) = zip
                 .read(&part, limits.sheet_bytes, &what, |x| sheetxml::sheet(x, &mut sink))
                 .map_err(|p| Problem { field: l.name.clone(), ..p })?;
-            read.push((l.name, grid, merged));
+            read.push((l.name, grid, merged, state));
         }
         let texts = Arc::new(Texts { arena, shared });
-        let sheets =
-            read.into_iter().map(|(n, g, m)| Sheet::new(n, g, m, Arc::clone(&texts))).collect();
+        let mut sheets = Vec::new();
+        let mut hidden = Vec::new();
+        for (n, g, m, state) in read {
+            let sheet = Sheet::new(n, g, m, Arc::clone(&texts));
+            match state {
+                Visibility::Visible => sheets.push(sheet),
+                _ => hidden.push((sheet, state)),
+            }
+        }
         Ok(Book { sheets, hidden })
     }
 }
@@ -410,7 +417,9 @@ mod tests {
         hidden.set_hidden(true);
         let book = Book::open(&wb.save_to_buffer().unwrap()).unwrap();
         assert_eq!(book.sheets.len(), 1);
-        assert_eq!(book.hidden, [("旧表".to_string(), Visibility::Hidden)]);
+        let hidden: Vec<(&str, Visibility)> =
+            book.hidden.iter().map(|(s, v)| (s.name.as_str(), *v)).collect();
+        assert_eq!(hidden, [("旧表", Visibility::Hidden)]);
         let s = book.sheet("部门收入总表").unwrap();
         assert_eq!(s.value(3, 2), Value::Number("1234.5"));
         assert_eq!(s.merged_at(9, 3).as_deref(), Some("A10:G10"));

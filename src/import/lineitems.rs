@@ -193,6 +193,11 @@ fn header_row(s: &Sheet) -> Option<u32> {
     })
 }
 
+/// Whether a sheet has a line-item header.
+pub fn has_header(s: &Sheet) -> bool {
+    header_row(s).is_some()
+}
+
 /// The first sheet that has a line-item header.
 pub fn header_sheet(book: &Book) -> Option<&Sheet> {
     book.sheets.iter().find(|s| header_row(s).is_some())
@@ -396,8 +401,19 @@ fn unit_line_says_wan(s: &Sheet, header: u32) -> bool {
     })
 }
 
-/// What identifies an item apart from its amount.
-type Key = (usize, String, Option<String>, Source, Option<Source>, Kind);
+/// What identifies an item apart from its amount, hashed: the rows kept
+/// are compared field by field on a match, so no key is kept twice.
+fn key_hash(r: &Row) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (r.unit, &r.function, &r.economic, r.source, r.carried_from, &r.kind).hash(&mut h);
+    h.finish()
+}
+
+fn same_item(a: &Row, b: &Row) -> bool {
+    (a.unit, &a.function, &a.economic, a.source, a.carried_from, &a.kind)
+        == (b.unit, &b.function, &b.economic, b.source, b.carried_from, &b.kind)
+}
 
 /// Reads the rows of one sheet, adding up rows of the same item and
 /// checking the sheet's own 合计 and 小计 rows.
@@ -406,7 +422,10 @@ struct Reader<'a> {
     cols: &'a Columns,
     b: &'a Budget,
     own: Option<usize>,
-    items: HashMap<Key, usize>,
+    /// Items kept, by the hash of what identifies them.
+    items: HashMap<u64, Vec<usize>>,
+    /// Bytes the items kept will take in the data file.
+    bytes: u64,
     codes: HashMap<(Scheme, String), Option<String>>,
     units: HashMap<String, Option<usize>>,
     /// Sums since the last 合计 and since the last 小计, per amount column.
@@ -423,6 +442,7 @@ impl<'a> Reader<'a> {
             b,
             own,
             items: HashMap::new(),
+            bytes: 0,
             codes: HashMap::new(),
             units: HashMap::new(),
             total: Vec::new(),
@@ -442,8 +462,8 @@ impl<'a> Reader<'a> {
                     Err(p) => out.problems.push(p),
                 },
             }
-            if out.items_over_limit() {
-                out.problems.push(settle::too_many(out.rows.len() as u64));
+            if self.bytes > crate::source::MAX_BYTES {
+                out.problems.push(settle::too_many(out.rows.len() as u64, self.bytes));
                 return;
             }
         }
@@ -459,18 +479,16 @@ impl<'a> Reader<'a> {
         for (c, mut row) in rows {
             add(&mut self.total, c, row.amount);
             add(&mut self.sub, c, row.amount);
-            let key: Key = (
-                row.unit,
-                row.function.clone(),
-                row.economic.clone(),
-                row.source,
-                row.carried_from,
-                row.kind.clone(),
-            );
-            match self.items.get(&key) {
-                Some(&i) => out.rows[i].amount += row.amount,
+            let h = key_hash(&row);
+            let found = self
+                .items
+                .get(&h)
+                .and_then(|ks| ks.iter().copied().find(|&i| same_item(&out.rows[i], &row)));
+            match found {
+                Some(i) => out.rows[i].amount += row.amount,
                 None => {
-                    self.items.insert(key, out.rows.len());
+                    self.items.entry(h).or_default().push(out.rows.len());
+                    self.bytes += settle::item_bytes(&row, self.b);
                     row.place = self.s.place(r, c);
                     out.rows.push(row);
                 }
@@ -684,12 +702,6 @@ impl<'a> Reader<'a> {
             Some(_) => {}
         }
         Ok(())
-    }
-}
-
-impl Imported {
-    fn items_over_limit(&self) -> bool {
-        self.rows.len() as u64 > settle::MAX_ITEMS
     }
 }
 

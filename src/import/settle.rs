@@ -16,33 +16,52 @@ use toml_edit::{DocumentMut, InlineTable, Item, Value};
 
 use crate::diag::Problem;
 use crate::import::apply::Refusal;
-use crate::import::{Cover, Imported};
+use crate::import::{Cover, Imported, Kind, Row};
+use crate::model::Budget;
+use crate::model::lineitems::Source;
 use crate::model::todo;
 use crate::source::MAX_BYTES;
 
-/// The fewest bytes one line item takes in a data file
-/// (`[[line_items]]`, a function code and an amount).
-const ITEM_BYTES: u64 = 48;
+/// The bytes a line item takes in the data file as `write` makes a new
+/// one: `[[line_items]]`, its keys and values, a blank line. A matched item
+/// keeps its own table, of about the same size.
+pub fn item_bytes(r: &Row, b: &Budget) -> u64 {
+    let field = |key: &str, value: usize| (key.len() + 6 + value) as u64;
+    let mut n = 16 + field("function", r.function.len()) + field("amount", 20);
+    if r.unit > 0 {
+        n += field("unit", b.units.get(r.unit).map_or(0, |u| u.name.len()));
+    }
+    if let Some(e) = &r.economic {
+        n += field("economic", e.len());
+    }
+    if r.source != Source::General {
+        n += field("source", r.source.name().len());
+    }
+    n += match &r.kind {
+        Kind::Project(p) => field("project", p.len()),
+        _ => field("basic", 12),
+    };
+    n
+}
 
-/// The most line items a data file within its limit can hold.
-pub const MAX_ITEMS: u64 = MAX_BYTES / ITEM_BYTES;
-
-/// The data-file limit, checked on the count before anything is merged.
-pub fn fits(imported: &Imported) -> Result<(), Problem> {
-    let n = imported.rows.len() as u64;
-    if n <= MAX_ITEMS {
+/// The line items against the data-file limit, before anything is merged:
+/// their bytes alone must leave the file within it.
+pub fn fits(imported: &Imported, b: &Budget) -> Result<(), Problem> {
+    let bytes: u64 = imported.rows.iter().map(|r| item_bytes(r, b)).sum();
+    if bytes <= MAX_BYTES {
         return Ok(());
     }
-    Err(too_many(n))
+    Err(too_many(imported.rows.len() as u64, bytes))
 }
 
 /// The refusal of more line items than a data file can hold.
-pub fn too_many(n: u64) -> Problem {
+pub fn too_many(n: u64, bytes: u64) -> Problem {
     Problem::error(
         "",
         format!(
-            "工作簿给出的预算明细多于 {} 条（同一单位、项目、科目、资金性质的行已合并）：写进数据文件会超过上限 {} MiB，不导入",
-            crate::import::limits::count(n.min(MAX_ITEMS + 1) - 1),
+            "工作簿给出的预算明细多于 {} 条（同一单位、项目、科目、资金性质的行已合并），写进数据文件要 {} MiB 以上，超过上限 {} MiB：不导入",
+            crate::import::limits::count(n),
+            bytes >> 20,
             MAX_BYTES >> 20
         ),
     )
