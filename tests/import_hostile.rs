@@ -133,7 +133,8 @@ fn check(cases: Vec<Case>) {
         if mb > MB {
             why.push(format!("peaked at {mb} MB"));
         }
-        eprintln!("{:<28} exit {:?}  {secs:>6.2} s  {mb:>4} MB", c.name, code);
+        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        eprintln!("{:<28} exit {:?}  {secs:>6.2} s  {mb:>4} MB  {first}", c.name, code);
         if !why.is_empty() {
             failures.push(format!("{}: {}\n{err}", c.name, why.join("; ")));
         }
@@ -676,6 +677,7 @@ fn the_corpus_is_listed() {
         .skip(1)
         .filter_map(|s| s.trim_start().strip_prefix('"'))
         .filter_map(|s| s.split('"').next())
+        .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || "-.^".contains(c)))
         .collect();
     assert!(named.len() >= 40, "{} cases", named.len());
     for n in &named {
