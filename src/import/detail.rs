@@ -86,16 +86,15 @@ fn last_header(s: &Sheet, from: u32) -> Option<u32> {
         .find(|&r| (0..s.cols()).any(|c| cell::squeezed(&s.value(r, c)) == "类"))
 }
 
+/// Each read column with what it holds.
+type Roles = Vec<(u32, Role)>;
+
 /// Each column's role from its lowest header and the group above it
 /// (“功能分类科目编码” over 类 | 款 | 项). A header that means nothing
 /// known is listed once in a note and its column not read — when the row's
 /// 合计 column is there to show a figure it would have held; without that
 /// column it is refused (its figure could be lost unseen).
-fn roles(
-    s: &Sheet,
-    from: u32,
-    last: u32,
-) -> Result<(Vec<(u32, Role)>, Vec<Problem>), Vec<Problem>> {
+fn roles(s: &Sheet, from: u32, last: u32) -> Result<(Roles, Vec<Problem>), Vec<Problem>> {
     let mut out = Vec::new();
     let mut unknown = Vec::new();
     for c in 0..s.cols() {

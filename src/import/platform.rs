@@ -125,9 +125,11 @@ pub fn recognise(book: &Book) -> bool {
 /// (else the data file's items stay and are checked), and the 三公
 /// figures; the tables are compared after the merge ([`reconcile`]).
 pub fn read(book: &Book, b: &Budget) -> Imported {
-    let mut out = Imported::default();
-    out.unit = sheet(book, 1).or_else(|| sheet(book, 2)).and_then(|s| unit_of(s, b));
-    out.year = year(book);
+    let mut out = Imported {
+        unit: sheet(book, 1).or_else(|| sheet(book, 2)).and_then(|s| unit_of(s, b)),
+        year: year(book),
+        ..Imported::default()
+    };
     let found = [Detail::Projects, Detail::Basic].map(|d| (d, detail::find(book, d)));
     if found.iter().all(|(_, s)| s.is_none()) {
         if b.line_items.is_empty() {

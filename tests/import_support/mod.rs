@@ -291,9 +291,8 @@ pub fn fund_columns_export(path: &Path, lines: &[Line], year: i32, spoil: bool) 
     for (k, f) in FUNDS.iter().enumerate() {
         ws.write_string(3, 5 + k as u16, *f).unwrap();
     }
-    let mut r = 4u32;
     let mut spoilt = 0;
-    for (key, a) in &grouped {
+    for (r, (key, a)) in (4u32..).zip(&grouped) {
         for (c, t) in key.iter().enumerate() {
             ws.write_string(r, c as u16, t).unwrap();
         }
@@ -307,7 +306,6 @@ pub fn fund_columns_export(path: &Path, lines: &[Line], year: i32, spoil: bool) 
                 num(ws, r, 5 + k as u16, *v);
             }
         }
-        r += 1;
     }
     wb.save(path).unwrap();
     spoilt
