@@ -97,10 +97,15 @@ fn check(cases: Vec<Case>) {
         let _ = fs::remove_file(d.join("data/215001-2022.imported.toml"));
         let file = format!("{}.xlsx", c.name);
         fs::write(d.join(&file), &c.bytes).unwrap();
+        let before = listing(&d.join("data"));
         let (code, err, secs, mb) = run(d, &file, &c.args);
         fs::remove_file(d.join(&file)).unwrap();
         let after = fs::read_to_string(d.join(DRAFT)).unwrap();
         let mut why = Vec::new();
+        // Nothing beside the draft either: no .imported.toml, no temporary file.
+        if listing(&d.join("data")) != before {
+            why.push(format!("files beside the draft changed: {:?}", listing(&d.join("data"))));
+        }
         if err.contains("panicked") || err.contains("memory allocation") {
             why.push("crashed".to_string());
         }
@@ -111,6 +116,10 @@ fn check(cases: Vec<Case>) {
                         "not refused cleanly (exit {code:?}, draft changed: {})",
                         after != draft
                     ));
+                }
+                // Every refusal names the workbook.
+                if !err.contains(&format!("--> {file}")) {
+                    why.push("the workbook is not named".into());
                 }
                 n
             }
@@ -140,6 +149,16 @@ fn check(cases: Vec<Case>) {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The names in a folder, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 fn case(name: &'static str, bytes: Vec<u8>, expect: Expect) -> Case {

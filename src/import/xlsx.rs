@@ -205,8 +205,13 @@ fn part_names<R: Read + Seek>(zip: &ZipArchive<R>) -> Result<HashMap<String, usi
             return Err(dup(&name));
         }
     }
+    // The zip reader keeps one of two exact duplicates, so their name is
+    // not at hand here.
     if zip.has_duplicate_names() {
-        return Err(dup("同名的部件"));
+        return Err(Problem::error(
+            "",
+            "工作簿的压缩包中有一个部件出现两次：不知道该读哪一个，拒绝读取（Excel 保存的工作簿不会这样）",
+        ));
     }
     Ok(names)
 }
