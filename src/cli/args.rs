@@ -98,6 +98,42 @@ pub enum CatalogueAction {
     /// 列出某年度实际采用的科目表（内置的叠加数据目录中 catalogue/<年度>.toml），注明每个科目来自哪个文件
     #[command(help_template = HELP_TEMPLATE)]
     Show(CatalogueShowArgs),
+    /// 把预算系统导出的工作簿中的科目编码与名称存为本地区该年度的科目表（数据目录中的 catalogue/<年度>.toml），注明来自这份工作簿
+    #[command(help_template = HELP_TEMPLATE)]
+    Import(CatalogueImportArgs),
+}
+
+/// `yusuan catalogue import` 的参数。
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct CatalogueImportArgs {
+    /// 工作簿（.xlsx）：预算明细导出或区级平台导出
+    #[arg(value_name = "工作簿")]
+    pub workbook: PathBuf,
+
+    /// 年度；缺省取工作簿表题中的年度
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+
+    /// 数据目录：写入其中的 catalogue/<年度>.toml（已有时补充进去）
+    #[arg(long, value_name = "目录", default_value = "data")]
+    pub data: PathBuf,
+
+    /// 写到这个文件，而不是数据目录中的 catalogue/<年度>.toml
+    #[arg(short, long, value_name = "文件")]
+    pub output: Option<PathBuf>,
+
+    /// 这份导出列出了本地区用到的全部项：其中各款标为“项已收全”，数据中用到表外的项即为错误
+    #[arg(long)]
+    pub complete: bool,
+
+    /// 已有的科目表中同一编码的名称不同时，改用工作簿中的名称
+    #[arg(long)]
+    pub force: bool,
+
+    /// 读这张隐藏的工作表（隐藏的工作表缺省不读；可给多次）
+    #[arg(long = "use-hidden", value_name = "工作表名")]
+    pub use_hidden: Vec<String>,
 }
 
 /// `yusuan catalogue show` 的参数。
@@ -308,7 +344,7 @@ pub struct ReportArgs {
     after_help = "示例：\n  yusuan new --from data/215001-2021.toml --year 2022\n  yusuan import 215001-2022.xlsx --into data/215001-2022.toml\n      写到 data/215001-2022.imported.toml 并列出改变的字段；核对无误后：\n  yusuan import 215001-2022.xlsx --into data/215001-2022.toml --force\n  yusuan import 导出/*.xlsx --into data/ --force   每个工作簿写入同名的 .toml\n\n说明见 docs/import.md"
 )]
 pub struct ImportArgs {
-    /// 工作簿（.xlsx），可给多个
+    /// 工作簿（.xlsx），可给多个：--into 是数据文件时一起并入它（各单位的工作簿合成一个部门）
     #[arg(value_name = "工作簿", required = true)]
     pub workbooks: Vec<PathBuf>,
 
@@ -316,7 +352,7 @@ pub struct ImportArgs {
     #[arg(long = "into", value_name = "数据文件")]
     pub into: PathBuf,
 
-    /// 写到这个文件，不改动 --into 的文件（只用于一个工作簿）
+    /// 写到这个文件，不改动 --into 的文件（--into 是数据文件时）
     #[arg(short, long, value_name = "文件")]
     pub output: Option<PathBuf>,
 
@@ -324,9 +360,17 @@ pub struct ImportArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// 工作簿的格式；缺省由工作表名与列标题识别
+    /// 工作簿的格式；缺省由工作表名、表题与列标题识别
     #[arg(long, value_name = "格式", value_enum)]
     pub layout: Option<ImportLayout>,
+
+    /// 工作簿是这一年度的：与数据文件的年度不同时，不加此项拒绝导入；加了则照导，导入的各项记为草稿待办
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+
+    /// 读这张隐藏的工作表（隐藏的工作表缺省不读；可给多次）
+    #[arg(long = "use-hidden", value_name = "工作表名")]
+    pub use_hidden: Vec<String>,
 
     /// 只读取与核对，不写任何文件
     #[arg(long)]

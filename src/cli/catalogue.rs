@@ -11,6 +11,7 @@ use crate::source::catalogue as source;
 pub fn run(args: &CatalogueArgs) -> Result<(), Error> {
     match &args.action {
         CatalogueAction::Show(a) => show(a),
+        CatalogueAction::Import(a) => super::import::catalogue(a),
     }
 }
 

@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use crate::diag::Problem;
 use crate::import::book::{Book, Sheet, meaning};
 use crate::import::platform::{head_start, is_table, row_code, unit_of};
+
 use crate::import::{Kind, Row, at, cell, lineitems};
 use crate::model::Budget;
 use crate::model::catalogue::Scheme;
@@ -45,7 +46,7 @@ impl Detail {
 pub fn find(book: &Book, which: Detail) -> Option<&Sheet> {
     book.sheets.iter().find(|s| {
         let m = meaning(&s.name);
-        let table = is_table(&s.name);
+        let table = is_table(&s.name) || is_table(&crate::import::book::strip_year(&s.title()));
         let word = match which {
             Detail::Projects => "项目支出",
             Detail::Basic => "基本支出",
@@ -71,29 +72,31 @@ enum Role {
 
 /// A cell's text, or the text of the merged region it lies in.
 fn text_at(s: &Sheet, r: u32, c: u32) -> String {
-    let t = cell::squeezed(s.value(r, c));
+    let t = cell::squeezed(&s.value(r, c));
     if !t.is_empty() {
         return t;
     }
-    s.merged
-        .iter()
-        .find(|d| d.contains(r, c))
-        .map(|d| cell::squeezed(s.value(d.start.0, d.start.1)))
-        .unwrap_or_default()
+    s.region_at(r, c).map(|d| cell::squeezed(&s.value(d.start.0, d.start.1))).unwrap_or_default()
 }
 
 /// The lowest header row: the one holding “类”.
 fn last_header(s: &Sheet, from: u32) -> Option<u32> {
     (from..s.rows().min(from + 6))
         .rev()
-        .find(|&r| (0..s.cols()).any(|c| cell::squeezed(s.value(r, c)) == "类"))
+        .find(|&r| (0..s.cols()).any(|c| cell::squeezed(&s.value(r, c)) == "类"))
 }
 
+/// Each read column with what it holds.
+type Roles = Vec<(u32, Role)>;
+
 /// Each column's role from its lowest header and the group above it
-/// (“功能分类科目编码” over 类 | 款 | 项); an unknown header is refused.
-fn roles(s: &Sheet, from: u32, last: u32) -> Result<Vec<(u32, Role)>, Vec<Problem>> {
+/// (“功能分类科目编码” over 类 | 款 | 项). A header that means nothing
+/// known is listed once in a note and its column not read — when the row's
+/// 合计 column is there to show a figure it would have held; without that
+/// column it is refused (its figure could be lost unseen).
+fn roles(s: &Sheet, from: u32, last: u32) -> Result<(Roles, Vec<Problem>), Vec<Problem>> {
     let mut out = Vec::new();
-    let mut problems = Vec::new();
+    let mut unknown = Vec::new();
     for c in 0..s.cols() {
         let low = text_at(s, last, c);
         let group = (from..last).rev().map(|r| text_at(s, r, c)).find(|t| !t.is_empty());
@@ -101,13 +104,35 @@ fn roles(s: &Sheet, from: u32, last: u32) -> Result<Vec<(u32, Role)>, Vec<Proble
         match role(&low, economic) {
             Ok(Some(r)) => out.push((c, r)),
             Ok(None) => {}
-            Err(why) => problems.push(at(s.place(last, c), why).expected(
-                "单位名称、项目名称、功能分类（类、款、项）、经济分类（类、款）、科目名称、合计，\
-                 及资金来源：一般公共预算、政府性基金、国有资本经营、财政专户、事业收入、事业单位经营收入、其他收入、上年结转（原资金性质）",
-            )),
+            Err(why) => unknown.push((c, low, why)),
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(problems) }
+    if unknown.is_empty() {
+        return Ok((out, Vec::new()));
+    }
+    if col(&out, Role::Total).is_some() {
+        let listed: Vec<String> = unknown
+            .iter()
+            .map(|(c, h, _)| format!("“{h}”（{}）", cell::address(last, *c)))
+            .collect();
+        let note = Problem::warning(
+            s.name.clone(),
+            format!("这些列不导入：{}（每行的合计仍与导入的各资金来源比较）", listed.join("、")),
+        );
+        return Ok((out, vec![note]));
+    }
+    let mut problems = Vec::new();
+    for (c, _, why) in unknown {
+        {
+            {
+                problems.push(at(s.place(last, c), why).expected(
+                "单位名称、项目名称、功能分类（类、款、项）、经济分类（类、款）、科目名称、合计，\
+                 及资金来源：一般公共预算、政府性基金、国有资本经营、财政专户、事业收入、事业单位经营收入、其他收入、上年结转（原资金性质）；有“合计”列时其他列不导入",
+                ));
+            }
+        }
+    }
+    Err(problems)
 }
 
 fn role(h: &str, economic: bool) -> Result<Option<Role>, String> {
@@ -151,23 +176,29 @@ fn col(roles: &[(u32, Role)], want: Role) -> Option<u32> {
     roles.iter().find(|(_, r)| *r == want).map(|(c, _)| *c)
 }
 
-/// Reads one sheet's items; `unit` is the workbook's own unit, when its
-/// 编制单位 line names one.
-pub fn read(s: &Sheet, which: Detail, b: &Budget) -> Result<Vec<Row>, Vec<Problem>> {
+/// The items of one sheet and its notes; `own` is the workbook's own
+/// unit, when its 编制单位 line names one.
+pub fn read(
+    s: &Sheet,
+    which: Detail,
+    b: &Budget,
+    own: Option<usize>,
+) -> Result<(Vec<Row>, Vec<Problem>), Vec<Problem>> {
     let from = head_start(s);
     let Some(last) = last_header(s, from) else {
         return Err(vec![at(s.name.clone(), "找不到列标题（须有功能分类“类”“款”“项”三列）")]);
     };
-    let roles = roles(s, from, last)?;
+    let (roles, notes) = roles(s, from, last)?;
     required(s, last, &roles, which)?;
-    let unit = sheet_unit(s, &roles, b)?;
+    let unit = sheet_unit(s, &roles, b, own)?;
     let cols = Cols { roles, which, unit };
     // Since the last 合计, and since the last 小计 (a unit's subtotal).
     let (mut all, mut sub) = (Sums::default(), Sums::default());
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut above = vec![String::new(); 3];
-    for r in last + 1..s.rows() {
+    let body: Vec<u32> = s.rows_from(last + 1).collect();
+    for r in body {
         if let Some(whole) = total_row(s, r) {
             let (sums, what) = match whole {
                 true => (&all, "合计与以上各行之和不符"),
@@ -189,7 +220,7 @@ pub fn read(s: &Sheet, which: Detail, b: &Budget) -> Result<Vec<Row>, Vec<Proble
             Err(p) => problems.push(p),
         }
     }
-    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+    if problems.is_empty() { Ok((rows, notes)) } else { Err(problems) }
 }
 
 /// The columns a sheet must have to give its items.
@@ -225,20 +256,18 @@ fn required(
     if missing.is_empty() { Ok(()) } else { Err(missing) }
 }
 
-/// The unit of rows without a 单位 column: the workbook's own unit, or the
-/// only one the data file has; otherwise the rows cannot be placed.
-fn sheet_unit(s: &Sheet, roles: &[(u32, Role)], b: &Budget) -> Result<Option<usize>, Vec<Problem>> {
-    let own = unit_of(s, b);
-    if let Some(u) = own.filter(|_| b.units.len() > 1) {
-        return Err(vec![at(
-            s.name.clone(),
-            format!(
-                "这是单位“{}”的工作簿，数据文件有 {} 个单位：只导入一个单位的明细会删去其他单位的预算明细",
-                b.units[u].name,
-                b.units.len()
-            ),
-        )
-        .expected("导入部门的工作簿（明细表带“单位名称”列）")]);
+/// The unit of rows without a 单位 column: the workbook's own unit (its
+/// items replace that unit's only), or the only one the data file has;
+/// otherwise the rows cannot be placed.
+fn sheet_unit(
+    s: &Sheet,
+    roles: &[(u32, Role)],
+    b: &Budget,
+    own: Option<usize>,
+) -> Result<Option<usize>, Vec<Problem>> {
+    let own = own.or_else(|| unit_of(s, b));
+    if own.is_some() {
+        return Ok(own);
     }
     if col(roles, Role::Unit).is_some() {
         return Ok(None);
@@ -259,14 +288,10 @@ fn sheet_unit(s: &Sheet, roles: &[(u32, Role)], b: &Budget) -> Result<Option<usi
     Ok(Some(own.unwrap_or(0)))
 }
 
-/// Whether a row's first text says 合计 or 总计 (`true`) or 小计 (`false`).
+/// Whether a row is the sheet's own 合计 or 总计 (`true`) or a 小计
+/// (`false`): one of its text cells says so, wherever it stands.
 fn total_row(s: &Sheet, r: u32) -> Option<bool> {
-    let first = (0..s.cols()).map(|c| cell::squeezed(s.value(r, c))).find(|t| !t.is_empty());
-    match first.as_deref() {
-        Some("合计") | Some("总计") => Some(true),
-        Some("小计") => Some(false),
-        _ => None,
-    }
+    crate::import::platform::total_word(s, r)
 }
 
 struct Cols {
@@ -296,7 +321,7 @@ impl Cols {
         let function = lineitems::checked_code(s, r, fc, Scheme::Function, &function, b)?;
         let kind = self.kind(s, r, b)?;
         let unit = self.unit(s, r, b)?;
-        let name = col(&self.roles, Role::FunctionName).map(|c| cell::text(s.value(r, c)));
+        let name = col(&self.roles, Role::FunctionName).map(|c| cell::text(&s.value(r, c)));
         let mut items = Vec::new();
         for &(c, role) in &self.roles {
             let Role::Source(source, carried_from) = role else { continue };
@@ -341,7 +366,7 @@ impl Cols {
         match self.which {
             Detail::Projects => {
                 let c = col(&self.roles, Role::Project).unwrap_or(0);
-                let name = cell::text(s.value(r, c));
+                let name = cell::text(&s.value(r, c));
                 if name.is_empty() {
                     return Err(at(s.place(r, c), "项目名称为空：项目支出须写项目名称"));
                 }
@@ -354,7 +379,7 @@ impl Cols {
                 let code: Option<String> = [3, 2]
                     .iter()
                     .zip(&ecols)
-                    .map(|(w, &c)| cell::code(s.value(r, c), *w))
+                    .map(|(w, &c)| cell::code(&s.value(r, c), *w))
                     .collect();
                 let code = code.filter(|c| c.len() == 5).ok_or_else(|| {
                     at(s.place(r, first), "基本支出须有部门预算经济分类的类和款")
@@ -372,7 +397,7 @@ impl Cols {
             return Ok(u);
         }
         let c = col(&self.roles, Role::Unit).unwrap_or(0);
-        let written = cell::text(s.value(r, c));
+        let written = cell::text(&s.value(r, c));
         let (code, name) = cell::code_and_name(&written);
         [written.as_str(), name.as_str(), code.as_str()]
             .iter()

@@ -17,14 +17,21 @@
 //! live here (`standard::titles` (from the default profile), `platform::SHEETS`, `lineitems::HEADERS`),
 //! so that a document profile can later hand them in instead.
 
+pub mod apply;
 pub mod book;
+pub mod catalogue;
 pub mod cell;
 pub mod detail;
+pub mod grid;
+pub mod limits;
 pub mod lineitems;
 pub mod platform;
 pub mod reconcile;
+pub mod settle;
+pub mod sheetxml;
 pub mod standard;
 pub mod write;
+pub mod xlsx;
 
 use crate::diag::Problem;
 use crate::model::{Budget, SangongFigures};
@@ -72,11 +79,24 @@ pub struct Row {
 }
 
 /// What a row pays for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
     Personnel,
     Public,
     Project(String),
+}
+
+/// Which units' line items a workbook gives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Cover {
+    /// Every unit's: the data file's items are replaced by the workbook's.
+    #[default]
+    All,
+    /// These units' only (a unit's workbook, or one of several): the
+    /// other units' items stay as they are.
+    Units(std::collections::BTreeSet<usize>),
+    /// None: the data file's items stay and are checked against the tables.
+    Nothing,
 }
 
 /// What a workbook gives.
@@ -85,16 +105,20 @@ pub struct Imported {
     pub rows: Vec<Row>,
     /// 本年“三公”经费（万元），工作簿有“三公”表时。
     pub sangong: Option<(SangongFigures, String)>,
-    /// The data file's line items stay as they are (a platform workbook
-    /// without its detail sheets gives sums only).
-    pub keep_items: bool,
+    /// A unit's own 三公 figures (a unit's workbook): imported only when
+    /// the workbooks of every unit are given together.
+    pub unit_sangong: Option<(usize, SangongFigures, String)>,
+    /// Whose line items the rows are.
+    pub cover: Cover,
+    /// The unit the workbook says it is of (its 编制单位 line), if any.
+    pub unit: Option<usize>,
     /// The budget year the workbook names, and where.
     pub year: Option<(i32, String)>,
-    /// Found while reading: errors block the import.
+    /// Found while reading: errors block the import, warnings are notes.
     pub problems: Vec<Problem>,
 }
 
-/// Recognises the layout from sheet names and header cells.
+/// Recognises the layout from sheet names, titles and header cells.
 pub fn recognise(book: &Book) -> Option<Layout> {
     // The sheet names first: a platform table's header may read like a
     // line-item header, a line-item export never has the platform's sheets.
@@ -107,6 +131,14 @@ pub fn recognise(book: &Book) -> Option<Layout> {
     } else {
         None
     }
+}
+
+/// The budget year a workbook names: the titles of its tables (“2025年部门
+/// 收入预算总表”), else 附表7's first row (yusuan's own workbook).
+pub fn book_year(book: &Book) -> Option<(i32, String)> {
+    platform::year(book)
+        .or_else(|| book.sheets.iter().find_map(platform::title_year))
+        .or_else(|| standard::year(book))
 }
 
 /// Reads a workbook of the given layout against the data file it goes into.
@@ -141,117 +173,4 @@ pub fn render(book: &str, p: &Problem) -> String {
     crate::error::safe(&out)
 }
 
-/// The outcome of importing one workbook into one data file.
-pub struct Outcome {
-    pub layout: Layout,
-    /// The merged data file's text.
-    pub text: String,
-    /// Every field that changes, as `yusuan diff --fields` lists them.
-    pub changes: Vec<crate::diff::Change>,
-    /// Warnings found on the way.
-    pub warnings: Vec<Problem>,
-}
-
-/// Why an import did not happen: problems in the workbook, or in the data
-/// file (`data` true: located in its text).
-pub struct Refusal {
-    pub problems: Vec<Problem>,
-    /// The problems lie in this TOML text (the data file, or the merged one).
-    pub data: Option<String>,
-    /// That text is the merged file, which was not written.
-    pub merged: bool,
-}
-
-impl Refusal {
-    fn book(problems: Vec<Problem>) -> Refusal {
-        Refusal { problems, data: None, merged: false }
-    }
-}
-
-/// Reads a workbook, merges its figures into the data file `text` and
-/// checks the result; nothing is written here.
-pub fn apply(
-    bytes: &[u8],
-    path: &std::path::Path,
-    text: &str,
-    layout: Option<Layout>,
-) -> Result<Outcome, Refusal> {
-    let book = Book::open(bytes).map_err(|p| Refusal::book(vec![p]))?;
-    let layout = layout
-        .or_else(|| recognise(&book))
-        .ok_or_else(|| Refusal::book(vec![unknown_layout(&book)]))?;
-    let loaded = crate::source::from_bytes(path, text.as_bytes());
-    let Some(old) = loaded.budget else {
-        return Err(Refusal {
-            problems: loaded.problems,
-            data: Some(text.to_string()),
-            merged: false,
-        });
-    };
-    let imported = read(&book, layout, &old);
-    let (errors, mut warnings): (Vec<Problem>, Vec<Problem>) =
-        imported.problems.iter().cloned().partition(Problem::is_error);
-    if !errors.is_empty() {
-        return Err(Refusal::book(errors));
-    }
-    if imported.rows.is_empty() && !imported.keep_items {
-        return Err(Refusal::book(vec![at("", "工作簿中没有一条预算明细（金额行）")]));
-    }
-    warnings.extend(year_warning(&imported, &old));
-    let merged = write::merge(text, &old, &imported)
-        .map_err(|e| Refusal::book(vec![Problem::error("", e)]))?;
-    let new = checked_merge(path, &merged)?;
-    let problems = match layout {
-        Layout::Standard => reconcile::tables(&book, &new),
-        Layout::Platform => platform::reconcile(&book, &new),
-        Layout::LineItems => Vec::new(),
-    };
-    if !problems.is_empty() {
-        return Err(Refusal::book(problems));
-    }
-    let changes = crate::diff::diff(&old, &new);
-    Ok(Outcome { layout, text: merged, changes, warnings })
-}
-
-/// The merged file read back and checked: an error in what the import
-/// wrote (income, spending, line items, 三公) refuses it.
-fn checked_merge(path: &std::path::Path, merged: &str) -> Result<Budget, Refusal> {
-    let loaded = crate::pipeline::inspect_bytes(path, merged.as_bytes());
-    let written = ["line_items", "income", "expenditure", "sangong.current"];
-    let ours: Vec<Problem> = loaded
-        .problems
-        .iter()
-        .filter(|p| p.is_error() && written.iter().any(|w| p.field.starts_with(w)))
-        .cloned()
-        .collect();
-    match loaded.budget {
-        Some(b) if ours.is_empty() => Ok(b),
-        _ => Err(Refusal {
-            problems: if ours.is_empty() { loaded.problems } else { ours },
-            data: Some(merged.to_string()),
-            merged: true,
-        }),
-    }
-}
-
-fn unknown_layout(book: &Book) -> Problem {
-    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
-    at("", format!("认不出工作簿的格式；其中的工作表：{}", names.join("、"))).expected(
-        "yusuan build --xlsx 的九张附表（工作表名“附表1 部门收支总表”……）、区级平台导出（“部门收支总表”等）或预算明细导出（有“支出功能分类”“金额”列标题）；格式可用 --layout 指定",
-    )
-}
-
-/// 附表7 names the year its first row budgets: another year than the data
-/// file's is most likely the wrong workbook.
-fn year_warning(imported: &Imported, b: &Budget) -> Option<Problem> {
-    let (year, place) = imported.year.as_ref()?;
-    (*year != b.document.year).then(|| {
-        Problem::warning(
-            place.clone(),
-            format!(
-                "工作簿是{year}年的预算，数据文件是{}年的；请确认没有拿错工作簿",
-                b.document.year
-            ),
-        )
-    })
-}
+pub use apply::{Options, Outcome, Refusal, Workbook, apply};

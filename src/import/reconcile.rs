@@ -80,7 +80,7 @@ fn mismatch(
     t: &TableView,
 ) -> Problem {
     let found = found.map_or("空".to_string(), |f| f.normalize().to_string());
-    let label = crate::import::cell::text(s.value(r, 0));
+    let label = crate::import::cell::text(&s.value(r, 0));
     let what = if label.is_empty() { String::new() } else { format!("（{label}）") };
     at(s.place(r, c), format!("附表{}{what}与预算明细推算的数不符：表中为 {found}", t.number))
         .expected(if expected.is_zero() {
@@ -93,7 +93,8 @@ fn mismatch(
 /// Numbers below the derived rows: a row the items do not account for.
 fn extra_rows(s: &Sheet, from: u32, t: &TableView, decimals: u32) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for r in from..s.rows() {
+    let rows: Vec<u32> = s.rows_from(from).collect();
+    for r in rows {
         for c in 1..t.widths.len() as u32 {
             if let Ok(Some(v)) = s.amount(r, c, decimals)
                 && !v.is_zero()

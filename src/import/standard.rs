@@ -66,11 +66,20 @@ pub fn read(book: &Book, b: &Budget) -> Imported {
     out
 }
 
+/// The year 附表7's first row budgets (“2021年预算数”).
+pub fn year(book: &Book) -> Option<(i32, String)> {
+    let s = book.sheet(&sangong_title())?;
+    let r = s.rows_from(0).find(|&r| cell::squeezed(&s.value(r, 0)).ends_with("年预算数"))?;
+    let label = cell::text(&s.value(r, 0));
+    let y = label.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()?;
+    Some((y, s.place(r, 0)))
+}
+
 /// Decimals a sheet's amounts may carry: its “单位：” line says 元 or 万元.
 pub fn unit_of(s: &Sheet) -> Option<bool> {
-    (0..s.rows().min(4)).find_map(|r| {
-        (0..s.cols()).find_map(|c| {
-            let t = cell::squeezed(s.value(r, c));
+    s.rows_from(0).take_while(|&r| r < 6).find_map(|r| {
+        s.row_cells(r).find_map(|(_, v)| {
+            let t = cell::squeezed(&v);
             let u = t.strip_prefix("单位：").or_else(|| t.strip_prefix("单位:"))?;
             Some(u.starts_with("万元"))
         })
@@ -82,7 +91,7 @@ pub fn unit_of(s: &Sheet) -> Option<bool> {
 type Sangong = (SangongFigures, String, Option<i32>);
 
 fn sangong(s: &Sheet) -> Result<Option<Sangong>, Vec<crate::diag::Problem>> {
-    let Some(r) = (0..s.rows()).find(|&r| cell::squeezed(s.value(r, 0)).ends_with("年预算数"))
+    let Some(r) = s.rows_from(0).find(|&r| cell::squeezed(&s.value(r, 0)).ends_with("年预算数"))
     else {
         return Ok(None);
     };
@@ -117,7 +126,7 @@ fn sangong(s: &Sheet) -> Result<Option<Sangong>, Vec<crate::diag::Problem>> {
         stated_total: None,
         stated_vehicle: None,
     };
-    let label = cell::text(s.value(r, 0));
+    let label = cell::text(&s.value(r, 0));
     let year = label.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok();
     Ok(Some((f, s.place(r, 0), year)))
 }

@@ -3,36 +3,53 @@
 //! A line item already in the file that the workbook also has (same unit,
 //! function, economic code, fund and project or basic kind) keeps its
 //! table — its comments, key order and `function_name` — and only its
-//! amount changes; items the workbook lacks are removed, new ones appended.
-//! The figures the items determine (income by source, 人员经费, 公用经费,
-//! each project) are rewritten only where the file writes them by hand, so
-//! a file that lets yusuan derive them stays that way. `[todo]` entries for
-//! what was imported are closed: the workbook is this year's figure.
+//! amount changes; items of the units the workbooks cover that they lack
+//! are removed, new ones appended; the items of units no workbook covers
+//! stay as they are. The figures the items determine (income by source,
+//! 人员经费, 公用经费, each project) are rewritten only where the file
+//! writes them by hand, so a file that lets yusuan derive them stays that
+//! way. `[todo]` entries for what was imported are closed: the workbook is
+//! this year's figure — unless `--year` stated another year's, when each
+//! imported amount gets an open entry instead.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use crate::import::{Imported, Kind, Row};
+use crate::import::{Cover, Imported, Kind, Row};
 use crate::model::Budget;
 use crate::model::catalogue::Scheme;
 use crate::model::lineitems::{self, INCOME_FIGURES, Source};
 
-/// The merged text, or why the file cannot be edited.
-pub fn merge(text: &str, b: &Budget, imported: &Imported) -> Result<String, String> {
+/// The merged text, or why the file cannot be edited. `stated`: the year
+/// `--year` gave, when it is not the file's.
+pub fn merge(
+    text: &str,
+    b: &Budget,
+    imported: &Imported,
+    stated: Option<i32>,
+) -> Result<String, String> {
     let mut doc: DocumentMut = text.parse().map_err(|e| format!("无法解析数据文件：{e}"))?;
     let mut closed = Vec::new();
-    if !imported.keep_items {
-        line_items(&mut doc, b, &imported.rows);
-        figures(&mut doc, &imported.rows);
-        closed.extend(["line_items", "income", "expenditure"]);
+    let mut moved = Vec::new();
+    if imported.cover != Cover::Nothing {
+        let (rows, kept) = line_items(&mut doc, b, &imported.rows, &imported.cover);
+        figures(&mut doc, &rows);
+        closed.push("line_items");
+        if imported.cover == Cover::All {
+            closed.extend(["income", "expenditure"]);
+        }
+        moved = kept;
     }
     if let Some((s, _)) = &imported.sangong {
         sangong(&mut doc, s);
         closed.push("sangong.current");
     }
-    close_todo(&mut doc, &closed);
+    close_todo(&mut doc, &closed, &moved);
+    if let Some(y) = stated {
+        stated_year(&mut doc, &closed, y);
+    }
     Ok(doc.to_string())
 }
 
@@ -80,44 +97,64 @@ fn keys_of_file(b: &Budget) -> Vec<Key> {
         .collect()
 }
 
-/// Replaces the line items, keeping every matched table as it was written
-/// and where it was: a workbook listing the same items in another order
-/// (the platform's two detail sheets, say) moves nothing in the file; new
-/// items follow in the workbook's order.
-fn line_items(doc: &mut DocumentMut, b: &Budget, rows: &[Row]) {
+/// Replaces the covered units' line items, keeping every matched table
+/// as it was written and where it was: a workbook listing the same items
+/// in another order moves nothing in the file; new items follow in the
+/// workbook's order; other units' items stay. Gives every item of the
+/// result as a row, and where each kept item went (old index, new index).
+fn line_items(
+    doc: &mut DocumentMut,
+    b: &Budget,
+    rows: &[Row],
+    cover: &Cover,
+) -> (Vec<Row>, Vec<(usize, usize)>) {
     let old_keys = keys_of_file(b);
     let old: Vec<Table> = match doc.get("line_items").and_then(Item::as_array_of_tables) {
         Some(a) => a.iter().cloned().collect(),
         None => Vec::new(),
     };
     let lead = old.first().map(|t| t.decor().clone());
-    let mut taken = vec![false; old.len()];
-    let mut placed: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    let covered = |u: usize| match cover {
+        Cover::Units(us) => us.contains(&u),
+        _ => true,
+    };
+    let n = old.len().min(old_keys.len());
+    let mut taken: Vec<bool> = (0..n).map(|i| !covered(old_keys[i].unit)).collect();
+    // (position, row or kept item): kept items where they were.
+    let mut placed: Vec<(usize, Placed)> =
+        (0..n).filter(|&i| taken[i]).map(|i| (i, Placed::Kept(i))).collect();
     for (k, r) in rows.iter().enumerate() {
         let key = key_of_row(r);
-        let found = (0..old.len().min(old_keys.len())).find(|&i| !taken[i] && old_keys[i] == key);
+        let found = (0..n).find(|&i| !taken[i] && old_keys[i] == key);
         if let Some(i) = found {
             taken[i] = true;
         }
-        placed.push((found.unwrap_or(old.len() + k), k, found));
+        placed.push((found.unwrap_or(old.len() + k), Placed::Row(k, found)));
     }
-    placed.sort();
+    placed.sort_by_key(|(at, _)| *at);
     let mut out = ArrayOfTables::new();
     let mut named: Vec<String> = Vec::new();
-    for (_, k, found) in placed {
-        let r = &rows[k];
-        let t = match found {
-            Some(i) => {
-                let mut t = old[i].clone();
-                set_amount(&mut t, "amount", r.amount);
-                t
+    let mut all = Vec::new();
+    let mut moved = Vec::new();
+    let file_rows = file_rows(b);
+    for (_, p) in placed {
+        let (t, row) = match p {
+            Placed::Kept(i) => {
+                moved.push((i, out.len()));
+                (old[i].clone(), file_rows[i].clone())
             }
-            None => new_table(r, b, &named),
+            Placed::Row(k, Some(i)) => {
+                let mut t = old[i].clone();
+                set_amount(&mut t, "amount", rows[k].amount);
+                (t, rows[k].clone())
+            }
+            Placed::Row(k, None) => (new_table(&rows[k], b, &named), rows[k].clone()),
         };
         if t.contains_key("function_name") {
-            named.push(r.function.clone());
+            named.push(row.function.clone());
         }
         out.push(t);
+        all.push(row);
     }
     // The section's comment sits on the first table: it stays first.
     if let (Some(decor), Some(first)) = (lead, out.get_mut(0)) {
@@ -128,6 +165,38 @@ fn line_items(doc: &mut DocumentMut, b: &Budget, rows: &[Row]) {
     } else {
         doc.insert("line_items", Item::ArrayOfTables(out));
     }
+    (all, moved)
+}
+
+/// Where an item of the result comes from.
+enum Placed {
+    /// An item of a unit no workbook covers, by its index in the file.
+    Kept(usize),
+    /// A row of the workbooks, and the file's item it matched.
+    Row(usize, Option<usize>),
+}
+
+/// The file's line items as rows (for the sums of the result).
+fn file_rows(b: &Budget) -> Vec<Row> {
+    lineitems::items(b)
+        .into_iter()
+        .map(|it| Row {
+            place: String::new(),
+            unit: it.unit,
+            function: it.function.to_string(),
+            function_name: None,
+            economic: it.economic.map(str::to_string),
+            economic_name: None,
+            source: it.source,
+            carried_from: (it.source == Source::Carryover).then_some(it.fund),
+            kind: match it.kind {
+                lineitems::Kind::Personnel => Kind::Personnel,
+                lineitems::Kind::Public => Kind::Public,
+                lineitems::Kind::Project(p) => Kind::Project(p.to_string()),
+            },
+            amount: it.amount.0,
+        })
+        .collect()
 }
 
 fn new_table(r: &Row, b: &Budget, named: &[String]) -> Table {
@@ -315,23 +384,75 @@ fn sangong(doc: &mut DocumentMut, f: &crate::model::SangongFigures) {
     }
 }
 
-/// Drops the `[todo]` entries under the imported sections.
-fn close_todo(doc: &mut DocumentMut, prefixes: &[&str]) {
+/// Drops the `[todo]` entries under the imported sections; an entry of a
+/// line item that stayed (a unit no workbook covers) follows it to its
+/// new place.
+fn close_todo(doc: &mut DocumentMut, prefixes: &[&str], moved: &[(usize, usize)]) {
     let Some(list) =
         doc.get_mut("todo").and_then(|t| t.get_mut("fields")).and_then(Item::as_array_mut)
     else {
         return;
     };
-    list.retain(|v| {
-        let field =
-            v.as_inline_table().and_then(|t| t.get("field")).and_then(Value::as_str).unwrap_or("");
-        !prefixes.iter().any(|p| {
-            field == *p
-                || field.starts_with(&format!("{p}."))
-                || field.starts_with(&format!("{p}["))
-        })
-    });
+    let mut keep = Vec::new();
+    for v in list.iter() {
+        let field = field_of(v);
+        match moved_field(field, moved) {
+            Some(f) => keep.push(with_field(v, &f)),
+            None if prefixes.iter().any(|p| under(field, p)) => {}
+            None => keep.push(v.clone()),
+        }
+    }
+    list.clear();
+    for v in keep {
+        list.push_formatted(v);
+    }
     if list.is_empty() {
         doc.remove("todo");
     }
+}
+
+fn field_of(v: &Value) -> &str {
+    v.as_inline_table().and_then(|t| t.get("field")).and_then(Value::as_str).unwrap_or("")
+}
+
+fn with_field(v: &Value, field: &str) -> Value {
+    let mut v = v.clone();
+    if let Some(t) = v.as_inline_table_mut() {
+        t.insert("field", field.into());
+    }
+    v
+}
+
+/// “line_items[7].amount” of a kept item, at its new index.
+fn moved_field(field: &str, moved: &[(usize, usize)]) -> Option<String> {
+    let rest = field.strip_prefix("line_items[")?;
+    let (i, tail) = rest.split_once(']')?;
+    let i: usize = i.parse().ok()?;
+    let (_, j) = moved.iter().find(|(o, _)| *o == i)?;
+    Some(format!("line_items[{j}]{tail}"))
+}
+
+fn under(field: &str, p: &str) -> bool {
+    field == p || field.starts_with(&format!("{p}.")) || field.starts_with(&format!("{p}["))
+}
+
+/// `--year` stated another year: each imported amount gets an open entry,
+/// so the file stays a draft until this year's figures replace them.
+fn stated_year(doc: &mut DocumentMut, sections: &[&str], year: i32) {
+    let amount = |_: &str, it: &Item| {
+        it.as_value().is_some_and(|v| v.is_integer() || v.is_float())
+            || it.as_str().is_some_and(|s| crate::model::amount::parse_amount(s).is_ok())
+    };
+    let keep = |path: &str, it: &Item| {
+        amount(path, it) && (!path.starts_with("line_items") || path.ends_with(".amount"))
+    };
+    let fields = crate::model::todo::carried(doc.as_item(), sections, &keep);
+    let note = format!("按 --year {year} 导入的是 {year} 年的数，改成本年的数后自动完成");
+    // One comment, on the first entry: the rest follow it.
+    let entries: Vec<(String, Option<String>, String)> = fields
+        .into_iter()
+        .enumerate()
+        .map(|(k, f)| (f.field, f.was, if k == 0 { note.clone() } else { String::new() }))
+        .collect();
+    crate::import::settle::add_entries(doc, &entries, &format!("按 --year {year} 导入的数字"));
 }
