@@ -227,6 +227,36 @@ pub fn typeset_in(
     Ok(Typeset { view, compiled, ident: pdf_ident(budget), today })
 }
 
+/// A correction notice laid out in the house style of the corrected
+/// document's profile: the profile's own `notice.typ` when it has one, else
+/// the base's. The view is the corrected document's, with the notice's
+/// sentences and rows (written by `diff::document::notice_view`).
+pub fn typeset_notice(
+    fonts: Arc<FontSet>,
+    bundle: &Bundle,
+    budget: &Budget,
+    notice: crate::derive::view::NoticeView,
+) -> Result<Typeset, String> {
+    let mut templates = bundle.templates.as_ref().clone();
+    let own = templates.in_profile("notice.typ");
+    templates.main = if templates.files.contains_key(&own) {
+        own
+    } else {
+        format!("{}/notice.typ", crate::source::profile::BASE)
+    };
+    let mut engine = Engine::new(fonts, Arc::new(templates));
+    let today = document_date(budget);
+    let mut view = derive::view(budget, &presentation(&engine, false, bundle.profile.clone()));
+    let title = notice.title.clone();
+    view.notice = Some(notice);
+    let mut compiled = engine
+        .compile(&view, today)
+        .map_err(|d| crate::typeset::compile::typst_text(engine.world(), &d))?;
+    compiled.document.info_mut().title = Some(title.into());
+    let ident = format!("{}/notice", pdf_ident(budget));
+    Ok(Typeset { view, compiled, ident, today })
+}
+
 /// The PDF of a laid-out document.
 pub fn export_pdf(t: &Typeset, settings: &PdfSettings) -> Result<Vec<u8>, Vec<SourceDiagnostic>> {
     pdf::export(&t.compiled.document, &t.ident, t.today, settings)

@@ -369,6 +369,7 @@ fn help_and_usage_errors_have_no_english_words() {
         &["new", "--year", "2022"],
         &["diff", "a.toml"],
         &["diff", "a.toml", "b.toml", "c.toml"],
+        &["diff", "a.toml", "b.toml", "--format", "docx"],
         &["diff", "a.toml", "b.toml", "--format", "pdf"],
         &["import", "--into", "x.toml"],
         &["preview", "x.toml", "--port", "99999"],

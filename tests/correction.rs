@@ -44,6 +44,94 @@ fn rows(md: &str) -> Vec<(usize, String, String, String)> {
         .collect()
 }
 
+/// The groups of a Markdown notice: heading and rows.
+fn groups(md: &str) -> Vec<(String, Vec<(usize, String, String, String)>)> {
+    md.split("\n## ")
+        .skip(1)
+        .map(|g| (g.lines().next().unwrap_or_default().to_string(), rows(g)))
+        .collect()
+}
+
+#[test]
+fn the_corrected_cells_come_first_then_every_chapter_and_table_with_its_count() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (md, err, ok) = diff(dir.path(), &["--format", "markdown", "--date", "2021-03-10"]);
+    assert!(ok, "{err}");
+    let groups = groups(&md);
+    // The item is 2070101 行政运行 / 30101 基本工资: the rows of those
+    // codes first, then the places that moved with them.
+    let (first, rows) = &groups[0];
+    assert!(first.starts_with("改动的数字（"), "{md}");
+    assert!(!rows.is_empty());
+    for r in rows {
+        assert!(
+            r.1.contains("› 2070101 行政运行 ›") || r.1.contains("› 30101 基本工资 ›"),
+            "{r:?}"
+        );
+    }
+    assert!(rows.iter().any(|r| r.1.contains("30101")), "the 经济分类 row too:\n{md}");
+    let total: usize = groups.iter().map(|g| g.1.len()).sum();
+    assert!(md.contains(&format!("有{total}处内容需要更正")), "{md}");
+    for (heading, rows) in &groups {
+        assert!(heading.ends_with(&format!("（{}处）", rows.len())), "{heading}");
+    }
+    // Numbered through, and no row twice.
+    let numbers: Vec<usize> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| 序号"))
+        .map(|l| l[2..].split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=total).collect::<Vec<_>>());
+}
+
+/// The web page and the PDF are laid out from the same notice as Markdown.
+#[test]
+fn the_notice_as_a_web_page_and_a_pdf_in_the_profiles_style() {
+    let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
+    let (md, _, _) = diff(dir.path(), &["--format", "markdown", "--date", "2021-03-10"]);
+    let groups = groups(&md);
+    let (_, err, ok) =
+        diff(dir.path(), &["--format", "html", "-o", "n.html", "--date", "2021-03-10"]);
+    assert!(ok, "{err}");
+    let html = fs::read_to_string(dir.path().join("n.html")).unwrap();
+    assert_eq!(html.matches("<h2>").count(), groups.len(), "{html}");
+    let body_rows: usize = groups.iter().map(|g| g.1.len()).sum();
+    assert_eq!(html.matches("<tr><td class=\"num\">").count(), body_rows);
+    assert!(html.contains("lang=\"zh-CN\"") && html.contains("scope=\"col\""));
+    let (_, err, ok) =
+        diff(dir.path(), &["--format", "pdf", "-o", "n.pdf", "--date", "2021-03-10"]);
+    assert!(ok, "{err}");
+    let text = common::pdf_text(&dir.path().join("n.pdf"), common::Order::Raw);
+    let flat: String = text.split_whitespace().collect();
+    let title = md.lines().next().unwrap().trim_start_matches("# ");
+    assert!(flat.contains(title), "{text}");
+    for (heading, _) in &groups {
+        let h: String = heading.split_whitespace().collect();
+        assert!(flat.contains(&h), "{h} missing from the PDF:\n{text}");
+    }
+    assert!(flat.contains("特此说明。") && flat.contains("2021年3月10日"), "{text}");
+    // A PDF needs a file to go to.
+    let (_, err, ok) = diff(dir.path(), &["--format", "pdf"]);
+    assert!(!ok && err.contains("-o"), "{err}");
+}
+
+/// A profile with its own notice.typ (shanghai) lays the notice out in its
+/// house style; a correction without line items groups by chapter.
+#[test]
+fn a_shanghai_notice_is_grouped_by_chapter_and_laid_out_in_its_style() {
+    let dir = corrected("318001-2025.toml", "services = 520\n", "services = 530\n");
+    let (md, err, ok) = diff(dir.path(), &["--format", "markdown", "--date", "2025-03-10"]);
+    assert!(ok, "{err}");
+    let groups = groups(&md);
+    assert!(!groups.is_empty() && !groups[0].0.starts_with("改动的数字"), "{md}");
+    let (_, err, ok) =
+        diff(dir.path(), &["--format", "pdf", "-o", "n.pdf", "--date", "2025-03-10"]);
+    assert!(ok, "{err}");
+    let text = common::pdf_text(&dir.path().join("n.pdf"), common::Order::Raw);
+    let flat: String = text.split_whitespace().collect();
+    assert!(flat.contains("530") && flat.contains("520"), "{text}");
+}
+
 #[test]
 fn the_issues_example_lists_every_printed_place_in_document_order() {
     let dir = corrected("215001-2021.toml", "amount = 186.4\n", "amount = 196.4\n");
@@ -71,13 +159,15 @@ fn the_issues_example_lists_every_printed_place_in_document_order() {
         assert!(rows.iter().any(|r| r.1.starts_with(section)), "{section} missing:\n{md}");
     }
     assert!(rows.iter().any(|r| r.2.contains("1965.7") && r.3.contains("1975.7")), "{md}");
-    // Every attached table that adds the item up: 附表1—6.
+    // Every attached table that adds the item up: 附表1—6, each a group.
     for n in 1..=6 {
-        assert!(rows.iter().any(|r| r.1.starts_with(&format!("附表{n}　"))), "附表{n}:\n{md}");
+        assert!(md.contains(&format!("\n## 附表{n}　")), "附表{n}:\n{md}");
     }
-    // Readers' words only, in the order of the document.
+    // Readers' words only; within each group in the order of the document.
     assert!(!md.contains("line_items") && !md.contains("第1项"), "{md}");
-    assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "pages in order:\n{md}");
+    for (heading, rows) in groups(&md) {
+        assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "pages in order in {heading}:\n{md}");
+    }
     let mut seen = std::collections::HashSet::new();
     assert!(rows.iter().all(|r| seen.insert((r.1.clone(), r.2.clone()))), "no duplicate rows");
 }

@@ -403,9 +403,14 @@ pub struct DiffArgs {
     #[arg(value_name = "新文件")]
     pub new: PathBuf,
 
-    /// 输出格式：text 为逐处清单，markdown 为可随更正后 PDF 一同公布的更正说明，csv 为同样的表
+    /// 输出格式：text 为逐处清单；markdown、html、pdf 为可随更正后 PDF 一同公布的更正说明
+    /// （pdf 按更正后文件的样式排版）；csv 为同样的各行
     #[arg(long, value_name = "格式", value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+
+    /// 把结果写到这个文件（pdf 必须给出；其他格式缺省印在终端上）
+    #[arg(short, long, value_name = "文件")]
+    pub output: Option<PathBuf>,
 
     /// 改为按数据字段列出变化（供作者核对，不排版）
     #[arg(long)]
@@ -437,6 +442,10 @@ pub enum DiffFormat {
     Text,
     /// Markdown 更正说明
     Markdown,
+    /// 网页版更正说明（一个自包含的 HTML 文件）
+    Html,
+    /// PDF 更正说明（按更正后文件的样式排版）
+    Pdf,
     /// CSV 更正表（UTF-8，带 BOM）
     Csv,
 }

@@ -16,6 +16,12 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     if args.fields {
         return diff_fields(args);
     }
+    if args.format == DiffFormat::Pdf && args.output.is_none() {
+        return Err(Error::Usage(
+            "PDF 格式的更正说明须用 -o 指定写到哪个文件\n\n用法：yusuan diff 原文件 新文件 --format pdf -o 更正说明.pdf"
+                .into(),
+        ));
+    }
     // A notice is only made from documents that could be published: both
     // files pass their checks, and the corrected one is no draft.
     let (Some(old), Some(new)) =
@@ -53,15 +59,39 @@ pub fn run(args: &DiffArgs) -> Result<(), Error> {
     };
     let (a, b) = (lay_out(&old)?, lay_out(&new)?);
     let changes = crate::diff::document::compare(&a.places(), &b.places());
-    let text = match args.format {
-        DiffFormat::Text if changes.is_empty() => unprinted(&old.1, &new.1),
-        DiffFormat::Text => crate::diff::document::to_text(&changes),
-        DiffFormat::Markdown => {
-            crate::diff::document::to_markdown(&notice(args, &new.1, &b.outline)?, &changes)
-        }
-        DiffFormat::Csv => crate::diff::document::to_csv(&changes),
+    if changes.is_empty() && !matches!(args.format, DiffFormat::Text | DiffFormat::Csv) {
+        crate::error::err!("{}", unprinted(&old.1, &new.1));
+        return Err(Error::Message("未生成更正说明：印出的文件没有变化".into()));
+    }
+    let view = || -> Result<_, Error> {
+        let edited = crate::diff::document::Edited::between(&old.1, &new.1);
+        let n = notice(args, &new.1, &b.outline)?;
+        Ok(crate::diff::document::notice_view(&n, &changes, &edited))
     };
-    stdout(&text);
+    let bytes = match args.format {
+        DiffFormat::Text if changes.is_empty() => unprinted(&old.1, &new.1).into_bytes(),
+        DiffFormat::Text => crate::diff::document::to_text(&changes).into_bytes(),
+        DiffFormat::Markdown => crate::diff::document::to_markdown(&view()?).into_bytes(),
+        DiffFormat::Html => crate::export::html::notice_page(&view()?).into_bytes(),
+        DiffFormat::Csv => crate::diff::document::to_csv(&changes).into_bytes(),
+        DiffFormat::Pdf => {
+            let bundle =
+                profiles.for_file(&new.0.path, &new.1).map_err(|e| Error::Message(e.render()))?;
+            let t = pipeline::typeset_notice(fonts.clone(), &bundle, &new.1, view()?)
+                .map_err(|log| Error::Message(format!("{log}未生成更正说明：排版失败")))?;
+            pipeline::export_pdf(&t, &crate::export::pdf::PdfSettings::default()).map_err(|d| {
+                Error::Message(format!("未生成更正说明：写 PDF 失败（{}）", d.len()))
+            })?
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            crate::export::output::not_over(path, &[&args.old, &args.new])?;
+            crate::export::output::write_atomic(path, &bytes)?;
+            crate::error::errln!("已写出更正说明：{}", crate::error::shown(path));
+        }
+        None => stdout(&String::from_utf8_lossy(&bytes)),
+    }
     Ok(())
 }
 
@@ -162,6 +192,9 @@ fn diff_fields(args: &DiffArgs) -> Result<(), Error> {
     let mut text = match args.format {
         DiffFormat::Text | DiffFormat::Csv => crate::diff::to_text(&changes),
         DiffFormat::Markdown => crate::diff::to_markdown(&changes, &title_of(args, &new)),
+        DiffFormat::Html | DiffFormat::Pdf => {
+            return Err(Error::Usage("--fields 只能与 text、markdown、csv 格式同用".into()));
+        }
     };
     text.push_str(&still_drafted(&new.0.text));
     stdout(&text);

@@ -127,6 +127,7 @@ pub fn view(b: &Budget, how: &Presentation) -> View {
         explanation: parts::explanation_view(b, &f),
         project_details: parts::project_details_view(b, &f),
         final_accounts: final_accounts::view(b, p, &f),
+        notice: None,
     }
 }
 

@@ -112,6 +112,52 @@ pub struct View {
     /// 部门决算的正文数字；部门预算不带这一项（数据与以前逐字节相同）。
     #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
     pub final_accounts: Option<crate::derive::final_accounts::FinalView>,
+    /// 更正说明（只在排更正说明时给出，`yusuan diff --format pdf`）；文件本身不带这一项。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeView>,
+}
+
+/// 更正说明：句子与各行都已写好，模板、网页与 Markdown 只排版，不另写文字。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NoticeView {
+    /// 标题：“××2021年部门预算信息公开情况说明更正说明”。
+    pub title: String,
+    /// 开头一段：公开了什么、为什么更正、共几处。
+    pub lead: String,
+    /// 表头各列：序号、页码、位置、更正前、更正后。
+    pub columns: Vec<String>,
+    /// 各组：先是直接改动的数，再按章节与表格分组。
+    pub groups: Vec<NoticeGroupView>,
+    /// 结束语：“特此说明。”
+    pub closing: String,
+    /// 落款：部门全称。
+    pub department: String,
+    /// 落款日期：“2021年3月10日”。
+    pub date: String,
+}
+
+/// 更正说明的一组。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NoticeGroupView {
+    /// 组的标题，连同处数：“附表3　部门支出总表（5处）”。
+    pub heading: String,
+    /// 本组各处。
+    pub rows: Vec<NoticeRowView>,
+}
+
+/// 更正说明的一行。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NoticeRowView {
+    /// 序号（全文连续）。
+    pub n: usize,
+    /// 更正后文件的页码（删去的内容为更正前文件的页码）。
+    pub page: usize,
+    /// 位置：“二、（一）收入说明第1段”或“附表3 › 2070101 行政运行 › 基本支出”。
+    pub location: String,
+    /// 更正前印出的文字。
+    pub old: String,
+    /// 更正后印出的文字。
+    pub new: String,
 }
 
 /// 文件身份。

@@ -5,20 +5,23 @@
 //! move when one line item does. So both documents are laid out and each is
 //! read back as a list of printed places: every clause of the narrative under
 //! its section heading, every cell of every table under its table, row and
-//! column. The narrative comes from the compiled document itself (each
-//! paragraph leaves a `<yusuan-para>` metadata mark, each table title a
-//! `<yusuan-table>` one, headings are headings), so a sentence is compared
-//! exactly as the template printed it; the tables come from the view that
-//! the templates print cell by cell. Pages are those of the compiled
-//! document.
+//! column. Both come from the compiled document's outline (the marks every
+//! heading, paragraph and table of the base leaves, `typeset::outline`), so a
+//! sentence is compared exactly as the template printed it, under any
+//! profile. Pages are those of the compiled document.
+//!
+//! The notice itself (`notice_view`) is written here once — its sentences
+//! and its groups — and only laid out by Markdown, the web page and the PDF.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
 
 use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
+use crate::derive::view::{NoticeGroupView, NoticeRowView, NoticeView};
 use crate::model::Budget;
 use crate::model::profile::Profile;
 use crate::typeset::compile::Engine;
@@ -35,6 +38,8 @@ pub struct Place {
     pub page: usize,
     /// 印出的文字：一个分句，或一个单元格（空白单元格为空字符串）。
     pub text: String,
+    /// 所在的章或表：“二、部门预算安排的总体情况”“附表3　部门支出总表”。
+    pub group: String,
 }
 
 /// One place whose printed text differs.
@@ -47,6 +52,8 @@ pub struct Correction {
     pub old: Option<String>,
     /// 更正后；删去的为 `None`。
     pub new: Option<String>,
+    /// 所在的章或表（见 `Place::group`）。
+    pub group: String,
 }
 
 /// A laid-out document and its outline.
@@ -189,10 +196,14 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn push(&mut self, key: String, location: String, page: usize, text: String) {
+        self.push_in(key, location, page, text, "标题".into());
+    }
+
+    fn push_in(&mut self, key: String, location: String, page: usize, text: String, group: String) {
         let n = self.seen.entry(key.clone()).or_insert(0);
         *n += 1;
         let key = if *n == 1 { key } else { format!("{key}#{n}") };
-        self.out.push(Place { key, location, page, text });
+        self.out.push(Place { key, location, page, text, group });
     }
 
     fn block(&mut self, at: &mut Section, b: &Block, page: usize) {
@@ -226,7 +237,8 @@ impl Reader<'_> {
         let location = format!("{}第{}段", at.location(), at.paras);
         for (i, clause) in clauses(text).into_iter().enumerate() {
             let page = self.find(page, page + 1, &prefix(&clause, 12)).unwrap_or(page);
-            self.push(format!("{base}|{i}"), location.clone(), page, clause);
+            let group = if at.chapter.is_empty() { "正文".into() } else { at.chapter.clone() };
+            self.push_in(format!("{base}|{i}"), location.clone(), page, clause, group);
         }
     }
 
@@ -248,7 +260,7 @@ impl Reader<'_> {
             .copied()
             .collect::<Vec<_>>()
             .join(" › ");
-        self.push(key, location, page, text.to_string());
+        self.push_in(key, location, page, text.to_string(), caption);
     }
 
     /// A table: its title and line, then every cell that is not a label,
@@ -410,6 +422,7 @@ pub fn compare(old: &[Place], new: &[Place]) -> Vec<Correction> {
         page: p.page,
         old: Some(p.text.clone()),
         new: None,
+        group: p.group.clone(),
     };
     let mut out: Vec<Correction> =
         orphans.get(&None).into_iter().flatten().map(|p| gone(p)).collect();
@@ -421,6 +434,7 @@ pub fn compare(old: &[Place], new: &[Place]) -> Vec<Correction> {
                 page: p.page,
                 old: o.map(|o| o.text.clone()),
                 new: Some(p.text.clone()),
+                group: p.group.clone(),
             }),
         }
         out.extend(orphans.get(&Some(p.key.as_str())).into_iter().flatten().map(|p| gone(p)));
@@ -468,35 +482,174 @@ pub fn to_text(changes: &[Correction]) -> String {
     out
 }
 
-/// The 更正说明 a bureau publishes beside the corrected PDF: title, the
-/// sentence of what was corrected and why, the rows in document order, the
-/// signature and date.
-pub fn to_markdown(n: &Notice, changes: &[Correction]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+/// The 更正说明 a bureau publishes beside the corrected PDF, as one view
+/// that Markdown, the web page and the PDF lay out: title, the sentence of
+/// what was corrected and why, the rows in groups, the closing, signature
+/// and date. The cells that print a figure the author edited come first
+/// (what was wrong); then every place that moved with it, grouped by
+/// chapter and table in document order, each group with its count.
+pub fn notice_view(n: &Notice, changes: &[Correction], edited: &Edited) -> NoticeView {
     let why = if n.reason.trim().is_empty() {
         String::new()
     } else {
         format!("因{}，", crate::derive::clean_clause(n.reason.trim_start_matches('因')))
     };
-    let mut out = format!(
-        "# {doc}更正说明\n\n{dept}公开的《{doc}》中，{why}有{count}处内容需要更正，现将更正情况说明如下\
-         （页码为更正后文件的页码）。更正后的文件已重新公开。\n\n\
-         | 序号 | 页码 | 位置 | 更正前 | 更正后 |\n|---:|---:|---|---|---|\n",
+    let groups = groups(changes, edited);
+    let order = if groups.first().is_some_and(|g| g.0 == EDITED) {
+        "先列出改动的数字，再按章节和表格列出随之变动之处；"
+    } else {
+        "按章节和表格分组；"
+    };
+    let lead = format!(
+        "{dept}公开的《{doc}》中，{why}有{count}处内容需要更正，现将更正情况说明如下\
+         （{order}页码为更正后文件的页码）。更正后的文件已重新公开。",
         doc = n.document,
         dept = n.department,
         count = changes.len(),
     );
-    for (i, c) in changes.iter().enumerate() {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            i + 1,
-            c.page,
-            cell(&c.location),
-            cell(&shown(c.old.as_deref(), "（无）")),
-            cell(&shown(c.new.as_deref(), "（删去）")),
-        ));
+    let mut k = 0;
+    let groups = groups
+        .into_iter()
+        .map(|(name, rows)| NoticeGroupView {
+            heading: format!("{name}（{}处）", rows.len()),
+            rows: rows
+                .into_iter()
+                .map(|c| {
+                    k += 1;
+                    // Under its table's heading a cell needs no table name.
+                    let within = if name == EDITED { "" } else { name.as_str() };
+                    row_view(k, c, within)
+                })
+                .collect(),
+        })
+        .collect();
+    NoticeView {
+        title: format!("{}更正说明", n.document),
+        lead,
+        columns: ["序号", "页码", "位置", "更正前", "更正后"].map(String::from).to_vec(),
+        groups,
+        closing: "特此说明。".into(),
+        department: n.department.clone(),
+        date: n.date.clone(),
     }
-    out.push_str(&format!("\n特此说明。\n\n{}  \n{}\n", n.department, n.date));
+}
+
+/// What the author changed in the data, to tell the corrected cells from
+/// the totals that moved with them.
+pub struct Edited {
+    /// The 功能科目 and 经济科目 codes of every line item that differs.
+    pub codes: Vec<String>,
+    /// Every data field that differs (`diff::diff`), for documents without
+    /// line items.
+    pub fields: Vec<crate::diff::Change>,
+}
+
+impl Edited {
+    pub fn between(old: &Budget, new: &Budget) -> Edited {
+        let mut codes = Vec::new();
+        let (a, b) = (&old.line_items, &new.line_items);
+        for i in 0..a.len().max(b.len()) {
+            let (x, y) = (a.get(i), b.get(i));
+            let same = match (x, y) {
+                (Some(x), Some(y)) => serde_json::to_value(x).ok() == serde_json::to_value(y).ok(),
+                _ => false,
+            };
+            for item in [x, y].into_iter().flatten().filter(|_| !same) {
+                codes.push(item.function.clone());
+                codes.extend(item.economic.clone());
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        Edited { codes, fields: crate::diff::diff(old, new) }
+    }
+}
+
+/// The group of the figures the author edited.
+const EDITED: &str = "改动的数字";
+
+/// The rows in their groups: the edited figures first (when they are not
+/// all there is), then by chapter and table, groups in order of first
+/// appearance and rows in document order.
+fn groups<'a>(changes: &'a [Correction], edited: &Edited) -> Vec<(String, Vec<&'a Correction>)> {
+    let direct: Vec<bool> = changes.iter().map(|c| carries_edit(c, edited)).collect();
+    let lead = direct.iter().any(|d| *d) && direct.iter().any(|d| !*d);
+    let mut out: Vec<(String, Vec<&Correction>)> = Vec::new();
+    if lead {
+        let first = changes.iter().zip(&direct).filter(|(_, d)| **d).map(|(c, _)| c).collect();
+        out.push((EDITED.to_string(), first));
+    }
+    for (c, d) in changes.iter().zip(&direct) {
+        if lead && *d {
+            continue;
+        }
+        match out.iter_mut().find(|g| g.0 == c.group && g.0 != EDITED) {
+            Some(g) => g.1.push(c),
+            None => out.push((c.group.clone(), vec![c])),
+        }
+    }
+    out
+}
+
+/// A cell of the row of an edited line item's 科目 (its 项 or 经济分类款,
+/// never the 类 or 款 totals above it); in a document without changed line
+/// items, a cell that prints the old and new value of an edited field.
+fn carries_edit(c: &Correction, edited: &Edited) -> bool {
+    if !edited.codes.is_empty() {
+        let row = c.location.split(" › ").nth(1).unwrap_or_default();
+        let code = row.split_whitespace().next().unwrap_or_default();
+        return c.old.is_some() && c.new.is_some() && edited.codes.iter().any(|k| k == code);
+    }
+    let number = |s: &str| -> Option<rust_decimal::Decimal> {
+        let plain: String = s.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+        plain.parse().ok()
+    };
+    let (Some(old), Some(new)) =
+        (c.old.as_deref().and_then(number), c.new.as_deref().and_then(number))
+    else {
+        return false;
+    };
+    edited.fields.iter().any(|e| {
+        let (a, b) = (e.old.as_deref().and_then(number), e.new.as_deref().and_then(number));
+        a == Some(old) && b == Some(new)
+    })
+}
+
+fn row_view(n: usize, c: &Correction, within: &str) -> NoticeRowView {
+    let inner = c.location.strip_prefix(within).and_then(|l| l.strip_prefix(" › "));
+    NoticeRowView {
+        n,
+        page: c.page,
+        location: inner.unwrap_or(&c.location).to_string(),
+        old: shown(c.old.as_deref(), "（无）"),
+        new: shown(c.new.as_deref(), "（删去）"),
+    }
+}
+
+/// The notice in Markdown, as a bureau pastes it into its site.
+pub fn to_markdown(v: &NoticeView) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!("# {}\n\n{}\n", v.title, v.lead);
+    for g in &v.groups {
+        let _ = write!(
+            out,
+            "\n## {}\n\n| {} |\n|---:|---:|---|---|---|\n",
+            g.heading,
+            v.columns.join(" | ")
+        );
+        for r in &g.rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                r.n,
+                r.page,
+                cell(&r.location),
+                cell(&r.old),
+                cell(&r.new)
+            );
+        }
+    }
+    let _ = write!(out, "\n{}\n\n{}  \n{}\n", v.closing, v.department, v.date);
     out
 }
 
@@ -523,7 +676,8 @@ mod tests {
     use super::*;
 
     fn place(key: &str, text: &str) -> Place {
-        Place { key: key.into(), location: key.to_uppercase(), page: 1, text: text.into() }
+        let group = String::new();
+        Place { key: key.into(), location: key.to_uppercase(), page: 1, text: text.into(), group }
     }
 
     #[test]

@@ -15,6 +15,7 @@
 
 use std::fmt::Write;
 
+use crate::derive::view::NoticeView;
 use crate::typeset::outline::{self, Block, Outline};
 
 /// The whole page for one disclosure.
@@ -79,6 +80,8 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .i1{padding-left:1.45rem}.i2{padding-left:2.45rem}
 td.note{text-align:left;padding:.8rem .6rem}
 p.line{text-indent:0;text-align:center}
+p.sign{text-indent:0;text-align:right;margin-top:1.5rem}
+caption h2{margin:0;font-size:1.08rem;text-align:left}
 p.table-note{text-indent:0;font-size:.9rem}
 .sample{text-indent:0;text-align:right;font-size:.85rem;color:#444}
 .draft{position:fixed;top:40%;left:0;right:0;text-align:center;font-size:6rem;color:rgba(0,0,0,.08);transform:rotate(-30deg);pointer-events:none;z-index:-1}
@@ -325,6 +328,56 @@ fn cell(out: &mut String, c: &Cell) {
         let _ = write!(out, " class=\"{}\"", c.class.join(" "));
     }
     let _ = write!(out, ">{}</{tag}>", esc(&c.text));
+}
+
+/// A correction notice as a page of its own, in the same style: every word
+/// comes from the notice's view (`diff::document::notice_view`).
+pub fn notice_page(v: &NoticeView) -> String {
+    let mut out = String::with_capacity(16 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<meta name=\"author\" content=\"{}\">\n<style>{STYLE}</style>\n</head>\n\
+         <body>\n<main>\n<h1>{}</h1>\n<p>{}</p>\n",
+        esc(&v.title),
+        esc(&v.department),
+        esc(&v.title),
+        esc(&v.lead),
+    );
+    for g in &v.groups {
+        let _ = write!(
+            out,
+            "<div class=\"table\" role=\"region\" aria-label=\"{h}\" tabindex=\"0\">\n<table>\n\
+             <caption><h2>{h}</h2></caption>\n<thead><tr>",
+            h = esc(&g.heading)
+        );
+        for c in &v.columns {
+            let _ = write!(out, "<th scope=\"col\">{}</th>", esc(c));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for r in &g.rows {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><th scope=\"row\">{}</th>\
+                 <td class=\"l\">{}</td><td class=\"l\">{}</td></tr>",
+                r.n,
+                r.page,
+                esc(&r.location),
+                esc(&r.old),
+                esc(&r.new)
+            );
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+    }
+    let _ = write!(
+        out,
+        "<p>{}</p>\n<p class=\"sign\">{}<br>{}</p>\n</main>\n</body>\n</html>\n",
+        esc(&v.closing),
+        esc(&v.department),
+        esc(&v.date)
+    );
+    out
 }
 
 /// Text and attribute values: `&`, `<`, `>` and quotes escaped.

@@ -281,6 +281,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("base/style.typ", include_str!("../../templates/base/style.typ")),
     ("base/breaks.typ", include_str!("../../templates/base/breaks.typ")),
     ("base/table.typ", include_str!("../../templates/base/table.typ")),
+    ("base/notice.typ", include_str!("../../templates/base/notice.typ")),
     ("hebei/profile.toml", include_str!("../../templates/hebei/profile.toml")),
     ("hebei/main.typ", include_str!("../../templates/hebei/main.typ")),
     ("hebei/parts.typ", include_str!("../../templates/hebei/parts.typ")),
@@ -300,6 +301,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("shanghai/parts.typ", include_str!("../../templates/shanghai/parts.typ")),
     ("shanghai/style.typ", include_str!("../../templates/shanghai/style.typ")),
     ("shanghai/tables.typ", include_str!("../../templates/shanghai/tables.typ")),
+    ("shanghai/notice.typ", include_str!("../../templates/shanghai/notice.typ")),
 ];
 
 /// The folder of the shared base within `templates/`.
