@@ -65,6 +65,9 @@ pub enum Command {
     /// 政府收支分类科目表：查看某年度实际采用的科目及其来源
     #[command(help_template = HELP_TEMPLATE, subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Catalogue(CatalogueArgs),
+    /// 批量生成的排版进程（内部使用）：以 build 的选项生成标准输入中逐行给出的文件
+    #[command(name = "__worker", hide = true)]
+    Worker(BuildArgs),
 }
 
 /// `yusuan catalogue` 的参数。

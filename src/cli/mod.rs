@@ -34,6 +34,7 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Preview(a) => preview::run(&a),
         Command::Catalogue(a) => catalogue::run(&a),
         Command::Profile(a) => profile::run(&a),
+        Command::Worker(a) => build::serve(&a),
     }
 }
 
