@@ -186,10 +186,26 @@ fn data_edits_show_up_errors_are_reported_and_the_preview_recovers() {
     assert!(!p.pdf_text().contains("公务接待费9.87万元"));
     let sample = fs::read_to_string(p.path("data.toml")).unwrap();
     let mut events = EventStream::open(p.port);
+    // The preview page says which page the reader looks at (drawn first).
+    assert_eq!(p.get("/view?page=4").0, 204);
+    for wrong in ["/view", "/view?page=0", "/view?page=x"] {
+        assert_eq!(p.get(wrong).0, 400, "{wrong}");
+    }
 
     let (edited, line) = with_reception(&sample, "9.87");
     fs::write(p.path("data.toml"), &edited).unwrap();
     let edit = p.wait_for("the edit", |s| revision(s) > revision(&first) && ok(s));
+    // Every page the edit changed is served, drawn before or after the
+    // revision went on show.
+    let keys = |s: &Value| s["pages"].as_array().unwrap().clone();
+    let (old, new) = (keys(&first), keys(&edit));
+    let changed: Vec<usize> = (0..new.len()).filter(|i| old.get(*i) != Some(&new[*i])).collect();
+    assert!(!changed.is_empty(), "the edit changes a page");
+    for i in changed {
+        let (code, svg) = p.get(&format!("/page/{}.svg", i + 1));
+        assert_eq!(code, 200, "page {}", i + 1);
+        assert!(String::from_utf8_lossy(&svg).contains("<svg"), "page {}", i + 1);
+    }
     assert!(p.pdf_text().contains("公务接待费9.87万元"), "the PDF shows the new number");
     assert!(p.html().contains("公务接待费9.87万元"), "so does the web page");
     assert!(events.next_revision_after(revision(&first)) > revision(&first));

@@ -7,28 +7,63 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use common::{Order, pdf_text, root, stderr, yusuan};
 use serde_json::Value;
 
-/// Builds `sample` with the default standards and `--emit-data`; returns
-/// the PDF's objects (qpdf's JSON) and the view the templates received.
-fn build(dir: &Path, sample: &str) -> (BTreeMap<String, Value>, Value) {
-    fs::copy(root().join("data").join(sample), dir.join("s.toml")).unwrap();
-    let out = yusuan(dir, &["build", "s.toml", "--emit-data", "--no-system-fonts"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+const SAMPLES: [&str; 2] = ["101001-2021.toml", "215001-2021.toml"];
+
+/// One sample as built: the PDF's objects (qpdf's JSON), the view the
+/// templates received, and the PDF.
+struct Built {
+    objects: BTreeMap<String, Value>,
+    view: Value,
+    pdf: PathBuf,
+}
+
+/// Both samples built once (one run, default standards, `--emit-data`)
+/// for every test in this file.
+fn built(sample: &str) -> &'static Built {
+    static BUILT: OnceLock<(tempfile::TempDir, Vec<Built>)> = OnceLock::new();
+    let (_, all) = BUILT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..SAMPLES.len()).map(|k| format!("s{k}.toml")).collect();
+        for (file, name) in SAMPLES.iter().zip(&names) {
+            fs::copy(root().join("data").join(file), dir.path().join(name)).unwrap();
+        }
+        let args: Vec<&str> = ["build", "--emit-data", "--no-system-fonts"]
+            .into_iter()
+            .chain(names.iter().map(String::as_str))
+            .collect();
+        let out = yusuan(dir.path(), &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let all =
+            (0..SAMPLES.len()).map(|k| read(&dir.path().join(format!("output/s{k}")))).collect();
+        (dir, all)
+    });
+    &all[SAMPLES.iter().position(|s| *s == sample).expect("a sample of SAMPLES")]
+}
+
+/// The objects of `<stem>.pdf` and the view in `<stem>.json`.
+fn read(stem: &Path) -> Built {
+    let pdf = stem.with_extension("pdf");
     let json = Command::new("qpdf")
         .args(["--json", "--json-key=qpdf"])
-        .arg(dir.join("output/s.pdf"))
+        .arg(&pdf)
         .output()
         .expect("qpdf is installed");
     assert!(json.status.success(), "qpdf --json failed");
     let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
     let objects = doc["qpdf"][1].as_object().expect("qpdf's objects").clone();
-    let view = fs::read(dir.join("output/s.json")).unwrap();
-    (objects.into_iter().collect(), serde_json::from_slice(&view).unwrap())
+    let view = fs::read(stem.with_extension("json")).unwrap();
+    Built {
+        objects: objects.into_iter().collect(),
+        view: serde_json::from_slice(&view).unwrap(),
+        pdf,
+    }
 }
 
 /// The dictionary of each structure element, stream or not.
@@ -86,14 +121,12 @@ fn expected(view: &Value, parts: impl Fn(&str) -> usize) -> (usize, usize) {
 
 #[test]
 fn header_cells_are_tagged_with_their_scope() {
-    for sample in ["101001-2021.toml", "215001-2021.toml"] {
-        let dir = tempfile::tempdir().unwrap();
-        let (objects, view) = build(dir.path(), sample);
-        let ths: Vec<&Value> =
-            elements(&objects).into_iter().filter(|e| e["/S"] == "/TH").collect();
+    for sample in SAMPLES {
+        let Built { objects, view, pdf } = built(sample);
+        let ths: Vec<&Value> = elements(objects).into_iter().filter(|e| e["/S"] == "/TH").collect();
         let count = |s: &str| ths.iter().filter(|th| scope(th) == Some(s)).count();
         assert_eq!(count("/Column") + count("/Row"), ths.len(), "{sample}: a TH without scope");
-        let text = pdf_text(&dir.path().join("output/s.pdf"), Order::Raw);
+        let text = pdf_text(pdf, Order::Raw);
         // A continued part opens with “续表3　…”: one more header row
         // (“续表1” must not count “续表10”).
         let parts = |label: &str| {
@@ -103,7 +136,7 @@ fn header_cells_are_tagged_with_their_scope() {
                 .filter(|(i, _)| !text[i + mark.len()..].starts_with(|c: char| c.is_ascii_digit()))
                 .count()
         };
-        let (columns, rows) = expected(&view, parts);
+        let (columns, rows) = expected(view, parts);
         assert_eq!(count("/Column"), columns, "{sample}: column header cells");
         // A continued 绩效目标表 repeats its 一级/二级 labels on the new page
         // (templates/perf-table.typ): up to two more row headers per part.
@@ -124,14 +157,13 @@ fn header_cells_are_tagged_with_their_scope() {
 
 #[test]
 fn the_document_has_its_title_language_and_shows_the_title() {
-    let dir = tempfile::tempdir().unwrap();
-    let (objects, _) = build(dir.path(), "101001-2021.toml");
+    let objects = &built("101001-2021.toml").objects;
     let root_ref = objects["trailer"]["value"]["/Root"].as_str().unwrap();
     let catalog = &objects[&format!("obj:{root_ref}")]["value"];
     assert_eq!(catalog["/Lang"], "u:zh-CN");
     assert_eq!(catalog["/MarkInfo"]["/Marked"], true);
     assert_eq!(catalog["/ViewerPreferences"]["/DisplayDocTitle"], true);
-    let kinds: Vec<&str> = elements(&objects).iter().filter_map(|e| e["/S"].as_str()).collect();
+    let kinds: Vec<&str> = elements(objects).iter().filter_map(|e| e["/S"].as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "/Title").count(), 1, "one Title element");
     for kind in ["/H1", "/H2", "/P", "/Table", "/TR", "/TD"] {
         assert!(kinds.contains(&kind), "no {kind} in the structure tree");

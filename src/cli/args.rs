@@ -74,6 +74,9 @@ pub enum Command {
     /// 显示某个命令的用法，如 yusuan help build
     #[command(help_template = HELP_TEMPLATE)]
     Help(HelpArgs),
+    /// 批量生成的排版进程（内部使用）：以 build 的选项生成标准输入中逐行给出的文件
+    #[command(name = "__worker", hide = true)]
+    Worker(BuildArgs),
 }
 
 /// `yusuan help` 的参数。

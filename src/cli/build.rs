@@ -1,5 +1,6 @@
 //! `yusuan build`：核对并生成 PDF（及 xlsx、视图数据），一个或多个文件。
 
+use std::ffi::OsString;
 use std::path::Path;
 
 use crate::batch;
@@ -23,30 +24,28 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
     )?;
     let env = pipeline::profiles(&environment(&args.env))?;
     output::clean_stale(&args.output);
-    let options = batch::Options {
-        output: args.output.clone(),
-        draft: args.draft,
-        final_: args.final_,
-        jobs: args.jobs,
-        emit_data: args.emit_data,
-        xlsx: args.xlsx,
-        html: args.html,
-        docx: args.docx,
-        pdf: pdf_settings(&args.pdf_standards),
-        catalogue: args.catalogue.clone(),
-        limits: (args.limits.time_limit, args.limits.memory_limit),
-        verbose: args.verbose,
-        fold_shared: inputs.len() > 1 && !args.verbose,
-    };
+    let mut options = options(args);
+    options.fold_shared = inputs.len() > 1 && !args.verbose;
     if args.emit_data {
         write_schema(&args.output)?;
     }
     let mut progress = Progress::new(inputs.len());
     let mut shared = Vec::new();
-    batch::build_all(&inputs, &options, env, |mut o| {
-        shared.append(&mut o.shared);
-        progress.record(o)
-    });
+    let mut on_event = |mut e: batch::Event| {
+        if let batch::Event::Done(o) = &mut e {
+            shared.append(&mut o.shared);
+        }
+        progress.event(e)
+    };
+    // Several files: worker processes, so memory stays bounded however
+    // long the batch (batch::workers); else, or if none can start, here.
+    let in_workers = inputs.len() > 1
+        && worker_command().is_some_and(|spawn| {
+            batch::workers::build_all(&inputs, &options, &spawn, &mut on_event).is_ok()
+        });
+    if !in_workers {
+        batch::build_all(&inputs, &options, env, &mut on_event);
+    }
     if inputs.len() > 1 {
         progress.finish();
     }
@@ -61,9 +60,62 @@ pub fn run(args: &BuildArgs) -> Result<(), Error> {
     finish(progress.failed(), inputs.len(), "生成完毕")
 }
 
+fn options(args: &BuildArgs) -> batch::Options {
+    batch::Options {
+        output: args.output.clone(),
+        draft: args.draft,
+        final_: args.final_,
+        jobs: args.jobs,
+        emit_data: args.emit_data,
+        xlsx: args.xlsx,
+        html: args.html,
+        docx: args.docx,
+        pdf: pdf_settings(&args.pdf_standards),
+        catalogue: args.catalogue.clone(),
+        limits: (args.limits.time_limit, args.limits.memory_limit),
+        verbose: args.verbose,
+        // A worker serves only batches of several files.
+        fold_shared: !args.verbose,
+    }
+}
+
+/// The command that starts a worker of this run: this program with the
+/// hidden subcommand in place of `build`, every option as given (the
+/// worker ignores the paths and reads its files from its input).
+fn worker_command() -> Option<batch::workers::Spawn> {
+    let mut args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if args.first()? != "build" {
+        return None;
+    }
+    args[0] = WORKER.into();
+    Some(batch::workers::Spawn { program: std::env::current_exe().ok()?, args })
+}
+
+/// The hidden subcommand of a worker (cli::args::Command::Worker).
+const WORKER: &str = "__worker";
+
+/// A worker of a batch: builds the files named on its input with the
+/// options of `build`, one reply line each on its output (batch::serve).
+pub fn serve(args: &BuildArgs) -> Result<(), Error> {
+    let env = pipeline::profiles(&environment(&args.env))?;
+    let (input, output) = (std::io::stdin().lock(), std::io::stdout().lock());
+    // The memory limit is the run's, kept by the batch over all its
+    // processes (batch::workers); the time limit is per document, kept here.
+    let mut options = options(args);
+    options.limits.1 = 0;
+    batch::serve::serve(&options, env, input, output)
+        .map_err(|e| Error::Message(format!("排版进程与批量生成之间的通信出错：{e}")))
+}
+
 /// Each input's outputs: its PDF and the companions asked for.
 fn extensions(args: &BuildArgs) -> Vec<&'static str> {
-    let asked = [(true, "pdf"), (args.emit_data, "json"), (args.xlsx, "xlsx"), (args.html, "html")];
+    let asked = [
+        (true, "pdf"),
+        (args.emit_data, "json"),
+        (args.xlsx, "xlsx"),
+        (args.html, "html"),
+        (args.docx, "docx"),
+    ];
     asked.into_iter().filter(|(on, _)| *on).map(|(_, ext)| ext).collect()
 }
 

@@ -40,6 +40,7 @@ pub fn run(cli: args::Cli) -> Result<(), Error> {
         Command::Help(a) => help::show(&a.command),
         Command::Init(a) => init::run(&a),
         Command::Report(a) => report::run(&a),
+        Command::Worker(a) => build::serve(&a),
     }
 }
 

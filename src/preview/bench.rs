@@ -5,8 +5,11 @@
 //! times — 当年公务接待费 `sangong.current.reception`, which every check
 //! accepts and the text prints — saves the copy as an editor does (write a
 //! new file, rename it over the old), and measures from the save to the new
-//! revision being published (status and pages servable), and to its PDF
-//! being written. Prints every figure and the medians.
+//! revision being published (status servable, the page the reader looks at
+//! drawn), to every changed page drawn, and to its PDF being written.
+//! The reader is taken to look at the first page the edit changes (as a
+//! browser's preview page would report): one edit before the N finds it.
+//! Prints every figure and the medians.
 
 use std::fs;
 use std::path::Path;
@@ -27,6 +30,7 @@ use crate::preview::Options;
 /// to its PDF written, and where the rebuild's time went.
 struct Sample {
     latency: Duration,
+    pages: Duration,
     pdf: Duration,
     timings: Timings,
 }
@@ -75,15 +79,36 @@ fn edit_loop(path: &Path, shared: &Shared, edits: usize) -> Result<Vec<Sample>, 
     let mut doc: DocumentMut = text.parse().map_err(|e| Error::Preview(format!("{e}")))?;
     let base = reception(&mut doc)?.to_string().trim().parse::<Decimal>().map_err(|_| missing())?;
     let mut samples = Vec::new();
-    for k in 1..=edits as i64 {
+    for k in 0..=edits as i64 {
         // Saves at uneven intervals, as a person makes them.
         std::thread::sleep(Duration::from_millis(150 + (k as u64 * 37) % 50));
         let value: Value =
-            (base + Decimal::new(k, 2)).to_string().parse().map_err(|_| missing())?;
+            (base + Decimal::new(k + 1, 2)).to_string().parse().map_err(|_| missing())?;
         *reception(&mut doc)? = Item::Value(value.decorated(" ", ""));
-        samples.push(one_edit(path, shared, &doc.to_string(), k)?);
+        let before = shared.get();
+        let sample = one_edit(path, shared, &doc.to_string(), k)?;
+        if k == 0 {
+            look_at_the_change(shared, &before);
+        } else {
+            samples.push(sample);
+        }
     }
     Ok(samples)
+}
+
+/// Points the preview at the first page that differs from `before`'s.
+fn look_at_the_change(shared: &Shared, before: &Snapshot) {
+    let keys = |s: &Snapshot| -> Vec<String> {
+        s.render
+            .as_ref()
+            .map(|r| r.pages.iter().map(|p| p.key.clone()).collect())
+            .unwrap_or_default()
+    };
+    let (old, new) = (keys(before), keys(&shared.get()));
+    let changed = new.iter().enumerate().find(|(i, k)| old.get(*i) != Some(k));
+    let page = changed.map_or(1, |(i, _)| i + 1);
+    shared.set_viewing(page);
+    crate::error::outln!("读者看的页：第 {page} 页（改动的数所在的第一页）");
 }
 
 /// Saves `text` and times the new revision, then its PDF.
@@ -97,8 +122,12 @@ fn one_edit(path: &Path, shared: &Shared, text: &str, k: i64) -> Result<Sample, 
     let latency = saved.elapsed();
     let render = snap.render.as_ref().filter(|_| snap.ok);
     let render = render.ok_or_else(|| fail(format!("排版失败：\n{}", snap.errors.join("\n"))))?;
+    for page in &render.pages {
+        page.svg.wait(wait).ok_or_else(|| fail("有一页未能画出".into()))?;
+    }
+    let pages = saved.elapsed();
     render.pdf.wait(wait).ok_or_else(|| fail("PDF 未能导出".into()))?;
-    Ok(Sample { latency, pdf: saved.elapsed(), timings: snap.timings })
+    Ok(Sample { latency, pages, pdf: saved.elapsed(), timings: snap.timings })
 }
 
 /// Waits for the revision after `seen`; `None` after `timeout`.
@@ -132,28 +161,38 @@ fn report(samples: &[Sample]) {
     crate::error::outln!("每次改动（毫秒）：{}", each.join(" "));
     let latency: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
     crate::error::outln!(
-        "预览延迟（保存 → 新版本就绪：/status 显示新版本，各页可取），{} 次：中位数 {:.1} 毫秒，最小 {:.1}，最大 {:.1}",
+        "预览延迟（保存 → 新版本就绪：/status 显示新版本，读者看的页已画好），{} 次：中位数 {:.1} 毫秒，最小 {:.1}，最大 {:.1}",
         samples.len(),
         ms(median(&latency)),
         ms(latency.iter().copied().min().unwrap_or_default()),
         ms(latency.iter().copied().max().unwrap_or_default()),
     );
+    let pages: Vec<Duration> = samples.iter().map(|s| s.pages).collect();
+    crate::error::outln!("保存 → 改动的各页都已画好：中位数 {:.1} 毫秒", ms(median(&pages)));
     let pdf: Vec<Duration> = samples.iter().map(|s| s.pdf).collect();
     crate::error::outln!("保存 → 该版本的 PDF 也已写出：中位数 {:.1} 毫秒", ms(median(&pdf)));
     let phase = |f: fn(&Timings) -> Duration| {
         ms(median(&samples.iter().map(|s| f(&s.timings)).collect::<Vec<_>>()))
     };
     crate::error::outln!(
-        "新版本的重新排版（中位数）：{:.1} 毫秒 = 读取核对 {:.1} + Typst 编译 {:.1} + 画改动的页 {:.1}；其余为文件系统通知与线程唤醒",
+        "新版本的重新排版（中位数）：{:.1} 毫秒 = 读取核对 {:.1} + Typst 编译 {:.1} + 画读者看的页 {:.1}；其余为文件系统通知与线程唤醒",
         phase(|t| t.total),
         phase(|t| t.check),
         phase(|t| t.compile),
         phase(|t| t.pages),
     );
+    let cpu: Vec<Duration> = samples.iter().filter_map(|s| s.timings.cpu).collect();
+    if !cpu.is_empty() {
+        crate::error::outln!(
+            "新版本的重新排版所用的处理器时间（不随机器上别的负载变化）：中位数 {:.1} 毫秒，最大 {:.1}",
+            ms(median(&cpu)),
+            ms(cpu.iter().copied().max().unwrap_or_default())
+        );
+    }
     let mut drawn: Vec<usize> = samples.iter().map(|s| s.timings.drawn).collect();
     drawn.sort_unstable();
     crate::error::outln!(
-        "每次画的页数：中位数 {}，最少 {}，最多 {}",
+        "每次改动的页数（先画读者看的一页，其余在新版本就绪后画）：中位数 {}，最少 {}，最多 {}",
         drawn.get(drawn.len() / 2).copied().unwrap_or_default(),
         drawn.first().copied().unwrap_or_default(),
         drawn.last().copied().unwrap_or_default(),

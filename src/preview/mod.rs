@@ -16,13 +16,13 @@ mod watch;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::error::Error;
 use crate::pipeline::Environment;
-use rebuild::Builder;
-use state::{Outcome, Shared, Snapshot};
+use rebuild::{Builder, Later};
+use state::{Outcome, Render, Shared, Snapshot};
 use watch::{Changes, Watch};
 
 /// What `yusuan preview` was asked to do.
@@ -71,6 +71,9 @@ struct Session {
     watch: Watch,
     /// The data file's name and the limits each rebuild keeps.
     limits: (String, u64, u64),
+    /// Counts the builds begun: a revision's PDF export, which runs after
+    /// it is on show, is skipped once a newer build has begun.
+    builds: Arc<AtomicU64>,
 }
 
 impl Session {
@@ -87,7 +90,8 @@ impl Session {
         let watch = Watch::new(file, env);
         let builder = Builder::new(file, env);
         let limits = (file.display().to_string(), limits.0, limits.1);
-        let mut session = Session { addr, shared, builder, watch, limits };
+        let builds = Arc::new(AtomicU64::new(0));
+        let mut session = Session { addr, shared, builder, watch, limits, builds };
         session.rebuild(Changes::default());
         Ok(session)
     }
@@ -103,7 +107,8 @@ impl Session {
     }
 
     fn rebuild(&mut self, changes: Changes) {
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), state::thread_cpu());
+        let build = self.builds.fetch_add(1, Ordering::SeqCst) + 1;
         let (name, secs, mib) = &self.limits;
         let _limits = crate::typeset::limits::Watch::start(name, *secs, *mib);
         if changes.fonts {
@@ -111,29 +116,18 @@ impl Session {
         } else if changes.templates {
             self.builder.reload_templates();
         }
-        let mut outcome = self.guarded(Builder::build).unwrap_or_else(internal_error);
+        let viewing = self.shared.viewing();
+        let mut outcome = self.guarded(|b| b.build(viewing)).unwrap_or_else(internal_error);
         outcome.timings.total = started.elapsed();
+        outcome.timings.cpu = cpu.zip(state::thread_cpu()).map(|(a, b)| b.saturating_sub(a));
+        let later = self.builder.later();
         let snap = self.shared.publish(outcome);
         log(&snap);
-        if snap.ok {
-            self.write_pdf(&snap);
+        if let (Some(later), Some(render), true) = (later, snap.render.clone(), snap.ok) {
+            let (shared, builds) = (self.shared.clone(), self.builds.clone());
+            let superseded = move || builds.load(Ordering::SeqCst) != build;
+            std::thread::spawn(move || finish(later, &render, &shared, superseded));
         }
-    }
-
-    /// Writes the PDF of a revision whose pages are on show. If the export
-    /// fails, its errors become the next revision.
-    fn write_pdf(&mut self, snap: &Snapshot) {
-        let Some(render) = snap.render.as_ref() else { return };
-        let errors = match self.guarded(Builder::pdf).flatten() {
-            Some(Ok(pdf)) => {
-                render.pdf.fill(Some(pdf.into()));
-                return;
-            }
-            Some(Err(errors)) => errors,
-            None => internal_error().errors,
-        };
-        render.pdf.fill(None);
-        log(&self.shared.publish(Outcome { errors, ..Outcome::default() }));
     }
 
     /// Runs a step of the build; a panic in Typst (a bug, but input can
@@ -141,6 +135,26 @@ impl Session {
     fn guarded<T>(&mut self, step: impl FnOnce(&mut Builder) -> T) -> Option<T> {
         let builder = &mut self.builder;
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(builder))).ok()
+    }
+}
+
+/// The rest of a revision on show: its other pages, its web page, its
+/// PDF. If the export fails (or the work panics), the errors become the
+/// next revision, unless another was published meanwhile.
+fn finish(later: Later, render: &Arc<Render>, shared: &Shared, superseded: impl Fn() -> bool) {
+    let pages = render.pages.clone();
+    let run = std::panic::AssertUnwindSafe(|| later.finish(render, superseded));
+    let errors = match std::panic::catch_unwind(run) {
+        Ok(Ok(())) => return,
+        Ok(Err(errors)) => errors,
+        Err(_) => {
+            Later::abandon(&pages, render);
+            internal_error().errors
+        }
+    };
+    let outcome = Outcome { errors, ..Outcome::default() };
+    if let Some(snap) = shared.publish_if(outcome, |now| now.revision == render.revision) {
+        log(&snap);
     }
 }
 

@@ -1,4 +1,5 @@
-//! 重新排版：读取并核对数据，用常驻的 Engine 编译，画出各页的 SVG，再导出 PDF。
+//! 重新排版：读取并核对数据，用常驻的 Engine 编译，先画读者正在看的一页；
+//! 新版本上线后，再画其余改动的页、生成网页版、导出 PDF（`Later`）。
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::pipeline::{self, Environment, Typeset};
 use crate::preview::state::{Outcome, PageImage, Render};
 use crate::typeset::compile::{Engine, typst_messages};
 use crate::typeset::fonts::FontSet;
+use crate::typeset::templates::Templates;
 
 /// Rebuilds one data file, keeping the Engine (and with it Typst's caches)
 /// from one revision to the next.
@@ -32,8 +34,20 @@ pub struct Builder {
     /// The SVG of each current page by content hash: an edit usually
     /// changes a few pages, and the others need not be drawn again.
     svgs: HashMap<u128, Arc<PageImage>>,
-    /// The document just built, until its PDF is written.
-    pending: Option<Typeset>,
+    /// What is left of the last successful build once it is on show.
+    later: Option<Later>,
+}
+
+/// The work left of a build once its revision is on show (the page the
+/// reader looks at is drawn): the other changed pages, the web page and
+/// the PDF, done by `Later::finish` on another thread.
+pub struct Later {
+    typeset: Typeset,
+    /// Changed pages still to draw, nearest the viewed one first.
+    pages: ToDraw,
+    /// For the PDF's error messages (their template lines).
+    fonts: Arc<FontSet>,
+    templates: Arc<Templates>,
 }
 
 impl Builder {
@@ -47,7 +61,7 @@ impl Builder {
             profiles: pipeline::Profiles::new(env),
             profile: None,
             svgs: HashMap::new(),
-            pending: None,
+            later: None,
         };
         builder.reload_templates();
         builder
@@ -80,11 +94,12 @@ impl Builder {
         self.reload_templates();
     }
 
-    /// One revision: the data's problems, then Typst's, then the pages.
-    /// The PDF is left for `pdf`, so the pages can go on show first.
-    pub fn build(&mut self) -> Outcome {
+    /// One revision: the data's problems, then Typst's, then the page the
+    /// reader looks at (`viewing`, from 1). The rest is left for `later`,
+    /// so the revision can go on show first.
+    pub fn build(&mut self, viewing: usize) -> Outcome {
         let started = Instant::now();
-        self.pending = None;
+        self.later = None;
         let mut loaded = pipeline::inspect(&self.path);
         let bundle = pipeline::with_profile(&mut loaded, &self.path, &self.profiles);
         let (budget, file) = (loaded.budget, loaded.file);
@@ -102,7 +117,7 @@ impl Builder {
                 return out;
             }
         };
-        let profile = bundle.profile.clone();
+        let (profile, templates) = (bundle.profile.clone(), bundle.templates.clone());
         let engine = match self.engine_for(&bundle) {
             Ok(engine) => engine,
             Err(message) => {
@@ -112,28 +127,63 @@ impl Builder {
         };
         let Some(budget) = budget.filter(|_| out.errors.is_empty()) else { return out };
         match typeset(engine, &budget, profile, &mut out) {
-            Ok(pending) => {
+            Ok(typeset) => {
                 let started = Instant::now();
-                let (pages, drawn) = page_images(&mut self.svgs, &pending.compiled.document);
+                let doc = &typeset.compiled.document;
+                let (pages, rest, now) = page_images(&mut self.svgs, doc, viewing);
                 out.timings.pages = started.elapsed();
-                out.timings.drawn = drawn;
-                let html = crate::export::html::page(&pending.outline()).into();
-                out.render = Some(Render { revision: 0, pages, pdf: Default::default(), html });
-                self.pending = Some(pending);
+                out.timings.drawn = rest.len() + usize::from(now);
+                out.render = Some(Render::new(pages));
+                let fonts = self.fonts.clone();
+                self.later = Some(Later { typeset, pages: rest, fonts, templates });
             }
             Err(errors) => out.errors = errors,
         }
         out
     }
 
-    /// The PDF of the last successful build, as `yusuan build` writes it
-    /// (PDF/UA-1 and PDF/A-2a), so the preview reports what would stop `build`, such as
-    /// a character no font has. `None` when there is nothing to export.
-    pub fn pdf(&mut self) -> Option<Result<Vec<u8>, Vec<String>>> {
-        let typeset = self.pending.take()?;
-        let engine = self.engine.as_ref().ok()?;
-        let pdf = pipeline::export_pdf(&typeset, &PdfSettings::default());
-        Some(pdf.map_err(|d| typst_messages(engine.world(), &d)))
+    /// The work left of the last build, once it is on show.
+    pub fn later(&mut self) -> Option<Later> {
+        self.later.take()
+    }
+}
+
+impl Later {
+    /// Draws the other changed pages, makes the web page, then exports the
+    /// PDF as `yusuan build` writes it (PDF/UA-1 and PDF/A-2a), so the
+    /// preview reports what would stop `build`, such as a character no
+    /// font has. The export is skipped when `superseded` says a newer
+    /// build has begun. Returns the export's errors.
+    pub fn finish(self, render: &Render, superseded: impl Fn() -> bool) -> Result<(), Vec<String>> {
+        for (page, svg) in draw_pages(&self.pages) {
+            page.svg.fill(Some(svg));
+        }
+        let html = crate::export::html::page(&self.typeset.outline());
+        render.html.fill(Some(html.into_bytes().into()));
+        if superseded() {
+            render.superseded();
+            return Ok(());
+        }
+        match pipeline::export_pdf(&self.typeset, &PdfSettings::default()) {
+            Ok(pdf) => {
+                render.pdf.fill(Some(pdf.into()));
+                Ok(())
+            }
+            Err(d) => {
+                render.pdf.fill(None);
+                let engine = Engine::new(self.fonts, self.templates);
+                Err(typst_messages(engine.world(), &d))
+            }
+        }
+    }
+
+    /// Fills every slot this work would have filled with nothing (a panic
+    /// ended it), so no request waits for them.
+    pub fn abandon(pages: &[Arc<PageImage>], render: &Render) {
+        let slots = pages.iter().map(|p| &p.svg).chain([&render.html, &render.pdf]);
+        for slot in slots.filter(|s| !s.is_filled()) {
+            slot.fill(None);
+        }
     }
 }
 
@@ -153,36 +203,56 @@ fn typeset(
     Ok(typeset)
 }
 
-/// The SVG of every page, drawing only the pages not seen before, and
-/// how many were drawn.
+/// Every page of the document: those seen before from `cache`, the page
+/// the reader looks at (`viewing`, from 1) drawn now if it changed (then
+/// the third value is true), the other changed pages still to draw
+/// (returned, nearest the viewed page first).
 fn page_images(
     cache: &mut HashMap<u128, Arc<PageImage>>,
     document: &PagedDocument,
-) -> (Vec<Arc<PageImage>>, usize) {
+    viewing: usize,
+) -> (Vec<Arc<PageImage>>, ToDraw, bool) {
+    let (mut pages, mut rest, mut now) = (Vec::new(), Vec::new(), false);
     let hashes: Vec<u128> = document.pages().iter().map(typst::utils::hash128).collect();
-    let new: Vec<(u128, &Page)> = hashes
-        .iter()
-        .zip(document.pages())
-        .filter(|(h, _)| !cache.contains_key(*h))
-        .map(|(h, p)| (*h, p))
-        .collect();
-    cache.extend(draw_pages(&new));
-    let pages = hashes.iter().map(|h| cache[h].clone()).collect();
+    for (i, (h, page)) in hashes.iter().zip(document.pages()).enumerate() {
+        // A page whose drawing failed (a panic) is drawn again.
+        if let Some(seen) = cache.get(h).filter(|seen| !seen.svg.failed()) {
+            pages.push(seen.clone());
+            continue;
+        }
+        let image = Arc::new(PageImage::pending(format!("{:016x}", *h as u64)));
+        if i + 1 == viewing {
+            image.svg.fill(Some(draw(page)));
+            now = true;
+        } else {
+            rest.push((image.clone(), page.clone()));
+        }
+        cache.insert(*h, image.clone());
+        pages.push(image);
+    }
     // Only the current pages stay cached, so memory does not grow.
     cache.retain(|h, _| hashes.contains(h));
-    (pages, new.len())
+    let target = viewing.saturating_sub(1);
+    rest.sort_by_key(|(image, _)| {
+        let at = pages.iter().position(|p| Arc::ptr_eq(p, image)).unwrap_or(usize::MAX);
+        at.abs_diff(target)
+    });
+    (pages, rest, now)
 }
 
+/// Pages still to draw, each with the slot its SVG goes in.
+type ToDraw = Vec<(Arc<PageImage>, Page)>;
+
 /// Draws pages on all cores; an edit often changes a few pages at once.
-fn draw_pages(pages: &[(u128, &Page)]) -> Vec<(u128, Arc<PageImage>)> {
+fn draw_pages(pages: &[(Arc<PageImage>, Page)]) -> Vec<(&Arc<PageImage>, Arc<[u8]>)> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let per_thread = pages.len().div_ceil(cores).max(1);
     std::thread::scope(|s| {
         let workers: Vec<_> = pages
             .chunks(per_thread)
-            .map(|chunk| s.spawn(move || chunk.iter().map(|&(h, p)| (h, draw(h, p))).collect()))
+            .map(|chunk| s.spawn(move || chunk.iter().map(|(i, p)| (i, draw(p))).collect()))
             .collect();
-        // A panic is passed on to the rebuild, which reports it.
+        // A panic is passed on to the caller, which reports it.
         let join = |w: std::thread::ScopedJoinHandle<'_, Vec<_>>| {
             w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
         };
@@ -190,7 +260,6 @@ fn draw_pages(pages: &[(u128, &Page)]) -> Vec<(u128, Arc<PageImage>)> {
     })
 }
 
-fn draw(hash: u128, page: &Page) -> Arc<PageImage> {
-    let svg = typst_svg::svg(page, &SvgOptions::default());
-    Arc::new(PageImage { key: format!("{:016x}", hash as u64), svg: svg.into_bytes().into() })
+fn draw(page: &Page) -> Arc<[u8]> {
+    typst_svg::svg(page, &SvgOptions::default()).into_bytes().into()
 }

@@ -6,8 +6,9 @@
 //! | `/status` | 当前版本的 JSON：版本号、是否成功、错误与警告、各页的内容键 |
 //! | `/events` | server-sent events：每个新版本发一次版本号 |
 //! | `/document.pdf` | 最近一次成功排版的 PDF（页面先显示，PDF 随后写出，请求会等它） |
-//! | `/page/N.svg` | 最近一次成功排版的第 N 页 |
+//! | `/page/N.svg` | 最近一次成功排版的第 N 页（读者正在看的一页先画，其余随后，请求会等它） |
 //! | `/document.html` | 最近一次成功排版的网页版（有新版本时自动重新载入） |
+//! | `/view?page=N` | 预览页报告读者正在看第 N 页：改动后先画这一页 |
 
 use std::io::{self, Cursor, Write};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -17,7 +18,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::error::Error;
-use crate::preview::state::{Render, Shared, Snapshot};
+use crate::preview::state::{PageImage, Render, Shared, Snapshot};
 
 const PAGE: &str = include_str!("page.html");
 
@@ -27,6 +28,9 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// Longer than any PDF export; only a stuck export would reach it.
 const PDF_WAIT: Duration = Duration::from_secs(60);
+
+/// Longer than drawing any page or making the web page.
+const PAGE_WAIT: Duration = Duration::from_secs(30);
 
 type Reply = Response<Cursor<Arc<[u8]>>>;
 
@@ -76,11 +80,44 @@ fn respond(request: Request, shared: &Arc<Shared>, port: u16) {
         // The PDF may still be being written; other requests need not wait.
         "/document.pdf" => {
             let shared = shared.clone();
-            std::thread::spawn(move || request.respond(pdf(&first_render(&shared))));
+            std::thread::spawn(move || request.respond(pdf(&shared)));
+        }
+        "/view" => {
+            let answer = view(request.url(), shared);
+            let _ = request.respond(answer);
         }
         _ => {
-            let _ = request.respond(route(&path, &shared.get()));
+            let snap = shared.get();
+            // A page or web page still being made is waited for on a
+            // thread of its own.
+            if ready(&path, &snap) {
+                let _ = request.respond(route(&path, &snap));
+            } else {
+                std::thread::spawn(move || request.respond(route(&path, &snap)));
+            }
         }
+    }
+}
+
+/// Whether `route` can answer `path` without waiting.
+fn ready(path: &str, snap: &Snapshot) -> bool {
+    let Some(render) = &snap.render else { return true };
+    match path {
+        "/document.html" => render.html.is_filled(),
+        _ => page_image(path, snap).is_none_or(|p| p.svg.is_filled()),
+    }
+}
+
+/// `/view?page=N`: the page the reader looks at.
+fn view(url: &str, shared: &Shared) -> Reply {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let page = query.split('&').find_map(|kv| kv.strip_prefix("page=")?.parse::<usize>().ok());
+    match page {
+        Some(n) if n >= 1 => {
+            shared.set_viewing(n);
+            reply(204, "text/plain; charset=utf-8", Arc::from(&b""[..]))
+        }
+        _ => text(400, "应为 /view?page=页码"),
     }
 }
 
@@ -102,7 +139,10 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
         "/" | "/index.html" => ok("text/html; charset=utf-8", PAGE.as_bytes()),
         "/status" => ok("application/json", snap.status_json()),
         "/document.html" => match &snap.render {
-            Some(render) => ok("text/html; charset=utf-8", live_page(render).into_bytes()),
+            Some(render) => match live_page(render) {
+                Some(page) => ok("text/html; charset=utf-8", page.into_bytes()),
+                None => text(503, &format!("第 {} 版的网页版未能生成", render.revision)),
+            },
             None => text(503, "还没有排版成功的版本"),
         },
         // The page's own Chinese text falls back to this bundled face.
@@ -117,12 +157,13 @@ fn route(path: &str, snap: &Snapshot) -> Reply {
 /// The web page as `build --html` writes it, plus what only the preview
 /// needs: a script that reloads it when a newer render is on show, keeping
 /// the scroll position. The written file has no script.
-fn live_page(render: &Render) -> String {
+fn live_page(render: &Render) -> Option<String> {
     let script = format!(
         "<script>\n(() => {{\n  const shown = {};\n{LIVE}}})();\n</script>\n</body>",
         render.revision
     );
-    render.html.replacen("</body>", &script, 1)
+    let html = render.html.wait(PAGE_WAIT)?;
+    Some(String::from_utf8_lossy(&html).replacen("</body>", &script, 1))
 }
 
 const LIVE: &str = r#"  const y = sessionStorage.getItem("yusuan-scroll");
@@ -149,22 +190,40 @@ fn first_render(shared: &Shared) -> Arc<Snapshot> {
     shared.wait_newer(0, PDF_WAIT)
 }
 
-/// The PDF of the render on show, once written.
-fn pdf(snap: &Snapshot) -> Reply {
-    let Some(render) = &snap.render else {
-        return text(503, "还没有排版成功的版本");
-    };
-    match render.pdf.wait(PDF_WAIT) {
-        Some(pdf) => ok("application/pdf", pdf),
-        None => text(503, &format!("第 {} 版的 PDF 未能导出，错误见预览页", render.revision)),
+/// The PDF of the render on show, once written; when a newer build began
+/// before it was exported, that build's.
+fn pdf(shared: &Shared) -> Reply {
+    let mut snap = first_render(shared);
+    loop {
+        let Some(render) = &snap.render else {
+            return text(503, "还没有排版成功的版本");
+        };
+        if let Some(pdf) = render.pdf.wait(PDF_WAIT) {
+            return ok("application/pdf", pdf);
+        }
+        if !render.pdf_superseded.load(std::sync::atomic::Ordering::Relaxed) {
+            return text(503, &format!("第 {} 版的 PDF 未能导出，错误见预览页", render.revision));
+        }
+        let seen = snap.revision.max(render.revision);
+        snap = shared.wait_newer(seen, PDF_WAIT);
+        if snap.revision <= seen {
+            return text(503, "PDF 尚未导出，请稍后再试");
+        }
     }
 }
 
-/// `/page/N.svg`, N counted from 1.
+/// `/page/N.svg`, N counted from 1, once drawn.
 fn page(path: &str, snap: &Snapshot) -> Option<Reply> {
+    let image = page_image(path, snap)?;
+    Some(match image.svg.wait(PAGE_WAIT) {
+        Some(svg) => ok("image/svg+xml", svg),
+        None => text(503, "这一页未能画出，错误见预览页"),
+    })
+}
+
+fn page_image<'a>(path: &str, snap: &'a Snapshot) -> Option<&'a Arc<PageImage>> {
     let n: usize = path.strip_prefix("/page/")?.strip_suffix(".svg")?.parse().ok()?;
-    let image = snap.render.as_ref()?.pages.get(n.checked_sub(1)?)?;
-    Some(ok("image/svg+xml", image.svg.clone()))
+    snap.render.as_ref()?.pages.get(n.checked_sub(1)?)
 }
 
 fn ok(mime: &str, body: impl Into<Arc<[u8]>>) -> Reply {

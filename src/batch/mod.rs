@@ -1,13 +1,18 @@
-//! 批量生成：一个进程、多个线程，字体与模板只加载一次。
+//! 批量生成：多个排版进程（或一个进程中的多个线程）各取下一个文件，字体与模板每个进程只加载一次。
 //!
-//! Each worker owns one Engine (one World) and pulls the next file from a
-//! shared index; the Typst cache is shared, and after each compile it is
-//! emptied when no other worker is compiling, else cut to what that compile
-//! used (compile::Keep). Memory still rises slowly with the variety of
-//! the documents (1.1 GB after 5000 realistic ones at -j 2), for a cause
-//! not yet found outside this code (BENCHMARKS.md has the curves).
-//! A file that fails is
-//! reported and counted; it never stops the others.
+//! Two ways to run the same `build_one`:
+//! - `workers`: child processes of the same binary (a hidden subcommand,
+//!   `serve` is their side), each replaced after some documents or
+//!   megabytes. A process's memory rises slowly with the variety of the
+//!   documents it has laid out (1.1 GB after 5000 realistic ones at -j 2,
+//!   BENCHMARKS.md), for a cause inside Typst that evicting its cache does
+//!   not reach; a new process gives it all back, so the batch's memory is
+//!   bounded whatever the cause. Used by `yusuan build` for several files.
+//! - `build_all`: threads of this process with one Engine each, the Typst
+//!   cache shared and emptied when no other compile runs
+//!   (compile::Keep). Used for one file, and where a child cannot be run.
+//!
+//! A file that fails is reported and counted; it never stops the others.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -25,6 +30,9 @@ use crate::pipeline::{Bundle, Profiles};
 use crate::typeset::compile::{Engine, Keep, typst_text};
 use crate::typeset::fonts::FontSet;
 use crate::typeset::{coverage, limits};
+
+pub mod serve;
+pub mod workers;
 
 /// What a batch writes for each document, and how.
 #[derive(Debug, Clone)]
@@ -59,6 +67,7 @@ pub struct Options {
 }
 
 /// What happened to one file.
+#[derive(Debug)]
 pub struct Outcome {
     pub input: PathBuf,
     /// Messages for this file (problems, template diagnostics), in order.
@@ -68,18 +77,36 @@ pub struct Outcome {
     /// The findings this file shares with others of the run, when the
     /// options fold them.
     pub shared: Vec<crate::checks::summary::Shared>,
+    /// The file's problems of severity warning, open 待办 included.
+    pub warnings: usize,
+    /// Of those, the draft's open 待办 (`[todo]` items not yet updated).
+    pub todo: usize,
 }
 
-/// Builds every input with `jobs` workers; `on_done` gets each outcome as it
-/// arrives, on the calling thread. Outcomes are not kept here: a batch of
+/// What a batch reports to its caller, on the calling thread, as it goes.
+#[derive(Debug)]
+pub enum Event {
+    /// A file is being built now.
+    Started(PathBuf),
+    /// A file is done, well or not.
+    Done(Outcome),
+    /// Nothing happened for a while (a progress display redraws its clock).
+    Tick,
+}
+
+/// How often `Event::Tick` comes when nothing else does.
+const TICK: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Builds every input with `jobs` threads; `on_event` gets each event as it
+/// comes, on the calling thread. Outcomes are not kept here: a batch of
 /// thousands must not hold every file's messages until it ends.
 pub fn build_all(
     inputs: &[PathBuf],
     args: &Options,
     env: (Arc<FontSet>, Arc<Profiles>),
-    mut on_done: impl FnMut(Outcome),
+    on_event: impl FnMut(Event),
 ) {
-    let jobs = args.jobs.unwrap_or_else(default_jobs).clamp(1, inputs.len().max(1));
+    let jobs = jobs(args, inputs.len());
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|scope| {
@@ -88,13 +115,32 @@ pub fn build_all(
             scope.spawn(move || {
                 let mut engines = Engines::new(env.0, env.1);
                 while let Some(path) = inputs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let _ = tx.send(build_one(&mut engines, path, args));
+                    let _ = tx.send(Event::Started(path.clone()));
+                    let _ = tx.send(Event::Done(build_one(&mut engines, path, args)));
                 }
             });
         }
         drop(tx);
-        rx.iter().for_each(&mut on_done);
+        relay(&rx, on_event);
     })
+}
+
+/// How many files are built at once: `-j`, else one per core, never more
+/// than there are files.
+fn jobs(args: &Options, inputs: usize) -> usize {
+    args.jobs.unwrap_or_else(default_jobs).clamp(1, inputs.max(1))
+}
+
+/// Hands every event to `on_event` until all senders are gone, with a
+/// `Tick` whenever nothing came for a while.
+fn relay(rx: &mpsc::Receiver<Event>, mut on_event: impl FnMut(Event)) {
+    loop {
+        match rx.recv_timeout(TICK) {
+            Ok(e) => on_event(e),
+            Err(mpsc::RecvTimeoutError::Timeout) => on_event(Event::Tick),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
 }
 
 /// A worker's engines, one per profile its documents use: a World's
@@ -124,29 +170,36 @@ pub fn default_jobs() -> usize {
 
 /// Builds one document, collecting its messages instead of printing them.
 pub fn build_one(engines: &mut Engines, path: &Path, args: &Options) -> Outcome {
-    let mut log = String::new();
-    let mut shared = Vec::new();
-    let result = build_logged(engines, path, args, &mut log, &mut shared);
-    Outcome { input: path.to_path_buf(), log, result, shared }
+    let mut out = Outcome {
+        input: path.to_path_buf(),
+        log: String::new(),
+        result: Err(String::new()),
+        shared: Vec::new(),
+        warnings: 0,
+        todo: 0,
+    };
+    out.result = build_logged(engines, path, args, &mut out);
+    out
 }
 
 fn build_logged(
     engines: &mut Engines,
     path: &Path,
     args: &Options,
-    log: &mut String,
-    shared: &mut Vec<crate::checks::summary::Shared>,
+    out: &mut Outcome,
 ) -> Result<(PathBuf, usize), String> {
     let mut loaded = pipeline::inspect_with(path, args.catalogue.as_deref());
     if loaded.budget.is_some() {
         loaded.problems.extend(coverage::check(&loaded.file.text, &engines.fonts));
     }
     let bundle = pipeline::with_profile(&mut loaded, path, &engines.profiles);
+    count_warnings(out, &loaded);
     let (name, text, problems) = (loaded.file.name(), &loaded.file.text, &loaded.problems);
-    log.push_str(&summary::report(&name, text, problems, args.verbose, args.fold_shared));
+    out.log.push_str(&summary::report(&name, text, problems, args.verbose, args.fold_shared));
     if args.fold_shared {
-        shared.extend(summary::shared(&name, text, problems));
+        out.shared.extend(summary::shared(&name, text, problems));
     }
+    let log = &mut out.log;
     let bundle = bundle.map_err(|e| {
         log.push_str(&e);
         log.push('\n');
@@ -172,10 +225,16 @@ fn build_logged(
         "PDF 导出失败，未生成 PDF".to_string()
     })?;
     drop(watch);
-    let out = args.output.join(format!("{}.pdf", file.stem()));
-    let staged = stage_all(&out, pdf, &typeset, &budget, args, log)?;
+    let pdf_path = args.output.join(format!("{}.pdf", file.stem()));
+    let staged = stage_all(&pdf_path, pdf, &typeset, &budget, args, log)?;
     commit(staged, log)?;
-    Ok((out, typeset.compiled.document.pages().len()))
+    Ok((pdf_path, typeset.compiled.document.pages().len()))
+}
+
+/// The file's warnings and open 待办, for the line a batch prints per file.
+fn count_warnings(out: &mut Outcome, loaded: &crate::source::Loaded) {
+    out.warnings = loaded.problems.iter().filter(|p| !p.is_error()).count();
+    out.todo = crate::model::todo::open_count(&loaded.file.text);
 }
 
 /// Every file of the document written beside its final name; nothing is in
