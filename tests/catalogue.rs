@@ -315,6 +315,12 @@ fn a_code_one_digit_off_a_listed_one_asks_and_refuses_when_it_carries_that_name(
         err.contains("警告：功能分类科目 2010194") && err.contains("是否想写 2010104"),
         "{err}"
     );
+    // A 项 name every 款 has (行政运行) under another 款: no proof of a
+    // slip (2060101 is a real 项 the bundled catalogue lacks); it asks.
+    let (_d, out) = check(&with_item(&base, "2060101", "行政运行"), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("警告：功能分类科目 2060101"), "{err}");
     // Two neighbouring digits swapped, and an economic 款 one digit off.
     let (_d, out) = check(&with_item(&base, "2010140", "人大会议"), &[]);
     assert!(stderr(&out).contains("是否想写 2010104"), "{}", stderr(&out));

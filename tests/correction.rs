@@ -33,8 +33,11 @@ fn diff(dir: &Path, extra: &[&str]) -> (String, String, bool) {
     (String::from_utf8_lossy(&out.stdout).into_owned(), stderr(&out), out.status.success())
 }
 
-/// The table rows of a Markdown notice: (page, location, old, new).
-fn rows(md: &str) -> Vec<(usize, String, String, String)> {
+/// One row of a notice: (page, location, old, new).
+type Row = (usize, String, String, String);
+
+/// The table rows of a Markdown notice.
+fn rows(md: &str) -> Vec<Row> {
     md.lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| 序号"))
         .map(|l| {
@@ -45,7 +48,7 @@ fn rows(md: &str) -> Vec<(usize, String, String, String)> {
 }
 
 /// The groups of a Markdown notice: heading and rows.
-fn groups(md: &str) -> Vec<(String, Vec<(usize, String, String, String)>)> {
+fn groups(md: &str) -> Vec<(String, Vec<Row>)> {
     md.split("\n## ")
         .skip(1)
         .map(|g| (g.lines().next().unwrap_or_default().to_string(), rows(g)))
@@ -169,7 +172,10 @@ fn the_issues_example_lists_every_printed_place_in_document_order() {
         assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "pages in order in {heading}:\n{md}");
     }
     let mut seen = std::collections::HashSet::new();
-    assert!(rows.iter().all(|r| seen.insert((r.1.clone(), r.2.clone()))), "no duplicate rows");
+    for (heading, rows) in groups(&md) {
+        let fresh = rows.iter().all(|r| seen.insert((heading.clone(), r.1.clone(), r.2.clone())));
+        assert!(fresh, "no duplicate rows in {heading}:\n{md}");
+    }
 }
 
 /// docs/correction-sample.md shows the notice yusuan makes today, word for

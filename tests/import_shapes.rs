@@ -228,7 +228,7 @@ fn what_the_export_lacks_stays_and_becomes_an_open_todo_with_both_figures() {
     let comment = &text[text[..entry].rfind('#').unwrap()..entry];
     assert!(comment.contains("18.6") && comment.contains("16.6"), "{comment}");
     // The file is a draft that names the field until someone settles it.
-    let o = yusuan(d, &["check", DRAFT]);
+    let o = yusuan(d, &["check", DRAFT, "--verbose"]);
     let out = stderr(&o);
     assert!(out.contains("待更新") && out.contains("公务用车运行维护费"), "{out}");
 }
@@ -249,7 +249,7 @@ fn another_years_workbook_is_refused_naming_both_years_unless_stated() {
     assert!(err.contains("按 --year 2021"), "{err}");
     let text = fs::read_to_string(d.join(DRAFT)).unwrap();
     assert!(text.contains("按 --year 2021 导入的是 2021 年的数"), "{text}");
-    let o = yusuan(d, &["check", DRAFT]);
+    let o = yusuan(d, &["check", DRAFT, "--verbose"]);
     assert!(stderr(&o).contains("草稿：还有"), "still a draft: {}", stderr(&o));
 }
 
@@ -316,7 +316,7 @@ fn an_exports_codes_become_the_bureaus_catalogue_for_its_year() {
     assert!(text.contains("function_name = \"行政运行\""));
     let typo = text.replacen("function_name = \"行政运行\"", "function_name = \"行政运转\"", 1);
     fs::write(d.join(DRAFT), typo).unwrap();
-    let o = yusuan(d, &["check", DRAFT]);
+    let o = yusuan(d, &["check", DRAFT, "--verbose"]);
     let out = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("行政运转") && out.contains("错误"), "{out}");

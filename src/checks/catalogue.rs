@@ -167,7 +167,10 @@ fn nearest(s: Scheme, code: &str, written: Option<&str>, cat: &Catalogue) -> Opt
             let same_name = written.is_some_and(|w| fold(w) == fold(&e.name));
             let same_kuan = c.get(..5) == code.get(..5);
             let rank = u8::from(same_name) * 2 + u8::from(same_kuan);
-            (rank, c.to_string(), e.name.clone(), same_name)
+            // The name proves a typo only within one 款: 行政运行, 事业运行,
+            // 其他…支出 are the names of a 项 under every 款 (2060101 is no
+            // slip of 2010101, only a 项 the catalogue does not list yet).
+            (rank, c.to_string(), e.name.clone(), same_name && same_kuan)
         })
         .collect();
     let best = found.iter().map(|f| f.0).max()?;

@@ -65,11 +65,9 @@ fn watch(rx: &mpsc::Receiver<()>, name: &str, doing: &str, (seconds, mib): (u64,
         "排版" => ("模板可能陷入了长循环", "模板可能在生成过大的数据"),
         _ => ("输入可能过大或过于复杂", "输入可能过大"),
     };
+    // Measured first, then every tick: a run already over its memory limit
+    // when the step begins stops however short the step is.
     loop {
-        match rx.recv_timeout(TICK) {
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            _ => return,
-        }
         if seconds > 0 && started.elapsed() > Duration::from_secs(seconds) {
             stop(&format!(
                 "{name} {doing}超过时间上限 {seconds} 秒，已停止（{slow}；上限可用 --time-limit 秒数 或环境变量 YUSUAN_TIME_LIMIT 调整，0 为不限）"
@@ -79,6 +77,10 @@ fn watch(rx: &mpsc::Receiver<()>, name: &str, doing: &str, (seconds, mib): (u64,
             stop(&format!(
                 "{name} {doing}时占用内存 {used} MiB，超过上限 {mib} MiB，已停止（{big}；上限可用 --memory-limit MiB 或环境变量 YUSUAN_MEMORY_LIMIT 调整，0 为不限）"
             ));
+        }
+        match rx.recv_timeout(TICK) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            _ => return,
         }
     }
 }
