@@ -82,6 +82,7 @@ td.note{text-align:left;padding:.8rem .6rem}
 p.line{text-indent:0;text-align:center}
 p.sign{text-indent:0;text-align:right;margin-top:1.5rem}
 caption h2{margin:0;font-size:1.08rem;text-align:left}
+.notice thead th{white-space:nowrap}.notice th[scope=row]{min-width:7em}.notice td.l{min-width:10em}
 p.table-note{text-indent:0;font-size:.9rem}
 .sample{text-indent:0;text-align:right;font-size:.85rem;color:#444}
 .draft{position:fixed;top:40%;left:0;right:0;text-align:center;font-size:6rem;color:rgba(0,0,0,.08);transform:rotate(-30deg);pointer-events:none;z-index:-1}
@@ -348,7 +349,7 @@ pub fn notice_page(v: &NoticeView) -> String {
     for g in &v.groups {
         let _ = write!(
             out,
-            "<div class=\"table\" role=\"region\" aria-label=\"{h}\" tabindex=\"0\">\n<table>\n\
+            "<div class=\"table\" role=\"region\" aria-label=\"{h}\" tabindex=\"0\">\n<table class=\"notice\">\n\
              <caption><h2>{h}</h2></caption>\n<thead><tr>",
             h = esc(&g.heading)
         );
