@@ -18,6 +18,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use crate::export::markup::esc;
 use crate::typeset::fonts::ROLES;
 use crate::typeset::outline::{self, Block, Outline};
 
@@ -510,23 +511,6 @@ fn styles() -> String {
         list.concat(),
         body = face("body"),
     )
-}
-
-/// Text and attribute values: `&`, `<`, `>` and quotes escaped; characters
-/// XML 1.0 cannot hold are dropped (the checks refuse them in data anyway).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\

@@ -16,6 +16,7 @@
 use std::fmt::Write;
 
 use crate::derive::view::NoticeView;
+use crate::export::markup::esc;
 use crate::typeset::outline::{self, Block, Outline};
 
 /// The whole page for one disclosure.
@@ -378,22 +379,6 @@ pub fn notice_page(v: &NoticeView) -> String {
         esc(&v.department),
         esc(&v.date)
     );
-    out
-}
-
-/// Text and attribute values: `&`, `<`, `>` and quotes escaped.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

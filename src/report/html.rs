@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{INCOME, Row, SANGONG, SPENDING, title, totals};
+use crate::export::markup::esc;
 use crate::model::amount::Amount;
 
 const STYLE: &str = "\
@@ -195,19 +196,4 @@ fn problem_table(out: &mut String, lines: &[&super::Line]) {
         );
     }
     out.push_str("</tbody>\n</table>\n</div>\n");
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
