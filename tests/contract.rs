@@ -58,6 +58,11 @@ const NOT_DATA: &[&str] = &[
 /// style, line, words; the rest of a table's fields are the outline's,
 /// checked by `the_base_reads_only_the_outlines_table_fields`).
 const TEMPLATE_OWN: &[&str] = &[
+    // A table prepared once (base/table.typ `prepare`): its columns, the
+    // lowered cells and the probe copies breaks.typ measures.
+    "cols",
+    "low",
+    "probe",
     "on-part",
     "merge",
     "size",
@@ -90,6 +95,7 @@ const TEMPLATE_OWN: &[&str] = &[
 /// Typst's methods and element fields the templates call.
 const TYPST: &[&str] = &[
     "at",
+    "sorted",
     "flatten",
     "map",
     "len",
