@@ -224,6 +224,30 @@ fn a_draft_page_passes_too() {
     assert!(violations(&result).is_empty(), "{:#}", result["violations"]);
 }
 
+/// The correction notice's page (`diff --format html`) is held to the same
+/// checker as the document's, at desktop and phone widths.
+#[test]
+fn the_correction_notices_page_passes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(root().join("data/215001-2021.toml")).unwrap();
+    fs::write(dir.path().join("old.toml"), &text).unwrap();
+    let new = text.replacen("amount = 186.4\n", "amount = 196.4\n", 1);
+    assert_ne!(new, text);
+    fs::write(dir.path().join("new.toml"), new).unwrap();
+    let args = ["diff", "old.toml", "new.toml", "--format", "html", "-o", "n.html"];
+    let out = yusuan(dir.path(), &[&args[..], &["--no-system-fonts"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = fs::read_to_string(dir.path().join("n.html")).unwrap();
+    for width in [1280, 390] {
+        let result = axe(&page, width);
+        assert!(violations(&result).is_empty(), "at {width}px: {:#}", result["violations"]);
+        let passes = result["passes"].to_string();
+        for rule in ["html-has-lang", "html-lang-valid", "th-has-data-cells"] {
+            assert!(passes.contains(rule), "axe did not pass {rule} on the notice");
+        }
+    }
+}
+
 #[test]
 fn axe_in_this_harness_reports_what_is_wrong() {
     let built = build(&samples()[0], &[]);
