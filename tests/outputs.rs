@@ -59,13 +59,7 @@ fn edit_for(file: &str) -> (&'static str, &'static str) {
 }
 
 fn data_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(root().join("data"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
+    common::samples()
 }
 
 /// The sample of each bundled profile, each in a folder with the others

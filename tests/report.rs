@@ -4,12 +4,13 @@
 //! headless Chromium.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
 
 mod common;
+use common::axe::axe;
 use common::{root, stderr, yusuan};
 
 /// A folder with the two 2021 samples and the seed's 2022 draft.
@@ -138,61 +139,6 @@ fn a_report_before_any_build_leaves_pages_and_files_blank() {
 
 // ---------------------------------------------------------------------------
 // The page in a real browser.
-
-fn chromium() -> String {
-    std::env::var("YUSUAN_CHROMIUM").unwrap_or_else(|_| "chromium".to_string())
-}
-
-fn axe_source() -> String {
-    let path = root().join("tests/browser/node_modules/axe-core/axe.min.js");
-    fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("axe-core 未安装：在 tests/browser/ 下运行 npm ci（{} 不存在）", path.display())
-    })
-}
-
-const RUN_AXE: &str = r#"
-axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-  .then(r => report({ violations: r.violations.map(v => ({ id: v.id, help: v.help,
-      nodes: v.nodes.map(n => n.target.join(' ')) })), passes: r.passes.map(p => p.id) }),
-        e => report({ error: String(e) }));
-function report(result) {
-  const pre = document.createElement('pre');
-  pre.id = 'axe-results';
-  pre.textContent = JSON.stringify(result);
-  document.body.appendChild(pre);
-}
-"#;
-
-/// axe's violations and passes on `page` at a window `width` pixels wide.
-fn axe(page: &str, width: u32) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    let scripts = format!(
-        "<script>{}</script>\n<script>{RUN_AXE}</script>\n</body>",
-        axe_source().replace("</script", "<\\/script")
-    );
-    let file: PathBuf = dir.path().join("page.html");
-    fs::write(&file, page.replacen("</body>", &scripts, 1)).unwrap();
-    let out = Command::new(chromium())
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        .args(["--no-first-run", "--virtual-time-budget=60000", "--dump-dom"])
-        .arg(format!("--window-size={width},900"))
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
-        .arg(format!("file://{}", file.display()))
-        .output()
-        .expect("Chromium runs (Debian: apt-get install chromium)");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let json = dom
-        .split("<pre id=\"axe-results\">")
-        .nth(1)
-        .and_then(|s| s.split("</pre>").next())
-        .unwrap_or_else(|| panic!("axe did not report: {}", String::from_utf8_lossy(&out.stderr)))
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    let result: serde_json::Value = serde_json::from_str(&json).expect("axe's result is JSON");
-    assert!(result.get("error").is_none(), "axe failed: {result}");
-    result
-}
 
 #[test]
 fn the_report_page_has_no_wcag_violation_and_marks_its_headers() {

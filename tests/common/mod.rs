@@ -4,6 +4,7 @@
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod axe;
 pub mod places;
 pub mod text;
 
@@ -98,4 +99,15 @@ fn is_sample_mark(line: &str) -> bool {
 fn is_folio(line: &str) -> bool {
     let t = line.trim();
     t.starts_with('—') && t.ends_with('—') && t.trim_matches(['—', ' ']).parse::<u32>().is_ok()
+}
+
+/// Every data file in data/ (the samples of every profile), sorted.
+pub fn samples() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
 }
