@@ -9,8 +9,8 @@ use std::path::Path;
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 
-mod common;
-use common::{root, stderr, yusuan};
+mod import_support;
+use import_support::{root, stderr, yusuan};
 
 fn templates() -> String {
     root().join("templates").to_str().unwrap().to_string()
@@ -616,19 +616,8 @@ enum Details {
 }
 
 /// The 资金来源 columns of the detail sheets, as the export's 资金性质
-/// strings map to them.
-const FUNDS: [&str; 10] = [
-    "一般公共预算",
-    "政府性基金",
-    "国有资本经营",
-    "财政专户",
-    "事业收入",
-    "事业单位经营收入",
-    "其他收入",
-    "上年结转（一般公共预算）",
-    "上年结转（政府性基金）",
-    "上年结转（国有资本经营）",
-];
+/// strings map to them: the per-资金性质 export's columns.
+use import_support::FUNDS;
 
 fn fund_column(fund: &str) -> usize {
     let fund = if fund == "上年结转" { "上年结转（一般公共预算）" } else { fund };
