@@ -210,32 +210,39 @@ fn place(name: &str, text: &str, p: &Problem) -> String {
     }
 }
 
-fn todo_parts(out: &mut String, name: &str, text: &str, problems: &[Problem]) -> bool {
-    let parts = by_part(name, text, problems, |t| match t {
-        Topic::Todo(part) => Some(part),
-        _ => None,
-    });
+/// One kind of problem counted by part: a heading with the total, then a
+/// line a part. `false` when there is none of that kind.
+fn grouped_parts<'a>(
+    out: &mut String,
+    (name, text, problems): (&str, &str, &'a [Problem]),
+    pick: impl Fn(&'a Topic) -> Option<&'a str>,
+    heading: impl Fn(usize) -> String,
+    unit: &str,
+) -> bool {
+    let parts = by_part(name, text, problems, pick);
     if parts.is_empty() {
         return false;
     }
     let total: usize = parts.iter().map(|p| p.2).sum();
-    let _ = writeln!(out, "待办 {total} 项（草稿），按要填写的部分：");
-    list_parts(out, &parts, "项");
+    let _ = writeln!(out, "{}", heading(total));
+    list_parts(out, &parts, unit);
     true
 }
 
-fn stale_parts(out: &mut String, name: &str, text: &str, problems: &[Problem]) -> bool {
-    let parts = by_part(name, text, problems, |t| match t {
-        Topic::Stale(part) => Some(part),
-        _ => None,
-    });
-    if parts.is_empty() {
-        return false;
+fn todo_parts(out: &mut String, name: &str, text: &str, problems: &[Problem]) -> bool {
+    fn pick(t: &Topic) -> Option<&str> {
+        if let Topic::Todo(part) = t { Some(part) } else { None }
     }
-    let total: usize = parts.iter().map(|p| p.2).sum();
-    let _ = writeln!(out, "仍提到以前年度的文字 {total} 处（请核对是否应改为本年度）：");
-    list_parts(out, &parts, "处");
-    true
+    let heading = |total| format!("待办 {total} 项（草稿），按要填写的部分：");
+    grouped_parts(out, (name, text, problems), pick, heading, "项")
+}
+
+fn stale_parts(out: &mut String, name: &str, text: &str, problems: &[Problem]) -> bool {
+    fn pick(t: &Topic) -> Option<&str> {
+        if let Topic::Stale(part) = t { Some(part) } else { None }
+    }
+    let heading = |total| format!("仍提到以前年度的文字 {total} 处（请核对是否应改为本年度）：");
+    grouped_parts(out, (name, text, problems), pick, heading, "处")
 }
 
 fn list_parts(out: &mut String, parts: &[(String, &str, usize)], unit: &str) {
