@@ -41,8 +41,6 @@ pub enum Error {
         what
     )]
     Shadowed { input: PathBuf, output: PathBuf, what: String },
-    #[error("模板目录 {0} 中没有 main.typ")]
-    NoMainTemplate(String),
     #[error("预览：{0}")]
     Preview(String),
     #[error("{} 已存在；如要覆盖，请加 --force", shown(.0))]
